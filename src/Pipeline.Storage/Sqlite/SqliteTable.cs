@@ -1,0 +1,305 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Azure;
+using Microsoft.Data.Sqlite;
+
+namespace Pipeline.Storage.Sqlite;
+
+internal sealed class SqliteTable(SqliteTableStore store, string name) : ITable
+{
+    private const int SqliteConstraint = 19;
+
+    public string Name => name;
+
+    public Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default) => store.CreateTableAsync(name, cancellationToken);
+
+    public async Task<TableEntity?> GetAsync(string partitionKey, string rowKey, CancellationToken cancellationToken = default)
+    {
+        TableKeys.Validate(partitionKey, nameof(partitionKey));
+        TableKeys.Validate(rowKey, nameof(rowKey));
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var row = await ReadRowAsync(connection, null, partitionKey, rowKey, cancellationToken).ConfigureAwait(false);
+        return row is null ? null : ToEntity(partitionKey, rowKey, row.Value.ETag, row.Value.Timestamp, row.Value.Props);
+    }
+
+    public async Task<ETag> AddAsync(TableEntity entity, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ApplyAsync(connection, null, TableTransactionAction.Add(entity), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ETag> UpsertAsync(TableEntity entity, TableUpdateMode mode = TableUpdateMode.Replace, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await InTransactionAsync(connection, tx => ApplyAsync(connection, tx, TableTransactionAction.Upsert(entity, mode), cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task<ETag> UpdateAsync(TableEntity entity, ETag ifMatch, TableUpdateMode mode = TableUpdateMode.Replace, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await InTransactionAsync(connection, tx => ApplyAsync(connection, tx, TableTransactionAction.Update(entity, ifMatch, mode), cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task DeleteAsync(string partitionKey, string rowKey, ETag ifMatch, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var action = TableTransactionAction.Delete(new TableEntity(partitionKey, rowKey), ifMatch);
+        await InTransactionAsync(connection, tx => ApplyAsync(connection, tx, action, cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async IAsyncEnumerable<TableEntity> QueryAsync(TableQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        query ??= new TableQuery();
+        var partition = query.Filter?.ExactPartitionKey;
+        string? lastPk = null, lastRk = null;
+        while (true)
+        {
+            // Keyset paging: each page is a short read, so callers may write while they iterate.
+            var page = new List<TableEntity>(query.PageSize);
+            await using (var connection = await OpenAsync(cancellationToken).ConfigureAwait(false))
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = $"""
+                    SELECT pk, rk, etag, ts, props FROM entities
+                    WHERE tbl = $tbl {(partition is null ? "" : "AND pk = $pk")}
+                      {(lastPk is null ? "" : "AND (pk > $lpk OR (pk = $lpk AND rk > $lrk))")}
+                    ORDER BY pk, rk LIMIT $limit
+                    """;
+                command.Parameters.AddWithValue("$tbl", name);
+                command.Parameters.AddWithValue("$limit", Math.Clamp(query.PageSize, 1, 1000));
+                if (partition is not null)
+                {
+                    command.Parameters.AddWithValue("$pk", partition);
+                }
+
+                if (lastPk is not null)
+                {
+                    command.Parameters.AddWithValue("$lpk", lastPk);
+                    command.Parameters.AddWithValue("$lrk", lastRk);
+                }
+
+                var rows = 0;
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    rows++;
+                    lastPk = reader.GetString(0);
+                    lastRk = reader.GetString(1);
+                    var entity = ToEntity(lastPk, lastRk, reader.GetString(2), reader.GetString(3), (byte[])reader[4]);
+                    if (query.Filter is null || query.Filter.Matches(entity))
+                    {
+                        page.Add(Project(entity, query.Select));
+                    }
+                }
+
+                if (rows < Math.Clamp(query.PageSize, 1, 1000))
+                {
+                    lastPk = null;
+                }
+            }
+
+            foreach (var entity in page)
+            {
+                yield return entity;
+            }
+
+            if (lastPk is null)
+            {
+                yield break;
+            }
+        }
+    }
+
+    public async Task SubmitTransactionAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken = default)
+    {
+        TableTransaction.Validate(actions);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await InTransactionAsync(connection, async tx =>
+        {
+            for (var i = 0; i < actions.Count; i++)
+            {
+                try
+                {
+                    await ApplyAsync(connection, tx, actions[i], cancellationToken).ConfigureAwait(false);
+                }
+                catch (RequestFailedException e)
+                {
+                    throw new TableTransactionFailedException(i, e);
+                }
+            }
+
+            return 0;
+        }).ConfigureAwait(false);
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await store.EnsureTableExistsAsync(connection, name, cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<T> InTransactionAsync<T>(SqliteConnection connection, Func<SqliteTransaction, Task<T>> work)
+    {
+        // IMMEDIATE takes the write lock up front, so read-check-write sequences cannot interleave.
+        await using var tx = connection.BeginTransaction(deferred: false);
+        var result = await work(tx).ConfigureAwait(false);
+        await tx.CommitAsync().ConfigureAwait(false);
+        return result;
+    }
+
+    private async Task<ETag> ApplyAsync(SqliteConnection connection, SqliteTransaction? tx, TableTransactionAction action, CancellationToken cancellationToken)
+    {
+        var entity = action.Entity;
+        if (action.ActionType == TableTransactionActionType.Delete)
+        {
+            await DeleteRowAsync(connection, tx, entity, action.IfMatch, cancellationToken).ConfigureAwait(false);
+            return default;
+        }
+
+        var props = EntityJson.Serialize(entity, includeKeys: false);
+        var etag = new ETag($"W/\"{Guid.NewGuid():N}\"");
+        switch (action.ActionType)
+        {
+            case TableTransactionActionType.Add:
+                try
+                {
+                    await WriteRowAsync(connection, tx, entity, etag, props, insertOnly: true, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
+                {
+                    throw TableErrors.AlreadyExists(name, entity.PartitionKey, entity.RowKey);
+                }
+
+                break;
+
+            case TableTransactionActionType.UpsertReplace:
+                await WriteRowAsync(connection, tx, entity, etag, props, insertOnly: false, cancellationToken).ConfigureAwait(false);
+                break;
+
+            default:
+                var existing = await ReadRowAsync(connection, tx, entity.PartitionKey, entity.RowKey, cancellationToken).ConfigureAwait(false);
+                var isUpdate = action.ActionType is TableTransactionActionType.UpdateMerge or TableTransactionActionType.UpdateReplace;
+                if (isUpdate && existing is null)
+                {
+                    throw TableErrors.NotFound(name);
+                }
+
+                if (isUpdate && action.IfMatch != ETag.All && existing!.Value.ETag != action.IfMatch.ToString())
+                {
+                    throw TableErrors.Stale(name);
+                }
+
+                var merge = action.ActionType is TableTransactionActionType.UpdateMerge or TableTransactionActionType.UpsertMerge;
+                if (merge && existing is not null)
+                {
+                    props = Merge(existing.Value.Props, entity);
+                }
+
+                await WriteRowAsync(connection, tx, entity, etag, props, insertOnly: false, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+
+        return etag;
+    }
+
+    private byte[] Merge(byte[] storedProps, TableEntity changes)
+    {
+        var merged = ToEntity(changes.PartitionKey, changes.RowKey, "", DateTimeOffset.MinValue.ToString("O", CultureInfo.InvariantCulture), storedProps);
+        foreach (var (key, value) in changes.Properties)
+        {
+            merged[key] = value;
+        }
+
+        return EntityJson.Serialize(merged, includeKeys: false);
+    }
+
+    private async Task WriteRowAsync(SqliteConnection connection, SqliteTransaction? tx, TableEntity entity, ETag etag, byte[] props, bool insertOnly, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = insertOnly
+            ? "INSERT INTO entities (tbl, pk, rk, etag, ts, props) VALUES ($tbl, $pk, $rk, $etag, $ts, $props)"
+            : "INSERT INTO entities (tbl, pk, rk, etag, ts, props) VALUES ($tbl, $pk, $rk, $etag, $ts, $props) " +
+              "ON CONFLICT (tbl, pk, rk) DO UPDATE SET etag = excluded.etag, ts = excluded.ts, props = excluded.props";
+        command.Parameters.AddWithValue("$tbl", name);
+        command.Parameters.AddWithValue("$pk", entity.PartitionKey);
+        command.Parameters.AddWithValue("$rk", entity.RowKey);
+        command.Parameters.AddWithValue("$etag", etag.ToString());
+        command.Parameters.AddWithValue("$ts", store.TimeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$props", props);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task DeleteRowAsync(SqliteConnection connection, SqliteTransaction? tx, TableEntity entity, ETag ifMatch, CancellationToken cancellationToken)
+    {
+        if (ifMatch != ETag.All)
+        {
+            var existing = await ReadRowAsync(connection, tx, entity.PartitionKey, entity.RowKey, cancellationToken).ConfigureAwait(false);
+            if (existing is not null && existing.Value.ETag != ifMatch.ToString())
+            {
+                throw TableErrors.Stale(name);
+            }
+        }
+
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "DELETE FROM entities WHERE tbl = $tbl AND pk = $pk AND rk = $rk";
+        command.Parameters.AddWithValue("$tbl", name);
+        command.Parameters.AddWithValue("$pk", entity.PartitionKey);
+        command.Parameters.AddWithValue("$rk", entity.RowKey);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(string ETag, string Timestamp, byte[] Props)?> ReadRowAsync(
+        SqliteConnection connection, SqliteTransaction? tx, string pk, string rk, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "SELECT etag, ts, props FROM entities WHERE tbl = $tbl AND pk = $pk AND rk = $rk";
+        command.Parameters.AddWithValue("$tbl", name);
+        command.Parameters.AddWithValue("$pk", pk);
+        command.Parameters.AddWithValue("$rk", rk);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return (reader.GetString(0), reader.GetString(1), (byte[])reader[2]);
+    }
+
+    private static TableEntity ToEntity(string pk, string rk, string etag, string timestamp, byte[] props)
+    {
+        using var json = JsonDocument.Parse(props);
+        var entity = EntityJson.Read(json.RootElement, pk, rk);
+        entity.ETag = new ETag(etag);
+        entity.Timestamp = DateTimeOffset.Parse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+        return entity;
+    }
+
+    private static TableEntity Project(TableEntity entity, IReadOnlyList<string>? select)
+    {
+        if (select is null)
+        {
+            return entity;
+        }
+
+        var projected = new TableEntity(entity.PartitionKey, entity.RowKey) { ETag = entity.ETag, Timestamp = entity.Timestamp };
+        foreach (var property in select)
+        {
+            projected[property] = entity[property];
+        }
+
+        return projected;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+
+namespace Pipeline.Storage.Sqlite;
+
+/// <summary>
+/// The embedded default: every table lives in one SQLite file, in WAL mode so readers never wait for the writer.
+/// Entities keep their properties as the Table service's annotated JSON, so types round-trip exactly as in Azure.
+/// </summary>
+public sealed class SqliteTableStore : ITableStore
+{
+    private readonly string _connectionString;
+    private readonly Lazy<Task> _schema;
+    private readonly ConcurrentDictionary<string, bool> _knownTables = new(StringComparer.OrdinalIgnoreCase);
+
+    public SqliteTableStore(string databasePath, TimeProvider timeProvider)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(databasePath));
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        TimeProvider = timeProvider;
+        _schema = new Lazy<Task>(CreateSchemaAsync);
+    }
+
+    internal TimeProvider TimeProvider { get; }
+
+    public ITable GetTable(string name)
+    {
+        TableKeys.ValidateTableName(name);
+        return new SqliteTable(this, name.ToLowerInvariant());
+    }
+
+    internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        await _schema.Value.ConfigureAwait(false);
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    internal async Task EnsureTableExistsAsync(SqliteConnection connection, string table, CancellationToken cancellationToken)
+    {
+        if (_knownTables.ContainsKey(table))
+        {
+            return;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1 FROM tables WHERE name = $name";
+        command.Parameters.AddWithValue("$name", table);
+        if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw TableErrors.TableMissing(table);
+        }
+
+        _knownTables[table] = true;
+    }
+
+    internal async Task CreateTableAsync(string table, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT OR IGNORE INTO tables (name) VALUES ($name)";
+        command.Parameters.AddWithValue("$name", table);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        _knownTables[table] = true;
+    }
+
+    private async Task CreateSchemaAsync()
+    {
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync().ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = NORMAL;
+            CREATE TABLE IF NOT EXISTS tables (name TEXT PRIMARY KEY);
+            CREATE TABLE IF NOT EXISTS entities (
+                tbl   TEXT NOT NULL,
+                pk    TEXT NOT NULL,
+                rk    TEXT NOT NULL,
+                etag  TEXT NOT NULL,
+                ts    TEXT NOT NULL,
+                props BLOB NOT NULL,
+                PRIMARY KEY (tbl, pk, rk)
+            ) WITHOUT ROWID;
+            """;
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+}
