@@ -1,0 +1,64 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Pipeline.Domain.Candidates;
+
+/// <summary>One candidate as one feed describes them, after normalisation.</summary>
+public sealed record CandidateRecord
+{
+    public required string Email { get; init; }
+
+    public string? Name { get; init; }
+
+    public string? Phone { get; init; }
+
+    public string? Location { get; init; }
+
+    public string? Institution { get; init; }
+
+    public string? Program { get; init; }
+
+    public DateOnly? GraduationDate { get; init; }
+
+    public IReadOnlyList<string> Skills { get; init; } = [];
+
+    public IReadOnlyList<ClaimedCertification> Certifications { get; init; } = [];
+
+    public IReadOnlyList<string> ProfileUrls { get; init; } = [];
+
+    /// <summary>Identifies this content: equal records hash equally, so an unchanged row can be skipped.</summary>
+    public string ContentHash()
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(this, DomainJson.Options);
+        return Convert.ToHexStringLower(SHA256.HashData(bytes));
+    }
+
+    // Records compare lists by reference; compare them by content instead.
+    public bool Equals(CandidateRecord? other) => other is not null && ContentHash() == other.ContentHash();
+
+    public override int GetHashCode() => ContentHash().GetHashCode(StringComparison.Ordinal);
+}
+
+/// <summary>A certification the candidate says they hold; verification is a separate step.</summary>
+public sealed record ClaimedCertification(string Name, string? Issuer = null, string? Url = null, DateOnly? Date = null);
+
+/// <summary>
+/// Stable, non-reversible-at-a-glance identifiers for people, so logs and keys never carry an email address.
+/// </summary>
+public static class CandidateId
+{
+    public static string FromEmail(string normalizedEmail)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("pipeline/candidate/" + normalizedEmail));
+        return "c" + Convert.ToHexStringLower(hash)[..20];
+    }
+}
+
+public static class DomainJson
+{
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = false,
+    };
+}

@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Pipeline.Domain.Candidates;
+
+/// <summary>Normalises raw field values. Each method returns null for "absent" and throws <see cref="FieldException"/> for "bad".</summary>
+public static partial class Normalizer
+{
+    public const int MaxNameLength = 200;
+    public const int MaxTextLength = 500;
+    public const int MaxSkills = 200;
+
+    public static string Email(string? raw)
+    {
+        var email = raw?.Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(email))
+        {
+            throw new FieldException("email", "missing email");
+        }
+
+        if (email.Length > 254 || !EmailPattern().IsMatch(email))
+        {
+            throw new FieldException("email", "not a valid email address");
+        }
+
+        return email;
+    }
+
+    public static string? Name(string? raw) => Text(raw, "name", MaxNameLength);
+
+    public static string? Text(string? raw, string field, int maxLength = MaxTextLength)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+
+        var text = string.Join(' ', raw.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).Normalize(NormalizationForm.FormC);
+        if (text.Length > maxLength)
+        {
+            throw new FieldException(field, $"{field} is {text.Length} characters long; the limit is {maxLength}");
+        }
+
+        if (text.Any(c => char.IsControl(c)))
+        {
+            throw new FieldException(field, $"{field} contains control characters");
+        }
+
+        return text;
+    }
+
+    /// <summary>E.164 (+ and digits) where the number says its country; otherwise the digits as given.</summary>
+    public static string? Phone(string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+
+        var trimmed = raw.Trim();
+        var digits = new string(trimmed.Where(char.IsAsciiDigit).ToArray());
+        if (trimmed.Any(c => !(char.IsAsciiDigit(c) || c is '+' or ' ' or '-' or '(' or ')' or '.')) || digits.Length is < 6 or > 15)
+        {
+            throw new FieldException("phone", "not a phone number");
+        }
+
+        if (trimmed.StartsWith('+'))
+        {
+            return "+" + digits;
+        }
+
+        return trimmed.StartsWith("00", StringComparison.Ordinal) ? "+" + digits[2..] : digits;
+    }
+
+    /// <summary>Accepts YYYY, YYYY-MM and YYYY-MM-DD (JSON Resume's forms); a missing day or month means the first.</summary>
+    public static DateOnly? Date(string? raw, string field)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+
+        var text = raw.Trim();
+        string[] formats = ["yyyy-MM-dd", "yyyy-MM", "yyyy", "yyyy/MM/dd", "yyyy/MM"];
+        if (DateOnly.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && date.Year is >= 1950 and <= 2100)
+        {
+            return date;
+        }
+
+        throw new FieldException(field, $"'{Truncate(text, 40)}' is not a date (expected YYYY-MM-DD, YYYY-MM or YYYY)");
+    }
+
+    /// <summary>Splits a list cell on ; | or , and normalises each skill.</summary>
+    public static IReadOnlyList<string> SkillList(string? raw) =>
+        string.IsNullOrWhiteSpace(raw) ? [] : Skills(raw.Split([';', '|', ','], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+
+    public static IReadOnlyList<string> Skills(IEnumerable<string> skills)
+    {
+        var list = SkillCatalog.NormalizeAll(skills);
+        if (list.Count > MaxSkills)
+        {
+            throw new FieldException("skills", $"{list.Count} skills; the limit is {MaxSkills}");
+        }
+
+        foreach (var skill in list)
+        {
+            if (skill.Length > 100)
+            {
+                throw new FieldException("skills", $"a skill is {skill.Length} characters long; the limit is 100");
+            }
+        }
+
+        return list;
+    }
+
+    public static string? Url(string? raw, string field)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(raw.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+        {
+            throw new FieldException(field, "not an http(s) URL");
+        }
+
+        return uri.AbsoluteUri;
+    }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max] + "…";
+
+    [GeneratedRegex(@"^[^@\s<>()\[\],;:""\\]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$")]
+    private static partial Regex EmailPattern();
+}
+
+/// <summary>A field value that cannot be accepted; the row goes to quarantine with this reason.</summary>
+public sealed class FieldException(string field, string reason) : Exception($"{field}: {reason}")
+{
+    public string Field { get; } = field;
+
+    public string Reason { get; } = reason;
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using Pipeline.Domain.Requisitions;
+using Pipeline.Domain.Shortlists;
+
+namespace Pipeline.Domain.Delivery;
+
+/// <summary>The shortlist email to a hiring manager. Every value that came from a feed or configuration is HTML-encoded.</summary>
+public sealed record ShortlistEmail(string Subject, string Html)
+{
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Default;
+
+    public static ShortlistEmail Compose(Requisition requisition, Shortlist shortlist)
+    {
+        var count = shortlist.Members.Count;
+        var subject = $"Shortlist: {OneLine(requisition.Title)} — {count} candidate{(count == 1 ? "" : "s")} [{shortlist.ReferenceToken}]";
+
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
+            .Append(E(subject))
+            .Append("</title></head><body style=\"font-family:Segoe UI,Arial,sans-serif;color:#1b1b1b;font-size:14px;line-height:1.5\">");
+        html.Append("<h1 style=\"font-size:20px;margin:0 0 8px\">Shortlist for ").Append(E(requisition.Title)).Append("</h1>");
+        html.Append("<p>Hello").Append(requisition.HiringManager.Name is { } hm ? " " + E(hm) : "").Append(",</p>");
+        html.Append("<p>").Append(count.ToString(CultureInfo.InvariantCulture))
+            .Append(count == 1 ? " candidate meets" : " candidates meet")
+            .Append(" every required skill for this role. They are shown as numbered profiles; names are shared once you decide.</p>");
+
+        foreach (var member in shortlist.Members)
+        {
+            AppendCard(html, member);
+        }
+
+        html.Append("<h2 style=\"font-size:16px;margin:24px 0 8px\">How to answer</h2>")
+            .Append("<p>Reply to this email in your own words, for example <em>interview 1 and 3, pass on 2</em>. ")
+            .Append("Keep the reference <strong>").Append(E(shortlist.ReferenceToken)).Append("</strong> in the subject.</p>")
+            .Append("<p style=\"color:#555;font-size:12px\">Requisition ").Append(E(requisition.Id))
+            .Append(", shortlist version ").Append(shortlist.Version.ToString(CultureInfo.InvariantCulture)).Append(".</p>")
+            .Append("</body></html>");
+        return new ShortlistEmail(subject, html.ToString());
+    }
+
+    private static void AppendCard(StringBuilder html, ShortlistMember member)
+    {
+        var card = member.Card;
+        html.Append("<div style=\"border:1px solid #c8c8c8;border-radius:4px;padding:12px 16px;margin:12px 0\">")
+            .Append("<h2 style=\"font-size:16px;margin:0 0 4px\">Candidate ").Append(member.Rank.ToString(CultureInfo.InvariantCulture))
+            .Append(" <span style=\"font-weight:normal;color:#555\">— score ")
+            .Append(member.Score.ToString("P0", CultureInfo.InvariantCulture)).Append("</span></h2>");
+
+        var facts = new List<string>();
+        if (card.Program is not null || card.Institution is not null)
+        {
+            facts.Add(string.Join(", ", new[] { card.Program, card.Institution }.Where(s => s is not null).Select(E)));
+        }
+
+        if (card.GraduationDate is { } graduation)
+        {
+            facts.Add("graduating " + graduation.ToString("MMMM yyyy", CultureInfo.InvariantCulture));
+        }
+
+        if (card.Sources.Count > 0)
+        {
+            facts.Add("via " + string.Join(", ", card.Sources.Select(E)));
+        }
+
+        if (facts.Count > 0)
+        {
+            html.Append("<p style=\"margin:0 0 8px\">").Append(string.Join(" · ", facts)).Append("</p>");
+        }
+
+        html.Append("<ul style=\"margin:0;padding-left:20px\">");
+        foreach (var requirement in member.Requirements)
+        {
+            var met = requirement.Status == RequirementStatus.Met;
+            html.Append("<li>").Append(met ? "✔ " : "✘ ").Append(E(requirement.Name))
+                .Append(requirement.Required ? " (required)" : " (preferred)")
+                .Append(": ").Append(E(requirement.Evidence)).Append("</li>");
+        }
+
+        html.Append("</ul>");
+        if (card.Certifications.Count > 0)
+        {
+            html.Append("<p style=\"margin:8px 0 0\">Certifications claimed (not yet verified): ")
+                .Append(string.Join(", ", card.Certifications.Select(E))).Append("</p>");
+        }
+
+        html.Append("</div>");
+    }
+
+    private static string E(string? value) => Encoder.Encode(value ?? string.Empty);
+
+    private static string OneLine(string value) => value.ReplaceLineEndings(" ");
+}

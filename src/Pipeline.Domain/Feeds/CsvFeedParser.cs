@@ -1,0 +1,125 @@
+using System.Runtime.CompilerServices;
+using Pipeline.Domain.Candidates;
+
+namespace Pipeline.Domain.Feeds;
+
+/// <summary>
+/// Reads a CSV export: the first record is the header, mapped to our fields by the feed's mapping (a field maps to
+/// the header of the same name, case-insensitively, unless the mapping says otherwise).
+/// </summary>
+public static class CsvFeedParser
+{
+    public static async IAsyncEnumerable<FeedRow> ParseAsync(TextReader reader, FeedDefinition feed, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var tokenizer = new CsvTokenizer(reader, feed.Delimiter);
+        var header = await tokenizer.ReadAsync(cancellationToken).ConfigureAwait(false);
+        if (header is null)
+        {
+            yield break;
+        }
+
+        var columns = MapColumns(header, feed);
+        var seen = new DuplicateTracker();
+        await foreach (var record in tokenizer.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return ToRow(record, header.Fields.Count, columns, seen);
+        }
+    }
+
+    private static FeedRow ToRow(CsvRecord record, int headerWidth, Dictionary<string, int> columns, DuplicateTracker seen)
+    {
+        var excerpt = RejectedRow.Cut(record.Excerpt);
+        if (record.Error is not null)
+        {
+            return new RejectedRow(record.Line, "row", record.Error, excerpt);
+        }
+
+        if (record.Fields.Count != headerWidth)
+        {
+            return new RejectedRow(record.Line, "row", $"the row has {record.Fields.Count} fields; the header has {headerWidth}", excerpt);
+        }
+
+        string? Cell(string field) => columns.TryGetValue(field, out var i) ? record.Fields[i] : null;
+
+        try
+        {
+            var candidate = new CandidateRecord
+            {
+                Email = Normalizer.Email(Cell(CandidateFields.Email)),
+                Name = Normalizer.Name(Cell(CandidateFields.Name)),
+                Phone = Normalizer.Phone(Cell(CandidateFields.Phone)),
+                Location = Normalizer.Text(Cell(CandidateFields.Location), CandidateFields.Location),
+                Institution = Normalizer.Text(Cell(CandidateFields.Institution), CandidateFields.Institution),
+                Program = Normalizer.Text(Cell(CandidateFields.Program), CandidateFields.Program),
+                GraduationDate = Normalizer.Date(Cell(CandidateFields.GraduationDate), CandidateFields.GraduationDate),
+                Skills = Normalizer.SkillList(Cell(CandidateFields.Skills)),
+                Certifications = CertificationList(Cell(CandidateFields.Certifications)),
+                ProfileUrls = Normalizer.Url(Cell(CandidateFields.ProfileUrl), CandidateFields.ProfileUrl) is { } url ? [url] : [],
+            };
+            return seen.IsDuplicate(candidate.Email, record.Line) is { } firstLine
+                ? new RejectedRow(record.Line, CandidateFields.Email, $"duplicate of the row on line {firstLine} in the same file", excerpt)
+                : new AcceptedRow(record.Line, candidate);
+        }
+        catch (FieldException e)
+        {
+            return new RejectedRow(record.Line, e.Field, e.Reason, excerpt);
+        }
+    }
+
+    private static IReadOnlyList<ClaimedCertification> CertificationList(string? raw) =>
+        string.IsNullOrWhiteSpace(raw)
+            ? []
+            : raw.Split([';', '|'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(name => new ClaimedCertification(Normalizer.Text(name, CandidateFields.Certifications)!))
+                .ToList();
+
+    private static Dictionary<string, int> MapColumns(CsvRecord header, FeedDefinition feed)
+    {
+        if (header.Error is not null)
+        {
+            throw new FeedFormatException($"Feed '{feed.Id}': the header row cannot be read: {header.Error}.");
+        }
+
+        var byHeader = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < header.Fields.Count; i++)
+        {
+            byHeader.TryAdd(header.Fields[i].Trim().TrimStart('\uFEFF'), i);
+        }
+
+        var columns = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var field in CandidateFields.All)
+        {
+            var expected = feed.Mapping.GetValueOrDefault(field, field);
+            if (byHeader.TryGetValue(expected, out var index))
+            {
+                columns[field] = index;
+            }
+            else if (feed.Mapping.ContainsKey(field) || field == CandidateFields.Email)
+            {
+                throw new FeedFormatException(
+                    $"Feed '{feed.Id}': the header has no column '{expected}' for field '{field}'. Columns found: {string.Join(", ", byHeader.Keys)}. " +
+                    "Has the export's header changed? Update the feed's 'mapping'.");
+            }
+        }
+
+        return columns;
+    }
+}
+
+/// <summary>Remembers the emails seen in one file, by hash, so duplicates within a file are caught in little memory.</summary>
+internal sealed class DuplicateTracker
+{
+    private readonly Dictionary<long, long> _firstPosition = [];
+
+    public long? IsDuplicate(string email, long position)
+    {
+        var key = BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(email)), 0);
+        if (_firstPosition.TryGetValue(key, out var first))
+        {
+            return first;
+        }
+
+        _firstPosition[key] = position;
+        return null;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text.Json.Serialization;
+
+namespace Pipeline.Domain.Feeds;
+
+[JsonConverter(typeof(JsonStringEnumConverter<FeedKind>))]
+public enum FeedKind
+{
+    University,
+    Bootcamp,
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<FeedFormat>))]
+public enum FeedFormat
+{
+    Csv,
+    JsonResume,
+}
+
+/// <summary>One candidate feed, as configured in <c>feeds.json</c>.</summary>
+public sealed record FeedDefinition
+{
+    public required string Id { get; init; }
+
+    public FeedKind Kind { get; init; }
+
+    /// <summary>Who publishes it, shown to recruiters (e.g. "Northfield University Careers Office").</summary>
+    public required string Source { get; init; }
+
+    public FeedFormat Format { get; init; }
+
+    /// <summary>A file path, relative to the configuration folder.</summary>
+    public required string Location { get; init; }
+
+    /// <summary>Candidates per queue message.</summary>
+    public int PageSize { get; init; } = 50;
+
+    /// <summary>CSV only: the column header for each of our fields, where it differs from the field name.</summary>
+    public IReadOnlyDictionary<string, string> Mapping { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>CSV only.</summary>
+    public char Delimiter { get; init; } = ',';
+
+    public bool Enabled { get; init; } = true;
+}
+
+public sealed record FeedsDocument
+{
+    public IReadOnlyList<FeedDefinition> Feeds { get; init; } = [];
+
+    /// <summary>Every problem in the document, each naming the feed and the field.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < Feeds.Count; i++)
+        {
+            var feed = Feeds[i];
+            var name = string.IsNullOrWhiteSpace(feed.Id) ? $"feeds[{i}]" : $"feed '{feed.Id}'";
+            if (string.IsNullOrWhiteSpace(feed.Id) || !ConfigIds.IsValid(feed.Id))
+            {
+                errors.Add($"{name}: 'id' must be 1-64 lower-case letters, digits or dashes (got '{feed.Id}').");
+            }
+            else if (!ids.Add(feed.Id))
+            {
+                errors.Add($"{name}: 'id' is used by another feed.");
+            }
+
+            if (string.IsNullOrWhiteSpace(feed.Source))
+            {
+                errors.Add($"{name}: 'source' is required.");
+            }
+
+            if (string.IsNullOrWhiteSpace(feed.Location))
+            {
+                errors.Add($"{name}: 'location' is required.");
+            }
+
+            if (feed.PageSize is < 1 or > 500)
+            {
+                errors.Add($"{name}: 'pageSize' must be between 1 and 500 (got {feed.PageSize}).");
+            }
+
+            foreach (var field in feed.Mapping.Keys)
+            {
+                if (!CandidateFields.All.Contains(field))
+                {
+                    errors.Add($"{name}: 'mapping' names unknown field '{field}'; known fields: {string.Join(", ", CandidateFields.All)}.");
+                }
+            }
+        }
+
+        return errors;
+    }
+}
+
+/// <summary>The fields a feed row can carry.</summary>
+public static class CandidateFields
+{
+    public const string Email = "email";
+    public const string Name = "name";
+    public const string Phone = "phone";
+    public const string Location = "location";
+    public const string Institution = "institution";
+    public const string Program = "program";
+    public const string GraduationDate = "graduationDate";
+    public const string Skills = "skills";
+    public const string Certifications = "certifications";
+    public const string ProfileUrl = "profileUrl";
+
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Email, Name, Phone, Location, Institution, Program, GraduationDate, Skills, Certifications, ProfileUrl,
+    };
+}
+
+public static class ConfigIds
+{
+    public static bool IsValid(string id) =>
+        id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-') && id[0] != '-';
+}

@@ -1,0 +1,225 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Pipeline.Domain.Candidates;
+
+namespace Pipeline.Domain.Feeds;
+
+/// <summary>
+/// Reads JSON Resume (resume-schema v1) documents: a JSON array of resumes, streamed element by element, or a single
+/// resume. Positions are 1-based indexes into the array.
+/// </summary>
+public static class JsonResumeFeedParser
+{
+    public static async IAsyncEnumerable<FeedRow> ParseAsync(Stream stream, FeedDefinition feed, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var (first, input) = await PeekFirstByteAsync(stream, cancellationToken).ConfigureAwait(false);
+        if (first is null)
+        {
+            yield break;
+        }
+
+        if (first != (byte)'[' && first != (byte)'{')
+        {
+            throw new FeedFormatException($"Feed '{feed.Id}': expected a JSON array of resumes or one resume object, but the document starts with '{(char)first}'.");
+        }
+
+        var seen = new DuplicateTracker();
+        if (first == (byte)'{')
+        {
+            JsonElement single;
+            string? failure = null;
+            try
+            {
+                single = await JsonSerializer.DeserializeAsync<JsonElement>(input, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (JsonException e)
+            {
+                single = default;
+                failure = Describe(e);
+            }
+
+            yield return failure is null ? ToRow(single, 1, seen) : new RejectedRow(1, "document", failure, null);
+            yield break;
+        }
+
+        await using var items = JsonSerializer.DeserializeAsyncEnumerable<JsonElement>(input, cancellationToken: cancellationToken)
+            .GetAsyncEnumerator(cancellationToken);
+        long position = 0;
+        while (true)
+        {
+            string? failure = null;
+            try
+            {
+                if (!await items.MoveNextAsync().ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+            catch (JsonException e)
+            {
+                failure = Describe(e);
+            }
+
+            position++;
+            if (failure is not null)
+            {
+                // Everything before the break was handed on; what follows it cannot be read.
+                yield return new RejectedRow(position, "document", failure, null);
+                yield break;
+            }
+
+            yield return ToRow(items.Current, position, seen);
+        }
+    }
+
+    private static string Describe(JsonException e) =>
+        $"the JSON document is malformed or cut off (line {e.LineNumber + 1}, byte {e.BytePositionInLine}); no later entries could be read";
+
+    private static FeedRow ToRow(JsonElement resume, long position, DuplicateTracker seen)
+    {
+        var excerpt = RejectedRow.Cut(resume.ValueKind == JsonValueKind.Undefined ? null : resume.GetRawText());
+        if (resume.ValueKind != JsonValueKind.Object)
+        {
+            return new RejectedRow(position, "resume", $"expected a resume object, found a JSON {resume.ValueKind}", excerpt);
+        }
+
+        try
+        {
+            var basics = Object(resume, "basics");
+            var education = LatestEducation(resume);
+            var candidate = new CandidateRecord
+            {
+                Email = Normalizer.Email(String(basics, "email", CandidateFields.Email)),
+                Name = Normalizer.Name(String(basics, "name", CandidateFields.Name)),
+                Phone = Normalizer.Phone(String(basics, "phone", CandidateFields.Phone)),
+                Location = Normalizer.Text(Location(basics), CandidateFields.Location),
+                Institution = Normalizer.Text(String(education, "institution", CandidateFields.Institution), CandidateFields.Institution),
+                Program = Normalizer.Text(Program(education), CandidateFields.Program),
+                GraduationDate = Normalizer.Date(String(education, "endDate", CandidateFields.GraduationDate), CandidateFields.GraduationDate),
+                Skills = Normalizer.Skills(Skills(resume)),
+                Certifications = Certificates(resume),
+                ProfileUrls = ProfileUrls(basics),
+            };
+            return seen.IsDuplicate(candidate.Email, position) is { } first
+                ? new RejectedRow(position, CandidateFields.Email, $"duplicate of entry {first} in the same document", excerpt)
+                : new AcceptedRow(position, candidate);
+        }
+        catch (FieldException e)
+        {
+            return new RejectedRow(position, e.Field, e.Reason, excerpt);
+        }
+    }
+
+    private static JsonElement? Object(JsonElement? parent, string name) =>
+        parent is { ValueKind: JsonValueKind.Object } p && p.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Object ? v : null;
+
+    private static IEnumerable<JsonElement> Array(JsonElement? parent, string name) =>
+        parent is { ValueKind: JsonValueKind.Object } p && p.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array
+            ? v.EnumerateArray()
+            : [];
+
+    private static string? String(JsonElement? parent, string name, string field)
+    {
+        if (parent is not { ValueKind: JsonValueKind.Object } p || !p.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return v.ValueKind == JsonValueKind.String ? v.GetString() : throw new FieldException(field, $"'{name}' must be a string, not a JSON {v.ValueKind}");
+    }
+
+    private static string? Location(JsonElement? basics)
+    {
+        var location = Object(basics, "location");
+        var parts = new[] { String(location, "city", "location"), String(location, "region", "location"), String(location, "countryCode", "location") }
+            .Where(p => !string.IsNullOrWhiteSpace(p));
+        var text = string.Join(", ", parts);
+        return text.Length == 0 ? null : text;
+    }
+
+    /// <summary>The education entry that ends last (or has no end date yet, i.e. is current).</summary>
+    private static JsonElement? LatestEducation(JsonElement resume) =>
+        Array(resume, "education")
+            .Where(e => e.ValueKind == JsonValueKind.Object)
+            .OrderByDescending(e => e.TryGetProperty("endDate", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : "9999")
+            .Select(e => (JsonElement?)e)
+            .FirstOrDefault();
+
+    private static string? Program(JsonElement? education)
+    {
+        var parts = new[] { String(education, "studyType", "program"), String(education, "area", "program") }.Where(p => !string.IsNullOrWhiteSpace(p));
+        var text = string.Join(", ", parts);
+        return text.Length == 0 ? null : text;
+    }
+
+    private static IEnumerable<string> Skills(JsonElement resume)
+    {
+        foreach (var skill in Array(resume, "skills"))
+        {
+            if (String(skill, "name", "skills") is { } name)
+            {
+                yield return name;
+            }
+
+            foreach (var keyword in Array(skill, "keywords"))
+            {
+                if (keyword.ValueKind == JsonValueKind.String)
+                {
+                    yield return keyword.GetString()!;
+                }
+            }
+        }
+    }
+
+    private static IReadOnlyList<ClaimedCertification> Certificates(JsonElement resume) =>
+        Array(resume, "certificates")
+            .Select(c => String(c, "name", CandidateFields.Certifications) is { } name
+                ? new ClaimedCertification(
+                    Normalizer.Text(name, CandidateFields.Certifications)!,
+                    Normalizer.Text(String(c, "issuer", CandidateFields.Certifications), CandidateFields.Certifications),
+                    Normalizer.Url(String(c, "url", CandidateFields.Certifications), CandidateFields.Certifications),
+                    Normalizer.Date(String(c, "date", CandidateFields.Certifications), CandidateFields.Certifications))
+                : null)
+            .OfType<ClaimedCertification>()
+            .ToList();
+
+    private static IReadOnlyList<string> ProfileUrls(JsonElement? basics)
+    {
+        var urls = new List<string>();
+        if (Normalizer.Url(String(basics, "url", CandidateFields.ProfileUrl), CandidateFields.ProfileUrl) is { } url)
+        {
+            urls.Add(url);
+        }
+
+        foreach (var profile in Array(basics, "profiles"))
+        {
+            if (Normalizer.Url(String(profile, "url", CandidateFields.ProfileUrl), CandidateFields.ProfileUrl) is { } p && !urls.Contains(p))
+            {
+                urls.Add(p);
+            }
+        }
+
+        return urls;
+    }
+
+    /// <summary>Reads the first non-blank byte and returns a stream that still starts at the beginning.</summary>
+    private static async Task<(byte? First, Stream Input)> PeekFirstByteAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var prefix = new MemoryStream();
+        var one = new byte[1];
+        while (await stream.ReadAsync(one, cancellationToken).ConfigureAwait(false) == 1)
+        {
+            prefix.WriteByte(one[0]);
+            // Skip a UTF-8 byte order mark and white space.
+            if (one[0] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or 0xEF or 0xBB or 0xBF)
+            {
+                continue;
+            }
+
+            prefix.Position = 0;
+            return (one[0], new PrefixedStream(prefix, stream));
+        }
+
+        return (null, stream);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Text.Json.Serialization;
+using Pipeline.Domain.Candidates;
+using Pipeline.Domain.Feeds;
+
+namespace Pipeline.Domain.Requisitions;
+
+[JsonConverter(typeof(JsonStringEnumConverter<RequisitionStatus>))]
+public enum RequisitionStatus
+{
+    Open,
+    Closed,
+}
+
+public sealed record Contact(string Email, string? Name = null);
+
+/// <summary>A role profile candidates are scored against, as configured in <c>requisitions.json</c>.</summary>
+public sealed record Requisition
+{
+    public required string Id { get; init; }
+
+    public required string Title { get; init; }
+
+    public RequisitionStatus Status { get; init; } = RequisitionStatus.Open;
+
+    public required Contact HiringManager { get; init; }
+
+    /// <summary>Recruiters' Entra user ids or user principal names: they get the Teams notifications.</summary>
+    public IReadOnlyList<string> Recruiters { get; init; } = [];
+
+    public IReadOnlyList<string> RequiredSkills { get; init; } = [];
+
+    public IReadOnlyList<string> PreferredSkills { get; init; } = [];
+
+    public int ShortlistSize { get; init; } = 5;
+
+    /// <summary>Between 0 and 1: candidates scoring lower are not shortlisted.</summary>
+    public double MinimumScore { get; init; }
+
+    public bool IsOpen => Status == RequisitionStatus.Open;
+}
+
+public sealed record RequisitionsDocument
+{
+    public IReadOnlyList<Requisition> Requisitions { get; init; } = [];
+
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < Requisitions.Count; i++)
+        {
+            var r = Requisitions[i];
+            var name = string.IsNullOrWhiteSpace(r.Id) ? $"requisitions[{i}]" : $"requisition '{r.Id}'";
+            if (string.IsNullOrWhiteSpace(r.Id) || !ConfigIds.IsValid(r.Id))
+            {
+                errors.Add($"{name}: 'id' must be 1-64 lower-case letters, digits or dashes (got '{r.Id}').");
+            }
+            else if (!ids.Add(r.Id))
+            {
+                errors.Add($"{name}: 'id' is used by another requisition.");
+            }
+
+            if (string.IsNullOrWhiteSpace(r.Title))
+            {
+                errors.Add($"{name}: 'title' is required.");
+            }
+
+            try
+            {
+                Normalizer.Email(r.HiringManager?.Email);
+            }
+            catch (FieldException e)
+            {
+                errors.Add($"{name}: 'hiringManager.email' is {e.Reason} (got '{r.HiringManager?.Email}').");
+            }
+
+            if (r.RequiredSkills.Count == 0 && r.PreferredSkills.Count == 0)
+            {
+                errors.Add($"{name}: give at least one of 'requiredSkills' or 'preferredSkills'.");
+            }
+
+            if (r.ShortlistSize is < 1 or > 50)
+            {
+                errors.Add($"{name}: 'shortlistSize' must be between 1 and 50 (got {r.ShortlistSize}).");
+            }
+
+            if (r.MinimumScore is < 0 or > 1 || double.IsNaN(r.MinimumScore))
+            {
+                errors.Add($"{name}: 'minimumScore' must be between 0 and 1 (got {r.MinimumScore}).");
+            }
+
+            if (r.Recruiters.Count > 100)
+            {
+                errors.Add($"{name}: at most 100 'recruiters' (got {r.Recruiters.Count}).");
+            }
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Pipeline.Domain.Shortlists;
+
+/// <summary>What the hiring manager sees of a candidate: evidence, not identity (blind by default).</summary>
+public sealed record CandidateCard(
+    string? Institution,
+    string? Program,
+    DateOnly? GraduationDate,
+    IReadOnlyList<string> Sources,
+    IReadOnlyList<string> Skills,
+    IReadOnlyList<string> Certifications);
+
+public sealed record ShortlistMember(int Rank, string CandidateId, double Score, IReadOnlyList<RequirementResult> Requirements, CandidateCard Card);
+
+/// <summary>One version of a requisition's shortlist. A new version exists only when membership or order changed.</summary>
+public sealed record Shortlist(string RequisitionId, int Version, IReadOnlyList<ShortlistMember> Members)
+{
+    /// <summary>Equal for equal membership and order; compared to decide whether a new version is due.</summary>
+    public static string MembershipHash(IEnumerable<string> orderedCandidateIds) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', orderedCandidateIds))))[..32];
+
+    /// <summary>
+    /// The reference put in the email subject (e.g. <c>SL-7Q2FJ3</c>): short enough to survive any mail client,
+    /// derived from requisition and version so that it is stable across retries.
+    /// </summary>
+    public string ReferenceToken
+    {
+        get
+        {
+            const string alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+            var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{RequisitionId}/{Version}"));
+            var token = new StringBuilder("SL-");
+            for (var i = 0; i < 6; i++)
+            {
+                token.Append(alphabet[hash[i] % alphabet.Length]);
+            }
+
+            return token.ToString();
+        }
+    }
+}
