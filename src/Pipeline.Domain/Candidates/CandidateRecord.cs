@@ -54,11 +54,3 @@ public static class CandidateId
         return "c" + Convert.ToHexStringLower(hash)[..20];
     }
 }
-
-public static class DomainJson
-{
-    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = false,
-    };
-}

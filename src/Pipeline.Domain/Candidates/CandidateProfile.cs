@@ -1,0 +1,69 @@
+using Pipeline.Domain.Feeds;
+using Pipeline.Domain.Shortlists;
+
+namespace Pipeline.Domain.Candidates;
+
+/// <summary>What one feed said about a candidate.</summary>
+public sealed record SourceRecord(string FeedId, FeedKind FeedKind, string Source, CandidateRecord Record);
+
+/// <summary>A person as Pipeline knows them: all their source records merged.</summary>
+public sealed record CandidateProfile
+{
+    public required string CandidateId { get; init; }
+
+    public required string Email { get; init; }
+
+    public string? Name { get; init; }
+
+    public string? Phone { get; init; }
+
+    public string? Location { get; init; }
+
+    public string? Institution { get; init; }
+
+    public string? Program { get; init; }
+
+    public DateOnly? GraduationDate { get; init; }
+
+    public IReadOnlyList<string> Skills { get; init; } = [];
+
+    public IReadOnlyList<ClaimedCertification> Certifications { get; init; } = [];
+
+    /// <summary>Where the person comes from, e.g. "Northfield University Careers Office (university)".</summary>
+    public IReadOnlyList<string> Sources { get; init; } = [];
+
+    /// <summary>
+    /// Merges source records in feed-id order: the first feed that gives a single-valued field wins, lists are
+    /// united. The order makes the result the same whichever feed arrived first.
+    /// </summary>
+    public static CandidateProfile Merge(string candidateId, IEnumerable<SourceRecord> sources)
+    {
+        var ordered = sources.OrderBy(s => s.FeedId, StringComparer.Ordinal).ToList();
+        if (ordered.Count == 0)
+        {
+            throw new ArgumentException("A profile needs at least one source record.", nameof(sources));
+        }
+
+        var records = ordered.Select(s => s.Record).ToList();
+        return new CandidateProfile
+        {
+            CandidateId = candidateId,
+            Email = records[0].Email,
+            Name = records.Select(r => r.Name).FirstOrDefault(v => v is not null),
+            Phone = records.Select(r => r.Phone).FirstOrDefault(v => v is not null),
+            Location = records.Select(r => r.Location).FirstOrDefault(v => v is not null),
+            Institution = records.Select(r => r.Institution).FirstOrDefault(v => v is not null),
+            Program = records.Select(r => r.Program).FirstOrDefault(v => v is not null),
+            GraduationDate = records.Select(r => r.GraduationDate).FirstOrDefault(v => v is not null),
+            Skills = SkillCatalog.NormalizeAll(records.SelectMany(r => r.Skills)),
+            Certifications = records.SelectMany(r => r.Certifications).DistinctBy(c => c.Name.ToUpperInvariant()).ToList(),
+            Sources = ordered.Select(s => $"{s.Source} ({s.FeedKind.ToString().ToLowerInvariant()})").Distinct().ToList(),
+        };
+    }
+
+    /// <summary>The only view of the person that scoring gets.</summary>
+    public ScoringProfile ForScoring() => new(CandidateId, Skills, Certifications.Select(c => c.Name).ToList());
+
+    /// <summary>The blind card shown to hiring managers.</summary>
+    public CandidateCard ToCard() => new(Institution, Program, GraduationDate, Sources, Skills, Certifications.Select(c => c.Name).ToList());
+}

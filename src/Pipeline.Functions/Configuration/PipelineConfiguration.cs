@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Pipeline.Domain;
+using Pipeline.Domain.Feeds;
+using Pipeline.Domain.Requisitions;
+
+namespace Pipeline.Functions.Configuration;
+
+public static class ConfigurationFiles
+{
+    public const string Feeds = "feeds.json";
+    public const string Requisitions = "requisitions.json";
+}
+
+/// <summary>Feeds and requisitions, read and validated once at start; every problem is reported together.</summary>
+public sealed class PipelineConfiguration
+{
+    public PipelineConfiguration(IOptions<PipelineOptions> options)
+    {
+        ConfigDirectory = Path.GetFullPath(options.Value.ConfigDirectory!);
+        var feeds = Load<FeedsDocument>(ConfigurationFiles.Feeds);
+        var requisitions = Load<RequisitionsDocument>(ConfigurationFiles.Requisitions);
+        var errors = feeds.Validate().Select(e => $"{ConfigurationFiles.Feeds}: {e}")
+            .Concat(requisitions.Validate().Select(e => $"{ConfigurationFiles.Requisitions}: {e}"))
+            .ToList();
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException($"The configuration in {ConfigDirectory} is not valid:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", errors));
+        }
+
+        Feeds = feeds.Feeds;
+        Requisitions = requisitions.Requisitions;
+    }
+
+    public string ConfigDirectory { get; }
+
+    public IReadOnlyList<FeedDefinition> Feeds { get; }
+
+    public IReadOnlyList<Requisition> Requisitions { get; }
+
+    public Requisition? FindRequisition(string id) => Requisitions.FirstOrDefault(r => r.Id == id);
+
+    /// <summary>A feed's file, resolved against the configuration folder.</summary>
+    public string ResolveLocation(FeedDefinition feed) => Path.GetFullPath(Path.Combine(ConfigDirectory, feed.Location));
+
+    private T Load<T>(string file)
+    {
+        var path = Path.Combine(ConfigDirectory, file);
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return JsonSerializer.Deserialize<T>(stream, ConfigJson) ?? throw new InvalidOperationException($"{path} is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidOperationException($"{path} is not valid: {e.Message}", e);
+        }
+    }
+
+    private static readonly JsonSerializerOptions ConfigJson = new(DomainJson.Options)
+    {
+        AllowTrailingCommas = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+}

@@ -1,0 +1,18 @@
+using Pipeline.Domain.Delivery;
+using Pipeline.Domain.Requisitions;
+
+namespace Pipeline.Functions.Delivery;
+
+/// <summary>An email to send. <paramref name="EffectKey"/> identifies it across retries.</summary>
+public sealed record OutgoingEmail(string EffectKey, string ReferenceToken, Contact From, IReadOnlyList<Contact> To, string Subject, string Html);
+
+/// <summary>
+/// Where shortlists go: the outbox folder locally, Microsoft Graph in production. <c>mayHaveBeenSent</c> is true when
+/// an earlier attempt for the same key did not record completion; the channel must not send twice then.
+/// </summary>
+public interface IDeliveryChannel
+{
+    Task SendEmailAsync(OutgoingEmail email, bool mayHaveBeenSent, CancellationToken cancellationToken);
+
+    Task SendActivityAsync(string effectKey, TeamsActivity activity, bool mayHaveBeenSent, CancellationToken cancellationToken);
+}

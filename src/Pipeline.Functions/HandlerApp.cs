@@ -1,0 +1,34 @@
+using Pipeline.Functions.Configuration;
+using Pipeline.Functions.Hosting;
+
+namespace Pipeline.Functions;
+
+/// <summary>Builds the custom handler: the Functions host's HTTP peer.</summary>
+public static class HandlerApp
+{
+    /// <param name="args">Command-line arguments (configuration overrides such as <c>--Pipeline:DataDirectory=...</c>).</param>
+    /// <param name="configure">Lets a caller (the local host, tests) adjust configuration and logging before the build.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+        // The host picks the port and passes it in FUNCTIONS_CUSTOMHANDLER_PORT; listen on loopback only.
+        if (builder.Configuration["FUNCTIONS_CUSTOMHANDLER_PORT"] is { Length: > 0 } port)
+        {
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        }
+
+        configure?.Invoke(builder);
+        builder.Services.AddPipelineFunctions(builder.Configuration);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapInvocations();
+
+        // Resolve now: a bad function.json, setting or configuration file stops the start with a clear message.
+        _ = app.Services.GetRequiredService<FunctionRegistry>();
+        _ = app.Services.GetRequiredService<PipelineConfiguration>();
+        return app;
+    }
+}

@@ -1,0 +1,3 @@
+using Pipeline.Functions;
+
+await HandlerApp.Build(args).RunAsync();

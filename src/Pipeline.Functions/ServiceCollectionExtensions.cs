@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Options;
+using Pipeline.Functions.Configuration;
+using Pipeline.Functions.Delivery;
+using Pipeline.Functions.Functions.BuildShortlist;
+using Pipeline.Functions.Functions.Health;
+using Pipeline.Functions.Functions.NotifyShortlist;
+using Pipeline.Functions.Functions.PollFeeds;
+using Pipeline.Functions.Functions.ScreenCandidates;
+using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Stores;
+using Pipeline.Storage;
+using Pipeline.Storage.Sqlite;
+
+namespace Pipeline.Functions;
+
+public static class ServiceCollectionExtensions
+{
+    public static IServiceCollection AddPipelineFunctions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+
+        services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PipelineOptions>, PipelineOptionsValidator>();
+        services.AddOptions<HostingOptions>().Configure(o =>
+        {
+            // The Functions host says where the app lives; run by hand, it is the folder of this assembly.
+            var root = configuration["FUNCTIONS_APP_ROOT_PATH"];
+            if (!string.IsNullOrWhiteSpace(root))
+            {
+                o.AppRoot = root;
+            }
+        });
+
+        services.AddSingleton<ITableStore>(sp => new SqliteTableStore(
+            Path.Combine(sp.GetRequiredService<IOptions<PipelineOptions>>().Value.DataDirectory!, "pipeline.db"),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<StoreInitializer>();
+        services.AddSingleton<CandidateStore>();
+        services.AddSingleton<QuarantineStore>();
+        services.AddSingleton<FeedStateStore>();
+        services.AddSingleton<ShortlistStore>();
+        services.AddSingleton<EffectLedger>();
+        services.AddSingleton<PipelineConfiguration>();
+        services.AddSingleton<IDeliveryChannel, OutboxChannel>();
+
+        services.AddSingleton<IPipelineFunction, PollFeeds>();
+        services.AddSingleton<IPipelineFunction, ScreenCandidates>();
+        services.AddSingleton<IPipelineFunction, BuildShortlist>();
+        services.AddSingleton<IPipelineFunction, NotifyShortlist>();
+        services.AddSingleton<IPipelineFunction, Health>();
+        services.AddSingleton<FunctionRegistry>();
+        return services;
+    }
+}

@@ -1,0 +1,29 @@
+using Pipeline.Storage;
+
+namespace Pipeline.Functions.Stores;
+
+/// <summary>The tables Pipeline keeps, created at start.</summary>
+public static class Tables
+{
+    public const string Candidates = "candidates";
+    public const string Quarantine = "quarantine";
+    public const string Feeds = "feeds";
+    public const string Shortlists = "shortlists";
+    public const string Effects = "effects";
+
+    public static IReadOnlyList<string> All { get; } = [Candidates, Quarantine, Feeds, Shortlists, Effects];
+}
+
+/// <summary>Creates every table before the first invocation, so no request pays for it or races on it.</summary>
+public sealed class StoreInitializer(ITableStore store) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var table in Tables.All)
+        {
+            await store.GetTable(table).CreateIfNotExistsAsync(cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
