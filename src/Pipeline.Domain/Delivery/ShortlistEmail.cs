@@ -46,7 +46,7 @@ public sealed record ShortlistEmail(string Subject, string Html)
         html.Append("<div style=\"border:1px solid #c8c8c8;border-radius:4px;padding:12px 16px;margin:12px 0\">")
             .Append("<h2 style=\"font-size:16px;margin:0 0 4px\">Candidate ").Append(member.Rank.ToString(CultureInfo.InvariantCulture))
             .Append(" <span style=\"font-weight:normal;color:#555\">— score ")
-            .Append(member.Score.ToString("P0", CultureInfo.InvariantCulture)).Append("</span></h2>");
+            .Append(Math.Round(member.Score * 100).ToString(CultureInfo.InvariantCulture)).Append("%</span></h2>");
 
         var facts = new List<string>();
         if (card.Program is not null || card.Institution is not null)

@@ -1,0 +1,28 @@
+using System.CommandLine;
+
+namespace Pipeline.Cli.Commands;
+
+/// <summary>Options every command takes.</summary>
+internal static class CliOptions
+{
+    public static Option<DirectoryInfo> Config { get; } = new("--config")
+    {
+        Description = "Folder with feeds.json and requisitions.json [default: the shipped samples]",
+        Recursive = true,
+        DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(AppContext.BaseDirectory, "samples")),
+    };
+
+    public static Option<DirectoryInfo> Data { get; } = new("--data")
+    {
+        Description = "Folder for the embedded store, local queues and outbox [default: ./.pipeline]",
+        Recursive = true,
+        DefaultValueFactory = _ => new DirectoryInfo(".pipeline"),
+    };
+
+    public static Option<bool> Json { get; } = new("--json")
+    {
+        Description = "Print the result as JSON",
+    };
+
+    public static string QueueDatabase(DirectoryInfo data) => Path.Combine(data.FullName, "host-queues.db");
+}

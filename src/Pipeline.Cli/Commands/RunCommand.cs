@@ -1,0 +1,123 @@
+using System.CommandLine;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Pipeline.Cli.LocalHost;
+using Pipeline.Functions.Configuration;
+using Pipeline.Functions.Hosting;
+
+namespace Pipeline.Cli.Commands;
+
+internal static class RunCommand
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static Command Create()
+    {
+        var once = new Option<bool>("--once") { Description = "Fire every timer once, deliver queue messages until the queues are idle, then stop" };
+        var maxDeliveries = new Option<int>("--max-deliveries")
+        {
+            Description = "Deliveries of a failing message before it is dead-lettered",
+            DefaultValueFactory = _ => 10,
+        };
+        maxDeliveries.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 100)
+            {
+                r.AddError("--max-deliveries must be between 1 and 100.");
+            }
+        });
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Show the function app's log" };
+
+        var command = new Command("run", "Run the function app on this machine: timers on their schedules and queues with redelivery and dead-lettering (Ctrl+C stops)")
+        {
+            once, maxDeliveries, verbose, CliOptions.Json,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetValue(CliOptions.Config)!,
+            parse.GetValue(CliOptions.Data)!,
+            parse.GetValue(once),
+            parse.GetValue(maxDeliveries),
+            parse.GetValue(verbose),
+            parse.GetValue(CliOptions.Json),
+            parse.InvocationConfiguration.Output,
+            parse.InvocationConfiguration.Error,
+            cancellationToken));
+        return command;
+    }
+
+    internal static async Task<int> RunAsync(
+        DirectoryInfo config, DirectoryInfo data, bool once, int maxDeliveries, bool verbose, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Pipeline:ConfigDirectory"] = config.FullName,
+            ["Pipeline:DataDirectory"] = data.FullName,
+            ["FUNCTIONS_APP_ROOT_PATH"] = AppContext.BaseDirectory,
+        };
+
+        HandlerServer server;
+        try
+        {
+            server = await HandlerServer.StartAsync(settings, verbose, cancellationToken);
+        }
+        catch (Exception e) when (e is OptionsValidationException or InvalidOperationException)
+        {
+            await error.WriteLineAsync($"The function app could not start: {e.Message}");
+            return 2;
+        }
+
+        await using (server)
+        {
+            using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
+            var queues = new LocalQueueStore(CliOptions.QueueDatabase(data), TimeProvider.System);
+            var host = new LocalFunctionsHost(
+                http,
+                FunctionCatalog.Load(AppContext.BaseDirectory),
+                queues,
+                TimeProvider.System,
+                new LocalHostOptions { MaxDeliveryCount = maxDeliveries },
+                log: line => error.WriteLine(line),
+                trace: verbose ? line => error.WriteLine(line) : null);
+
+            RunSummary summary;
+            if (once)
+            {
+                summary = await host.RunOnceAsync(cancellationToken);
+            }
+            else
+            {
+                summary = new RunSummary();
+                await error.WriteLineAsync($"Running; data in {data.FullName}. Press Ctrl+C to stop.");
+                await host.RunAsync(summary, cancellationToken);
+            }
+
+            summary.DeadLettersTotal = (await queues.CountsAsync(CancellationToken.None)).Sum(c => c.DeadLettered);
+            summary.Outbox = Path.GetFullPath(server.Services.GetRequiredService<IOptions<PipelineOptions>>().Value.ResolvedOutboxDirectory);
+            summary.DataDirectory = data.FullName;
+
+            if (json)
+            {
+                await output.WriteLineAsync(JsonSerializer.Serialize(summary, Indented));
+            }
+            else
+            {
+                await WriteTextAsync(output, summary);
+            }
+        }
+
+        return 0;
+    }
+
+    private static async Task WriteTextAsync(TextWriter output, RunSummary s)
+    {
+        await output.WriteLineAsync($"Feeds read            {s.Feeds}{(s.FeedsFailed > 0 ? $" ({s.FeedsFailed} failed; see the log above)" : "")}");
+        await output.WriteLineAsync($"Candidates            {s.Candidates.New} new, {s.Candidates.Updated} updated, {s.Candidates.Unchanged} unchanged");
+        await output.WriteLineAsync($"Rows quarantined      {s.Quarantined}");
+        await output.WriteLineAsync($"Shortlists            {s.Shortlists}");
+        await output.WriteLineAsync($"Emails                {s.Emails}");
+        await output.WriteLineAsync($"Teams notifications   {s.Notifications}");
+        await output.WriteLineAsync($"Dead letters          {s.DeadLetters} this run, {s.DeadLettersTotal} in all{(s.DeadLettersTotal > 0 ? " (pipeline deadletters list)" : "")}");
+        await output.WriteLineAsync($"Outbox                {s.Outbox}");
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Pipeline.Functions;
+
+namespace Pipeline.Cli.LocalHost;
+
+/// <summary>
+/// The function app, started the way the Functions host starts it (its own HTTP server on a loopback port chosen at
+/// start), so that the local host talks to it over the same protocol as in Azure.
+/// </summary>
+public sealed class HandlerServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private HandlerServer(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<HandlerServer> StartAsync(IReadOnlyDictionary<string, string?> settings, bool verbose, CancellationToken cancellationToken)
+    {
+        var app = HandlerApp.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            if (verbose)
+            {
+                builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information);
+            }
+            else
+            {
+                builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+                // The handler logs every unhandled exception once; the host reports dead letters itself.
+                builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Critical);
+            }
+        });
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new HandlerServer(app, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

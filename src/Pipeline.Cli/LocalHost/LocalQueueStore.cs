@@ -1,0 +1,216 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Pipeline.Cli.LocalHost;
+
+/// <summary>A message taken from a queue under a lock; complete or abandon it with its lock token.</summary>
+public sealed record LockedMessage(long Sequence, string Queue, string MessageId, string Body, int DeliveryCount, DateTimeOffset EnqueuedAt, string LockToken);
+
+public sealed record DeadLetter(long Sequence, string Queue, string MessageId, string Body, int DeliveryCount, DateTimeOffset DeadLetteredAt, string Reason, string Description);
+
+public sealed record QueueCounts(string Queue, long Active, long DeadLettered);
+
+/// <summary>
+/// Durable local queues in SQLite with Service Bus semantics: peek-lock receive, at-least-once delivery (an expired
+/// lock makes the message visible again), a delivery count, and a dead-letter queue after the max delivery count.
+/// </summary>
+public sealed class LocalQueueStore
+{
+    private readonly string _connectionString;
+    private readonly TimeProvider _time;
+    private bool _initialized;
+
+    public LocalQueueStore(string databasePath, TimeProvider time)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = true, DefaultTimeout = 30 }.ToString();
+        _time = time;
+    }
+
+    public async Task EnqueueAsync(string queue, IEnumerable<string> bodies, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var tx = connection.BeginTransaction(deferred: false);
+        await InsertAsync(connection, tx, queue, bodies, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Locks the oldest visible message of the first queue in <paramref name="queues"/> that has one.</summary>
+    public async Task<LockedMessage?> ReceiveAsync(IReadOnlyList<string> queues, TimeSpan lockDuration, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var tx = connection.BeginTransaction(deferred: false);
+        var now = _time.GetUtcNow();
+        foreach (var queue in queues)
+        {
+            await using var select = Command(connection, tx,
+                "SELECT seq, message_id, body, delivery_count, enqueued_at FROM messages " +
+                "WHERE queue = $queue AND dead_lettered_at IS NULL AND visible_at <= $now ORDER BY seq LIMIT 1",
+                ("$queue", queue), ("$now", Stamp(now)));
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                continue;
+            }
+
+            var message = new LockedMessage(
+                reader.GetInt64(0), queue, reader.GetString(1), reader.GetString(2), reader.GetInt32(3) + 1,
+                DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture), Guid.NewGuid().ToString("N"));
+            await reader.DisposeAsync();
+            await using var update = Command(connection, tx,
+                "UPDATE messages SET delivery_count = delivery_count + 1, visible_at = $until, lock_token = $lock WHERE seq = $seq",
+                ("$until", Stamp(now + lockDuration)), ("$lock", message.LockToken), ("$seq", message.Sequence));
+            await update.ExecuteNonQueryAsync(cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            return message;
+        }
+
+        return null;
+    }
+
+    /// <summary>Deletes the message and enqueues what its invocation produced, in one transaction.</summary>
+    public async Task CompleteAsync(LockedMessage message, IReadOnlyList<(string Queue, string Body)> outputs, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var tx = connection.BeginTransaction(deferred: false);
+        await using var delete = Command(connection, tx, "DELETE FROM messages WHERE seq = $seq AND lock_token = $lock",
+            ("$seq", message.Sequence), ("$lock", message.LockToken));
+        if (await delete.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            // The lock expired and someone else has the message now: its outputs will come from that delivery.
+            throw new InvalidOperationException($"The lock on message {message.MessageId} in '{message.Queue}' was lost before completion.");
+        }
+
+        foreach (var group in outputs.GroupBy(o => o.Queue))
+        {
+            await InsertAsync(connection, tx, group.Key, group.Select(o => o.Body), cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Releases the message for redelivery, or dead-letters it once it has been delivered <paramref name="maxDeliveryCount"/> times.</summary>
+    public async Task<bool> AbandonAsync(LockedMessage message, string error, int maxDeliveryCount, CancellationToken cancellationToken)
+    {
+        var deadLetter = message.DeliveryCount >= maxDeliveryCount;
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = deadLetter
+            ? Command(connection, null,
+                "UPDATE messages SET dead_lettered_at = $now, dead_letter_reason = 'MaxDeliveryCountExceeded', dead_letter_description = $error, lock_token = NULL " +
+                "WHERE seq = $seq AND lock_token = $lock",
+                ("$now", Stamp(_time.GetUtcNow())), ("$error", error), ("$seq", message.Sequence), ("$lock", message.LockToken))
+            : Command(connection, null,
+                "UPDATE messages SET visible_at = $now, last_error = $error, lock_token = NULL WHERE seq = $seq AND lock_token = $lock",
+                ("$now", Stamp(_time.GetUtcNow())), ("$error", error), ("$seq", message.Sequence), ("$lock", message.LockToken));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return deadLetter;
+    }
+
+    public async Task<IReadOnlyList<QueueCounts>> CountsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null,
+            "SELECT queue, SUM(dead_lettered_at IS NULL), SUM(dead_lettered_at IS NOT NULL) FROM messages GROUP BY queue ORDER BY queue");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var counts = new List<QueueCounts>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts.Add(new QueueCounts(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+        }
+
+        return counts;
+    }
+
+    public async Task<IReadOnlyList<DeadLetter>> DeadLettersAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null,
+            "SELECT seq, queue, message_id, body, delivery_count, dead_lettered_at, dead_letter_reason, dead_letter_description " +
+            "FROM messages WHERE dead_lettered_at IS NOT NULL ORDER BY seq");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var letters = new List<DeadLetter>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            letters.Add(new DeadLetter(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4),
+                DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture), reader.GetString(6), reader.GetString(7)));
+        }
+
+        return letters;
+    }
+
+    /// <summary>When a timer last fired, so a restart after a missed occurrence fires once as past due.</summary>
+    public async Task<DateTimeOffset?> GetTimerLastRunAsync(string function, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT last_run FROM timers WHERE function = $f", ("$f", function));
+        return await command.ExecuteScalarAsync(cancellationToken) is string s ? DateTimeOffset.Parse(s, CultureInfo.InvariantCulture) : null;
+    }
+
+    public async Task SetTimerLastRunAsync(string function, DateTimeOffset lastRun, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null,
+            "INSERT INTO timers (function, last_run) VALUES ($f, $t) ON CONFLICT (function) DO UPDATE SET last_run = excluded.last_run",
+            ("$f", function), ("$t", Stamp(lastRun)));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task InsertAsync(SqliteConnection connection, SqliteTransaction tx, string queue, IEnumerable<string> bodies, CancellationToken cancellationToken)
+    {
+        var now = Stamp(_time.GetUtcNow());
+        foreach (var body in bodies)
+        {
+            await using var insert = Command(connection, tx,
+                "INSERT INTO messages (queue, message_id, body, enqueued_at, visible_at) VALUES ($queue, $id, $body, $now, $now)",
+                ("$queue", queue), ("$id", Guid.NewGuid().ToString()), ("$body", body), ("$now", now));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        if (!_initialized)
+        {
+            await using var command = Command(connection, null, """
+                PRAGMA journal_mode = WAL;
+                CREATE TABLE IF NOT EXISTS messages (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    queue TEXT NOT NULL,
+                    message_id TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    enqueued_at TEXT NOT NULL,
+                    visible_at TEXT NOT NULL,
+                    delivery_count INTEGER NOT NULL DEFAULT 0,
+                    lock_token TEXT NULL,
+                    last_error TEXT NULL,
+                    dead_lettered_at TEXT NULL,
+                    dead_letter_reason TEXT NULL,
+                    dead_letter_description TEXT NULL);
+                CREATE INDEX IF NOT EXISTS messages_ready ON messages (queue, dead_lettered_at, visible_at, seq);
+                CREATE TABLE IF NOT EXISTS timers (function TEXT PRIMARY KEY, last_run TEXT NOT NULL);
+                """);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            _initialized = true;
+        }
+
+        return connection;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    // Fixed-width UTC stamps compare correctly as text.
+    private static string Stamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,75 @@
+using System.Text.Json.Serialization;
+
+namespace Pipeline.Cli.LocalHost;
+
+/// <summary>What a run did, added up from the invocations' counts and the queues.</summary>
+public sealed class RunSummary
+{
+    private readonly Dictionary<string, Dictionary<string, long>> _metrics = new(StringComparer.Ordinal);
+
+    [JsonPropertyName("feeds")]
+    public long Feeds => Metric("PollFeeds", "feeds");
+
+    [JsonPropertyName("feedsFailed")]
+    public long FeedsFailed => Metric("PollFeeds", "feedsFailed");
+
+    [JsonPropertyName("candidates")]
+    public CandidateCounts Candidates => new(Metric("ScreenCandidates", "new"), Metric("ScreenCandidates", "updated"), Metric("ScreenCandidates", "unchanged"));
+
+    [JsonPropertyName("quarantined")]
+    public long Quarantined => Metric("PollFeeds", "quarantined");
+
+    [JsonPropertyName("shortlists")]
+    public long Shortlists => Metric("BuildShortlist", "shortlists");
+
+    [JsonPropertyName("emails")]
+    public long Emails => Metric("NotifyShortlist", "emails");
+
+    [JsonPropertyName("notifications")]
+    public long Notifications => Metric("NotifyShortlist", "notifications");
+
+    /// <summary>Messages dead-lettered during this run.</summary>
+    [JsonPropertyName("deadLetters")]
+    public long DeadLetters { get; set; }
+
+    /// <summary>Messages in dead-letter queues now, from this run and earlier ones.</summary>
+    [JsonPropertyName("deadLettersTotal")]
+    public long DeadLettersTotal { get; set; }
+
+    [JsonPropertyName("invocations")]
+    public long Invocations { get; set; }
+
+    [JsonPropertyName("failedInvocations")]
+    public long FailedInvocations { get; set; }
+
+    [JsonPropertyName("outbox")]
+    public string? Outbox { get; set; }
+
+    [JsonPropertyName("dataDirectory")]
+    public string? DataDirectory { get; set; }
+
+    public void Add(string function, IReadOnlyDictionary<string, long>? metrics)
+    {
+        if (metrics is null)
+        {
+            return;
+        }
+
+        if (!_metrics.TryGetValue(function, out var totals))
+        {
+            _metrics[function] = totals = new Dictionary<string, long>(StringComparer.Ordinal);
+        }
+
+        foreach (var (name, value) in metrics)
+        {
+            totals[name] = totals.GetValueOrDefault(name) + value;
+        }
+    }
+
+    private long Metric(string function, string name) => _metrics.GetValueOrDefault(function)?.GetValueOrDefault(name) ?? 0;
+
+    public sealed record CandidateCounts(
+        [property: JsonPropertyName("new")] long New,
+        [property: JsonPropertyName("updated")] long Updated,
+        [property: JsonPropertyName("unchanged")] long Unchanged);
+}

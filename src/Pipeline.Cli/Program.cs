@@ -1,0 +1,9 @@
+using System.CommandLine;
+using Pipeline.Cli.Commands;
+
+var root = new RootCommand("Pipeline: pulls candidates from university and bootcamp feeds, scores them against requisitions, and delivers shortlists.");
+root.Options.Add(CliOptions.Config);
+root.Options.Add(CliOptions.Data);
+root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(DeadLettersCommand.Create());
+return await root.Parse(args).InvokeAsync();
