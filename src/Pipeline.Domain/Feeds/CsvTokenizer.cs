@@ -13,10 +13,14 @@ public sealed class CsvTokenizer(TextReader reader, char delimiter = ',', int ma
 {
     public const int DefaultMaxFieldLength = 32 * 1024;
 
-    private readonly char[] _buffer = new char[16 * 1024];
+    private char[] _buffer = new char[16 * 1024];
     private int _position;
     private int _length;
     private long _line = 1;
+
+    // The raw text of the record being read, so that a malformed multi-line record can be re-read line by line.
+    private readonly StringBuilder _raw = new();
+    private bool _rawOverflow;
 
     public async IAsyncEnumerable<CsvRecord> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -51,6 +55,8 @@ public sealed class CsvTokenizer(TextReader reader, char delimiter = ',', int ma
     private async ValueTask<CsvRecord> ReadRecordAsync(CancellationToken cancellationToken)
     {
         var startLine = _line;
+        _raw.Clear();
+        _rawOverflow = false;
         var fields = new List<string>();
         var field = new StringBuilder();
         var excerpt = new StringBuilder();
@@ -77,7 +83,7 @@ public sealed class CsvTokenizer(TextReader reader, char delimiter = ',', int ma
                     }
 
                     Add(fields, field);
-                    return new CsvRecord(startLine, fields, error, excerpt.ToString());
+                    return Finish(startLine, fields, error, excerpt);
                 }
 
                 var c = _buffer[_position];
@@ -89,7 +95,7 @@ public sealed class CsvTokenizer(TextReader reader, char delimiter = ',', int ma
                         if (!await EnsureAsync(cancellationToken).ConfigureAwait(false))
                         {
                             Add(fields, field);
-                            return new CsvRecord(startLine, fields, error, excerpt.ToString());
+                            return Finish(startLine, fields, error, excerpt);
                         }
 
                         var next = _buffer[_position];
@@ -131,7 +137,7 @@ public sealed class CsvTokenizer(TextReader reader, char delimiter = ',', int ma
                 {
                     Add(fields, field);
                     await ConsumeLineBreakAsync(cancellationToken).ConfigureAwait(false);
-                    return new CsvRecord(startLine, fields, error, excerpt.ToString());
+                    return Finish(startLine, fields, error, excerpt);
                 }
                 else
                 {
@@ -140,6 +146,48 @@ public sealed class CsvTokenizer(TextReader reader, char delimiter = ',', int ma
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// A malformed record that ran over several lines (typically a quote never closed) keeps only its first line;
+    /// the lines after it are read again as records of their own, so one stray quote does not swallow the rest of
+    /// the file.
+    /// </summary>
+    private CsvRecord Finish(long startLine, List<string> fields, string? error, StringBuilder excerpt)
+    {
+        var firstBreak = error is null ? -1 : IndexOf(_raw, '\n');
+        if (firstBreak < 0)
+        {
+            return new CsvRecord(startLine, fields, error, excerpt.ToString());
+        }
+
+        if (_rawOverflow)
+        {
+            return new CsvRecord(startLine, fields, $"{error}; lines {startLine + 1} to {_line} were inside it and could not be read", excerpt.ToString());
+        }
+
+        var firstLine = _raw.ToString(0, firstBreak).TrimEnd('\r');
+        var rest = _raw.ToString(firstBreak + 1, _raw.Length - firstBreak - 1);
+        var remaining = _length - _position;
+        var buffer = new char[Math.Max(rest.Length + remaining, 16 * 1024)];
+        rest.CopyTo(0, buffer, 0, rest.Length);
+        Array.Copy(_buffer, _position, buffer, rest.Length, remaining);
+        (_buffer, _position, _length) = (buffer, 0, rest.Length + remaining);
+        _line = startLine + 1;
+        return new CsvRecord(startLine, [firstLine], error, RejectedRow.Cut(firstLine)!);
+    }
+
+    private static int IndexOf(StringBuilder text, char c)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == c)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private void Append(StringBuilder field, char c, int index, ref string? error)
@@ -161,6 +209,15 @@ public sealed class CsvTokenizer(TextReader reader, char delimiter = ',', int ma
         if (excerpt.Length < RejectedRow.MaxExcerpt)
         {
             excerpt.Append(_buffer[_position]);
+        }
+
+        if (_raw.Length < maxFieldLength)
+        {
+            _raw.Append(_buffer[_position]);
+        }
+        else
+        {
+            _rawOverflow = true;
         }
 
         _position++;

@@ -1,0 +1,63 @@
+using Pipeline.Domain.Delivery;
+using Pipeline.Domain.Requisitions;
+using Pipeline.Domain.Shortlists;
+
+namespace Pipeline.Domain.Tests;
+
+public class ShortlistEmailTests
+{
+    private static readonly Requisition Requisition = new()
+    {
+        Id = "ml", Title = "ML <Engineer>", HiringManager = new Contact("hm@contoso.example", "Dana & Co"), RequiredSkills = ["PyTorch"],
+        Recruiters = ["r1@contoso.example"],
+    };
+
+    private static Shortlist CreateShortlist(string institution = "Uni", string skill = "PyTorch") => new("ml", 3,
+    [
+        new ShortlistMember(1, "c1", 1.0,
+            [new RequirementResult(skill, true, RequirementStatus.Met, false, "listed in skills (claimed)")],
+            new CandidateCard(institution, "MSc", new DateOnly(2026, 6, 1), ["Uni (university)"], [skill], ["AWS <b>cert</b>"])),
+    ]);
+
+    [Fact]
+    public void Compose_EverythingFromOutside_IsHtmlEncoded()
+    {
+        var email = ShortlistEmail.Compose(Requisition, CreateShortlist("<script>alert(1)</script>", "<img src=x onerror=alert(1)>"));
+
+        Assert.DoesNotContain("<script>", email.Html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img", email.Html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<b>cert", email.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<Engineer>", email.Html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;", email.Html, StringComparison.Ordinal);
+        Assert.Contains("Dana &amp; Co", email.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compose_SubjectCarriesTheReferenceToken_AndCardsAreNumberedWithoutNames()
+    {
+        var shortlist = CreateShortlist();
+        var email = ShortlistEmail.Compose(Requisition, shortlist);
+
+        Assert.EndsWith($"[{shortlist.ReferenceToken}]", email.Subject, StringComparison.Ordinal);
+        Assert.Matches("^SL-[2-9A-Z]{6}$", shortlist.ReferenceToken);
+        Assert.Contains("Candidate 1", email.Html, StringComparison.Ordinal);
+        Assert.Contains("interview 1 and 3", email.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReferenceToken_DependsOnRequisitionAndVersion()
+    {
+        Assert.Equal(new Shortlist("ml", 1, []).ReferenceToken, new Shortlist("ml", 1, []).ReferenceToken);
+        Assert.NotEqual(new Shortlist("ml", 1, []).ReferenceToken, new Shortlist("ml", 2, []).ReferenceToken);
+    }
+
+    [Fact]
+    public void ShortlistSent_PreviewIsCappedAndRecipientsAreTheRecruiters()
+    {
+        var activity = TeamsActivity.ShortlistSent(Requisition with { Title = new string('x', 300) }, CreateShortlist(), "5f0c9a4e-8d1b-4c6e-9a57-3b2f7d1e6c40");
+
+        Assert.True(activity.PreviewText.Length <= TeamsActivity.MaxPreviewLength);
+        Assert.Equal(["r1@contoso.example"], activity.Recipients);
+        Assert.StartsWith("https://teams.microsoft.com/l/entity/5f0c9a4e-", activity.TopicWebUrl, StringComparison.Ordinal);
+    }
+}
