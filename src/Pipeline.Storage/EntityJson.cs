@@ -30,12 +30,6 @@ public static class EntityJson
             Write(writer, entity, includeKeys);
         }
 
-        if (buffer.Length > MaxEntityBytes)
-        {
-            throw new ArgumentException(
-                $"Entity ({entity.PartitionKey}, {entity.RowKey}) is {buffer.Length:N0} bytes; the limit for one entity is 1 MiB.", nameof(entity));
-        }
-
         return buffer.ToArray();
     }
 
@@ -154,12 +148,42 @@ public static class EntityJson
         _ => throw new FormatException($"Property '{name}' has unknown type annotation '{edmType}'."),
     };
 
+    /// <summary>
+    /// The entity's size by the Table service's formula: 4 + 2 × (key lengths) + Σ (8 + 2 × name length + value size),
+    /// strings counted as UTF-16 plus 4, binary as its length plus 4.
+    /// </summary>
+    public static long ServiceSize(TableEntity entity)
+    {
+        long size = 4 + (2L * (entity.PartitionKey.Length + entity.RowKey.Length));
+        foreach (var (name, value) in entity.Properties)
+        {
+            size += 8 + (2L * name.Length) + value switch
+            {
+                string s => 4 + (2L * s.Length),
+                byte[] b => 4 + b.Length,
+                int => 4,
+                bool => 1,
+                Guid => 16,
+                _ => 8,
+            };
+        }
+
+        return size;
+    }
+
     private static void Validate(TableEntity entity)
     {
         if (entity.Properties.Count > MaxCustomProperties)
         {
             throw new ArgumentException(
                 $"Entity ({entity.PartitionKey}, {entity.RowKey}) has {entity.Properties.Count} properties; the limit is {MaxCustomProperties}.", nameof(entity));
+        }
+
+        var size = ServiceSize(entity);
+        if (size > MaxEntityBytes)
+        {
+            throw new ArgumentException(
+                $"Entity ({entity.PartitionKey}, {entity.RowKey}) is {size:N0} bytes as the service counts them; the limit for one entity is 1 MiB.", nameof(entity));
         }
 
         foreach (var (name, value) in entity.Properties)
