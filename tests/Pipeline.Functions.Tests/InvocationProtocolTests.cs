@@ -1,0 +1,112 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Pipeline.Functions.Tests;
+
+/// <summary>The custom-handler protocol, checked on real Kestrel with host-shaped payloads.</summary>
+public sealed class InvocationProtocolTests : IAsyncLifetime
+{
+    private RunningHandler _handler = null!;
+
+    public async Task InitializeAsync() => _handler = await RunningHandler.StartAsync();
+
+    public async Task DisposeAsync() => await _handler.DisposeAsync();
+
+    [Fact]
+    public async Task GetRoot_AnswersAtOnce_ForHostReadiness()
+    {
+        var response = await _handler.Client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task PollFeeds_TimerPayload_AnswersOutputsLogsAndReturnValue()
+    {
+        var (response, body) = await _handler.PostAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var pages = body.GetProperty("Outputs").GetProperty("candidatePages");
+        Assert.Equal(JsonValueKind.Array, pages.ValueKind);
+        Assert.Equal(3, pages.GetArrayLength());
+        Assert.All(pages.EnumerateArray(), page =>
+        {
+            Assert.Equal(JsonValueKind.Object, page.ValueKind);
+            Assert.True(page.GetProperty("candidates").GetArrayLength() > 0);
+        });
+        Assert.Equal(JsonValueKind.Array, body.GetProperty("Logs").ValueKind);
+        Assert.Equal(3, body.GetProperty("ReturnValue").GetProperty("feeds").GetInt32());
+        Assert.Equal(9, body.GetProperty("ReturnValue").GetProperty("quarantined").GetInt32());
+    }
+
+    [Fact]
+    public async Task ScreenCandidates_ServiceBusPayloadWithStringBody_StoresAndAsksForShortlists()
+    {
+        var (response, body) = await _handler.PostAsync("ScreenCandidates", RunningHandler.Fixture("servicebus-invocation.json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, body.GetProperty("ReturnValue").GetProperty("new").GetInt32());
+        var requests = body.GetProperty("Outputs").GetProperty("shortlistRequests").EnumerateArray().ToList();
+        Assert.Equal(["data-scientist-imaging", "ml-engineer-platform"], requests.Select(r => r.GetProperty("requisitionId").GetString()).Order());
+    }
+
+    [Fact]
+    public async Task ScreenCandidates_Redelivered_FindsEveryoneUnchangedAndAsksForNothing()
+    {
+        await _handler.PostAsync("ScreenCandidates", RunningHandler.Fixture("servicebus-invocation.json"));
+        var (response, body) = await _handler.PostAsync("ScreenCandidates", RunningHandler.Fixture("servicebus-invocation.json").Replace("\"DeliveryCount\": \"1\"", "\"DeliveryCount\": \"2\"", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, body.GetProperty("ReturnValue").GetProperty("unchanged").GetInt32());
+        Assert.False(body.GetProperty("Outputs").TryGetProperty("shortlistRequests", out _));
+    }
+
+    [Fact]
+    public async Task ScreenCandidates_BodyAsJsonObject_IsAcceptedToo()
+    {
+        using var fixture = JsonDocument.Parse(RunningHandler.Fixture("servicebus-invocation.json"));
+        var bodyText = fixture.RootElement.GetProperty("Data").GetProperty("page").GetString()!;
+        var envelope = $$"""{ "Data": { "page": {{bodyText}} }, "Metadata": {} }""";
+
+        var (response, body) = await _handler.PostAsync("ScreenCandidates", envelope);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, body.GetProperty("ReturnValue").GetProperty("new").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("{ this is not json", "not JSON")]
+    [InlineData("{ \"Metadata\": {} }", "no 'Data' object")]
+    [InlineData("{ \"Data\": { \"somethingElse\": 1 } }", "'page'")]
+    [InlineData("{ \"Data\": { \"page\": \"\\\"just a string\\\"\" } }", "not a valid CandidatePage")]
+    [InlineData("{ \"Data\": { \"page\": \"{\\\"feedId\\\": \\\"x\\\"}\" } }", "not a valid CandidatePage")]
+    [InlineData("{ \"Data\": { \"page\": \"{ cut off\" } }", "not a valid CandidatePage")]
+    public async Task MalformedEnvelope_Gets400ProblemWithAClearMessage_NoStackTrace(string envelope, string expected)
+    {
+        var (response, body) = await _handler.PostAsync("ScreenCandidates", envelope);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(expected, body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", body.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownFunction_Gets404Problem()
+    {
+        var (response, body) = await _handler.PostAsync("NoSuchFunction", RunningHandler.Fixture("timer-invocation.json"));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("NoSuchFunction", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_HttpPayload_AnswersAnHttpOutputObject()
+    {
+        var (response, body) = await _handler.PostAsync("Health", RunningHandler.Fixture("http-invocation.json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var res = body.GetProperty("Outputs").GetProperty("res");
+        Assert.Equal(200, res.GetProperty("statusCode").GetInt32());
+        using var inner = JsonDocument.Parse(res.GetProperty("body").GetString()!);
+        Assert.Equal("healthy", inner.RootElement.GetProperty("status").GetString());
+        Assert.Equal("application/json", res.GetProperty("headers").GetProperty("Content-Type").GetString());
+    }
+}

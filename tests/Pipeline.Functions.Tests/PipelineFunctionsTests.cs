@@ -1,0 +1,86 @@
+using System.Net;
+using System.Text.Json;
+using Pipeline.Functions.Messages;
+
+namespace Pipeline.Functions.Tests;
+
+/// <summary>The functions chained by hand through the handler, as the host would chain them.</summary>
+public sealed class PipelineFunctionsTests : IAsyncLifetime
+{
+    private RunningHandler _handler = null!;
+
+    public async Task InitializeAsync() => _handler = await RunningHandler.StartAsync();
+
+    public async Task DisposeAsync() => await _handler.DisposeAsync();
+
+    private string Outbox(string folder) => Path.Combine(_handler.DataDirectory, "outbox", folder);
+
+    private async Task<JsonElement> OkAsync(string function, string envelope)
+    {
+        var (response, body) = await _handler.PostAsync(function, envelope);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{function} answered {(int)response.StatusCode}: {body}");
+        return body;
+    }
+
+    private static IEnumerable<JsonElement> Messages(JsonElement body, string binding) =>
+        body.GetProperty("Outputs").TryGetProperty(binding, out var value) ? value.EnumerateArray().ToList() : [];
+
+    [Fact]
+    public async Task WholeChain_SendsOneEmailAndOneNotificationPerRequisition_AndARedeliverySendsNothingMore()
+    {
+        var polled = await OkAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
+        var requests = new List<JsonElement>();
+        foreach (var page in Messages(polled, "candidatePages"))
+        {
+            requests.AddRange(Messages(await OkAsync("ScreenCandidates", RunningHandler.ServiceBusEnvelope("page", page.GetRawText())), "shortlistRequests"));
+        }
+
+        var ready = new List<JsonElement>();
+        foreach (var request in requests)
+        {
+            ready.AddRange(Messages(await OkAsync("BuildShortlist", RunningHandler.ServiceBusEnvelope("request", request.GetRawText())), "notifications"));
+        }
+
+        // Many requests, but one version per requisition: the pool did not change between them.
+        Assert.Equal(2, ready.Count);
+        foreach (var message in ready)
+        {
+            var body = await OkAsync("NotifyShortlist", RunningHandler.ServiceBusEnvelope("notification", message.GetRawText()));
+            Assert.Equal(1, body.GetProperty("ReturnValue").GetProperty("emails").GetInt32());
+        }
+
+        Assert.Equal(2, Directory.GetFiles(Outbox("mail"), "*.eml").Length);
+        Assert.Equal(2, Directory.GetFiles(Outbox("teams"), "*.json").Length);
+
+        var again = await OkAsync("NotifyShortlist", RunningHandler.ServiceBusEnvelope("notification", ready[0].GetRawText(), deliveryCount: 2));
+        Assert.False(again.GetProperty("ReturnValue").TryGetProperty("emails", out _));
+        Assert.Equal(2, Directory.GetFiles(Outbox("mail"), "*.eml").Length);
+    }
+
+    [Fact]
+    public async Task NotifyShortlist_VersionThatDoesNotExist_IsRefusedSoTheHostRetries()
+    {
+        var (response, _) = await _handler.PostAsync("NotifyShortlist",
+            RunningHandler.ServiceBusEnvelope("notification", new ShortlistReady { RequisitionId = "ml-engineer-platform", Version = 99 }));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task BuildShortlist_ClosedOrUnknownRequisition_DoesNothing()
+    {
+        var body = await OkAsync("BuildShortlist", RunningHandler.ServiceBusEnvelope("request", new ShortlistRequest { RequisitionId = "no-such-requisition" }));
+        Assert.Empty(Messages(body, "notifications"));
+    }
+
+    [Fact]
+    public async Task PollFeeds_UnreadableFeed_IsRecordedAndTheOthersGoOn()
+    {
+        File.WriteAllText(Path.Combine(_handler.ConfigDirectory, "feeds", "lakeshore-tech.csv"), "Renamed Email Column,Full Name\nx@y.example,X\n");
+
+        var body = await OkAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
+
+        Assert.Equal(1, body.GetProperty("ReturnValue").GetProperty("feedsFailed").GetInt32());
+        Assert.Equal(2, body.GetProperty("ReturnValue").GetProperty("feeds").GetInt32());
+        Assert.Contains(body.GetProperty("Logs").EnumerateArray(), l => l.GetString()!.Contains("lakeshore-tech failed", StringComparison.Ordinal));
+    }
+}

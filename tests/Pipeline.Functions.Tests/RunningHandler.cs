@@ -1,0 +1,109 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Pipeline.Functions.Tests;
+
+/// <summary>The real handler on real Kestrel, bound to a free loopback port, with its own config and data folders.</summary>
+public sealed class RunningHandler : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private RunningHandler(WebApplication app, HttpClient client, string root)
+    {
+        _app = app;
+        Client = client;
+        Root = root;
+    }
+
+    public HttpClient Client { get; }
+
+    public string Root { get; }
+
+    public string DataDirectory => Path.Combine(Root, "data");
+
+    public string ConfigDirectory => Path.Combine(Root, "config");
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<RunningHandler> StartAsync(Action<string>? prepareConfig = null, IDictionary<string, string?>? settings = null)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "pipeline-tests", Guid.NewGuid().ToString("N"));
+        CopyDirectory(Path.Combine(AppContext.BaseDirectory, "samples"), Path.Combine(root, "config"));
+        prepareConfig?.Invoke(Path.Combine(root, "config"));
+        var values = new Dictionary<string, string?>
+        {
+            ["Pipeline:ConfigDirectory"] = Path.Combine(root, "config"),
+            ["Pipeline:DataDirectory"] = Path.Combine(root, "data"),
+            ["FUNCTIONS_APP_ROOT_PATH"] = AppContext.BaseDirectory,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var app = HandlerApp.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(values);
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new RunningHandler(app, new HttpClient { BaseAddress = new Uri(address) }, root);
+    }
+
+    public static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", name));
+
+    public async Task<(HttpResponseMessage Response, JsonElement Body)> PostAsync(string function, string json)
+    {
+        var response = await Client.PostAsync(function, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        return (response, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    /// <summary>Wraps a message body the way the host delivers Service Bus messages: as a JSON string.</summary>
+    public static string ServiceBusEnvelope(string bindingName, object body, int deliveryCount = 1) =>
+        JsonSerializer.Serialize(new
+        {
+            Data = new Dictionary<string, object> { [bindingName] = body as string ?? JsonSerializer.Serialize(body, Pipeline.Domain.DomainJson.Options) },
+            Metadata = new Dictionary<string, object>
+            {
+                ["DeliveryCount"] = deliveryCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["MessageId"] = "\"" + Guid.NewGuid() + "\"",
+            },
+        });
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Harmless leftover in the temp folder.
+        }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Options;
+
+namespace Pipeline.Functions.Tests;
+
+/// <summary>Bad declarations, settings or configuration stop the start with a message naming the problem.</summary>
+public sealed class StartupValidationTests
+{
+    [Fact]
+    public async Task FunctionJsonWithoutHandler_FailsTheStartNamingIt()
+    {
+        var appRoot = CopyFunctionFolders();
+        Directory.CreateDirectory(Path.Combine(appRoot, "Ghost"));
+        File.WriteAllText(Path.Combine(appRoot, "Ghost", "function.json"),
+            """{ "bindings": [ { "type": "timerTrigger", "direction": "in", "name": "timer", "schedule": "0 0 * * * *" } ] }""");
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => RunningHandler.StartAsync(settings: new Dictionary<string, string?> { ["FUNCTIONS_APP_ROOT_PATH"] = appRoot }));
+        Assert.Contains("Ghost/function.json has no handler", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TriggerTypeMismatch_FailsTheStart()
+    {
+        var appRoot = CopyFunctionFolders();
+        File.WriteAllText(Path.Combine(appRoot, "BuildShortlist", "function.json"),
+            """{ "bindings": [ { "type": "timerTrigger", "direction": "in", "name": "timer", "schedule": "0 0 * * * *" } ] }""");
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => RunningHandler.StartAsync(settings: new Dictionary<string, string?> { ["FUNCTIONS_APP_ROOT_PATH"] = appRoot }));
+        Assert.Contains("BuildShortlist/function.json declares a timerTrigger, but the handler takes a serviceBusTrigger", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingHandlerFolder_FailsTheStart()
+    {
+        var appRoot = CopyFunctionFolders();
+        Directory.Delete(Path.Combine(appRoot, "Health"), recursive: true);
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => RunningHandler.StartAsync(settings: new Dictionary<string, string?> { ["FUNCTIONS_APP_ROOT_PATH"] = appRoot }));
+        Assert.Contains("handler Health has no Health/function.json", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingConfigDirectorySetting_FailsTheStartNamingTheSetting()
+    {
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => RunningHandler.StartAsync(settings: new Dictionary<string, string?> { ["Pipeline:ConfigDirectory"] = null }));
+        Assert.Contains("Pipeline__ConfigDirectory", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvalidRequisition_FailsTheStartListingEveryProblem()
+    {
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => RunningHandler.StartAsync(prepareConfig: config =>
+            File.WriteAllText(Path.Combine(config, "requisitions.json"), """
+                { "requisitions": [
+                    { "id": "Bad Id", "title": "", "hiringManager": { "email": "nobody" }, "shortlistSize": 0 }
+                ] }
+                """)));
+
+        Assert.Contains("'id' must be", e.Message, StringComparison.Ordinal);
+        Assert.Contains("'title' is required", e.Message, StringComparison.Ordinal);
+        Assert.Contains("'hiringManager.email'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("'shortlistSize'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownConfigurationKey_FailsTheStart()
+    {
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => RunningHandler.StartAsync(prepareConfig: config =>
+            File.WriteAllText(Path.Combine(config, "feeds.json"), """{ "feeds": [], "feedz": [] }""")));
+        Assert.Contains("feeds.json", e.Message, StringComparison.Ordinal);
+    }
+
+    private static string CopyFunctionFolders()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "pipeline-tests", Guid.NewGuid().ToString("N"));
+        foreach (var folder in Directory.EnumerateDirectories(AppContext.BaseDirectory).Where(d => File.Exists(Path.Combine(d, "function.json"))))
+        {
+            var target = Path.Combine(root, Path.GetFileName(folder));
+            Directory.CreateDirectory(target);
+            File.Copy(Path.Combine(folder, "function.json"), Path.Combine(target, "function.json"));
+        }
+
+        return root;
+    }
+}
