@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Pipeline.Cli.Commands;
+using Pipeline.Cli.LocalHost;
+
+namespace Pipeline.Cli.Tests;
+
+/// <summary><c>pipeline run --once</c> over the sample feeds, on the embedded store, as a user runs it.</summary>
+public sealed class EndToEndTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "pipeline-tests", Guid.NewGuid().ToString("N"));
+
+    private DirectoryInfo Data => new(Path.Combine(_root, "data"));
+
+    private static DirectoryInfo Samples => new(Path.Combine(AppContext.BaseDirectory, "samples"));
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private async Task<JsonElement> RunOnceAsync(DirectoryInfo? config = null, int maxDeliveries = 10)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await RunCommand.RunAsync(config ?? Samples, Data, once: true, maxDeliveries, verbose: false, json: true, output, error, CancellationToken.None);
+        Assert.True(exit == 0, $"exit {exit}: {error}");
+        return JsonDocument.Parse(output.ToString()).RootElement.Clone();
+    }
+
+    private string[] Outbox(string folder, string pattern)
+    {
+        var path = Path.Combine(Data.FullName, "outbox", folder);
+        return Directory.Exists(path) ? Directory.GetFiles(path, pattern) : [];
+    }
+
+    [Fact]
+    public async Task RunOnce_Twice_SendsEachShortlistOnce_AndReportsEveryoneUnchangedTheSecondTime()
+    {
+        var first = await RunOnceAsync();
+
+        Assert.Equal(3, first.GetProperty("feeds").GetInt32());
+        Assert.True(first.GetProperty("candidates").GetProperty("new").GetInt32() > 40);
+        Assert.Equal(9, first.GetProperty("quarantined").GetInt32());
+        Assert.Equal(2, first.GetProperty("shortlists").GetInt32());
+        Assert.Equal(0, first.GetProperty("deadLetters").GetInt32());
+        var emails = Outbox("mail", "*.eml");
+        Assert.Equal(first.GetProperty("emails").GetInt32(), emails.Length);
+        foreach (var requisition in new[] { "ml-engineer-platform", "data-scientist-imaging" })
+        {
+            Assert.Contains(emails, f => Path.GetFileName(f).Contains(requisition, StringComparison.Ordinal));
+            Assert.Contains(Outbox("teams", "*.json"), f => Path.GetFileName(f).Contains(requisition, StringComparison.Ordinal));
+        }
+
+        var seen = first.GetProperty("candidates").GetProperty("new").GetInt32() + first.GetProperty("candidates").GetProperty("updated").GetInt32();
+        var second = await RunOnceAsync();
+
+        Assert.Equal(0, second.GetProperty("candidates").GetProperty("new").GetInt32());
+        Assert.Equal(0, second.GetProperty("candidates").GetProperty("updated").GetInt32());
+        Assert.Equal(seen, second.GetProperty("candidates").GetProperty("unchanged").GetInt32());
+        Assert.Equal(0, second.GetProperty("shortlists").GetInt32());
+        Assert.Equal(0, second.GetProperty("emails").GetInt32());
+        Assert.Equal(0, second.GetProperty("notifications").GetInt32());
+        Assert.Equal(emails.Length, Outbox("mail", "*.eml").Length);
+    }
+
+    [Fact]
+    public async Task RunOnce_AfterACandidateGainsASkill_SendsOnlyTheNewShortlistVersion()
+    {
+        var config = CopySamples();
+        File.WriteAllText(Path.Combine(config.FullName, "requisitions.json"), """
+            { "requisitions": [ { "id": "kubeflow", "title": "Kubeflow Engineer", "hiringManager": { "email": "hm@contoso.example" },
+                                  "recruiters": [ "r@contoso.example" ], "requiredSkills": [ "Kubeflow" ], "shortlistSize": 50 } ] }
+            """);
+        await RunOnceAsync(config);
+        Assert.Single(Outbox("mail", "*.eml"));
+
+        var feed = Path.Combine(config.FullName, "feeds", "northfield-university.csv");
+        var lines = File.ReadAllLines(feed);
+        var row = Array.FindIndex(lines, l => l.Contains("Statistics; R", StringComparison.Ordinal) || l.Contains("scikit-learn", StringComparison.Ordinal));
+        Assert.True(row > 0, "the sample feed has no row without Kubeflow to change");
+        lines[row] = lines[row].Replace("SQL", "SQL; Kubeflow", StringComparison.Ordinal);
+        File.WriteAllLines(feed, lines);
+
+        var second = await RunOnceAsync(config);
+
+        Assert.Equal(1, second.GetProperty("candidates").GetProperty("updated").GetInt32());
+        Assert.Equal(1, second.GetProperty("shortlists").GetInt32());
+        Assert.Equal(1, second.GetProperty("emails").GetInt32());
+        Assert.Equal(2, Outbox("mail", "*.eml").Length);
+        Assert.Contains(Outbox("mail", "*.eml"), f => f.Contains("-v2-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunOnce_PoisonMessage_IsRedeliveredThenDeadLetteredAndReported_WhileTheRestFlows()
+    {
+        var queues = new LocalQueueStore(CliOptions.QueueDatabase(Data), TimeProvider.System);
+        await queues.EnqueueAsync("candidates", ["""{ "feedId": "forged" }"""], default);
+
+        var summary = await RunOnceAsync(maxDeliveries: 3);
+
+        Assert.Equal(1, summary.GetProperty("deadLetters").GetInt32());
+        Assert.Equal(1, summary.GetProperty("deadLettersTotal").GetInt32());
+        Assert.Equal(2, summary.GetProperty("emails").GetInt32());
+        var letter = Assert.Single(await queues.DeadLettersAsync(default));
+        Assert.Equal(3, letter.DeliveryCount);
+        Assert.Contains("not a valid CandidatePage", letter.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PipelineCommand_AsAProcess_RunsAndPrintsJson_AndListsDeadLetters()
+    {
+        var (exit, stdout, stderr) = await RunProcessAsync("run", "--once", "--json", "--data", Data.FullName);
+        Assert.True(exit == 0, stderr);
+        using var summary = JsonDocument.Parse(stdout);
+        foreach (var key in new[] { "feeds", "candidates", "quarantined", "shortlists", "emails", "notifications", "deadLetters" })
+        {
+            Assert.True(summary.RootElement.TryGetProperty(key, out _), $"missing key {key}");
+        }
+
+        var (listExit, list, _) = await RunProcessAsync("deadletters", "list", "--json", "--data", Data.FullName);
+        Assert.Equal(0, listExit);
+        Assert.Equal(0, JsonDocument.Parse(list).RootElement.GetArrayLength());
+
+        var (helpExit, help, _) = await RunProcessAsync("run", "--help");
+        Assert.Equal(0, helpExit);
+        Assert.Contains("--once", help, StringComparison.Ordinal);
+        Assert.Contains("--config", help, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PipelineCommand_BadConfiguration_ExitsWithAClearMessage()
+    {
+        var config = CopySamples();
+        File.WriteAllText(Path.Combine(config.FullName, "feeds.json"), """{ "feeds": [ { "id": "x", "source": "", "location": "" } ] }""");
+
+        var (exit, _, stderr) = await RunProcessAsync("run", "--once", "--config", config.FullName, "--data", Data.FullName);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("feed 'x': 'source' is required", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    private DirectoryInfo CopySamples()
+    {
+        var target = Path.Combine(_root, "config");
+        foreach (var file in Directory.EnumerateFiles(Samples.FullName, "*", SearchOption.AllDirectories))
+        {
+            var path = Path.Combine(target, Path.GetRelativePath(Samples.FullName, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.Copy(file, path);
+        }
+
+        return new DirectoryInfo(target);
+    }
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunProcessAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "pipeline.dll"), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}

@@ -1,0 +1,103 @@
+using Pipeline.Cli.LocalHost;
+
+namespace Pipeline.Cli.Tests;
+
+public sealed class LocalQueueStoreTests : IDisposable
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), "pipeline-tests", Guid.NewGuid().ToString("N"), "queues.db");
+    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+
+    private LocalQueueStore CreateSut() => new(_path, _time);
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Path.GetDirectoryName(_path)!, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task Receive_TakesQueuesInTheGivenOrder_AndMessagesOldestFirst()
+    {
+        var sut = CreateSut();
+        await sut.EnqueueAsync("later", ["l1"], default);
+        await sut.EnqueueAsync("first", ["f1", "f2"], default);
+
+        var order = new List<string>();
+        while (await sut.ReceiveAsync(["first", "later"], TimeSpan.FromMinutes(1), default) is { } m)
+        {
+            order.Add(m.Body);
+            await sut.CompleteAsync(m, [], default);
+        }
+
+        Assert.Equal(["f1", "f2", "l1"], order);
+    }
+
+    [Fact]
+    public async Task Abandon_RedeliversWithAHigherCount_ThenDeadLettersAtTheMax()
+    {
+        var sut = CreateSut();
+        await sut.EnqueueAsync("q", ["poison"], default);
+
+        var counts = new List<int>();
+        var deadLettered = false;
+        while (!deadLettered && await sut.ReceiveAsync(["q"], TimeSpan.FromMinutes(1), default) is { } m)
+        {
+            counts.Add(m.DeliveryCount);
+            deadLettered = await sut.AbandonAsync(m, "boom", maxDeliveryCount: 3, default);
+        }
+
+        Assert.Equal([1, 2, 3], counts);
+        Assert.True(deadLettered);
+        Assert.Null(await sut.ReceiveAsync(["q"], TimeSpan.FromMinutes(1), default));
+        var letter = Assert.Single(await sut.DeadLettersAsync(default));
+        Assert.Equal(("q", "poison", 3, "MaxDeliveryCountExceeded", "boom"), (letter.Queue, letter.Body, letter.DeliveryCount, letter.Reason, letter.Description));
+        Assert.Equal(new QueueCounts("q", 0, 1), Assert.Single(await sut.CountsAsync(default)));
+    }
+
+    [Fact]
+    public async Task LockExpiry_AfterACrash_RedeliversTheMessage()
+    {
+        var sut = CreateSut();
+        await sut.EnqueueAsync("q", ["work"], default);
+
+        var first = await sut.ReceiveAsync(["q"], TimeSpan.FromMinutes(5), default);
+        Assert.NotNull(first);
+        Assert.Null(await sut.ReceiveAsync(["q"], TimeSpan.FromMinutes(5), default));
+
+        // Nobody completes it (the process died); once the lock runs out it comes back.
+        _time.Advance(TimeSpan.FromMinutes(6));
+        var second = await CreateSut().ReceiveAsync(["q"], TimeSpan.FromMinutes(5), default);
+        Assert.NotNull(second);
+        Assert.Equal(2, second.DeliveryCount);
+
+        // The stale holder can no longer complete it.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => sut.CompleteAsync(first, [], default));
+    }
+
+    [Fact]
+    public async Task Complete_EnqueuesOutputsAndRemovesTheInputTogether()
+    {
+        var sut = CreateSut();
+        await sut.EnqueueAsync("in", ["x"], default);
+        var m = (await sut.ReceiveAsync(["in"], TimeSpan.FromMinutes(1), default))!;
+
+        await sut.CompleteAsync(m, [("out", "a"), ("out", "b")], default);
+
+        Assert.Equal(new QueueCounts("out", 2, 0), Assert.Single(await sut.CountsAsync(default)));
+    }
+
+    [Fact]
+    public async Task TimerLastRun_IsRemembered()
+    {
+        var at = new DateTimeOffset(2026, 11, 22, 6, 0, 0, TimeSpan.Zero);
+        await CreateSut().SetTimerLastRunAsync("PollFeeds", at, default);
+        Assert.Equal(at, await CreateSut().GetTimerLastRunAsync("PollFeeds", default));
+        Assert.Null(await CreateSut().GetTimerLastRunAsync("Other", default));
+    }
+}
