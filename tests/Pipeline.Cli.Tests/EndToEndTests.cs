@@ -115,6 +115,34 @@ public sealed class EndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_Continuous_CatchesUpAMissedTimerOnce_AndStopsGracefullyWhenCancelled()
+    {
+        // PollFeeds last ran a day ago, so at least one six-hourly occurrence was missed while "stopped".
+        var queues = new LocalQueueStore(CliOptions.QueueDatabase(Data), TimeProvider.System);
+        await queues.SetTimerLastRunAsync("PollFeeds", DateTimeOffset.UtcNow.AddDays(-1), default);
+        using var stop = new CancellationTokenSource();
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var run = RunCommand.RunAsync(Samples, Data, once: false, maxDeliveries: 10, verbose: false, json: true, output, error, stop.Token);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (Outbox("teams", "*.json").Length < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        await stop.CancelAsync();
+        var exit = await run;
+
+        Assert.Equal(0, exit);
+        Assert.Contains("past due", error.ToString(), StringComparison.Ordinal);
+        using var summary = JsonDocument.Parse(output.ToString());
+        Assert.Equal(3, summary.RootElement.GetProperty("feeds").GetInt32());
+        Assert.Equal(2, summary.RootElement.GetProperty("emails").GetInt32());
+        Assert.True(await queues.GetTimerLastRunAsync("PollFeeds", default) > DateTimeOffset.UtcNow.AddMinutes(-5));
+    }
+
+    [Fact]
     public async Task PipelineCommand_AsAProcess_RunsAndPrintsJson_AndListsDeadLetters()
     {
         var (exit, stdout, stderr) = await RunProcessAsync("run", "--once", "--json", "--data", Data.FullName);

@@ -33,7 +33,10 @@ internal static class RunCommand
         {
             once, maxDeliveries, verbose, CliOptions.Json,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var interruption = new Interruption(cancellationToken);
+            return await RunAsync(
             parse.GetValue(CliOptions.Config)!,
             parse.GetValue(CliOptions.Data)!,
             parse.GetValue(once),
@@ -42,7 +45,8 @@ internal static class RunCommand
             parse.GetValue(CliOptions.Json),
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error,
-            cancellationToken));
+            interruption.Token);
+        });
         return command;
     }
 
@@ -80,16 +84,30 @@ internal static class RunCommand
                 log: line => error.WriteLine(line),
                 trace: verbose ? line => error.WriteLine(line) : null);
 
-            RunSummary summary;
-            if (once)
+            var summary = new RunSummary();
+            var exitCode = 0;
+            try
             {
-                summary = await host.RunOnceAsync(cancellationToken);
+                if (once)
+                {
+                    summary = await host.RunOnceAsync(cancellationToken);
+                }
+                else
+                {
+                    await error.WriteLineAsync($"Running; data in {data.FullName}. Press Ctrl+C to stop.");
+                    await host.RunAsync(summary, cancellationToken);
+                }
             }
-            else
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                summary = new RunSummary();
-                await error.WriteLineAsync($"Running; data in {data.FullName}. Press Ctrl+C to stop.");
-                await host.RunAsync(summary, cancellationToken);
+                // A message that was being handled stays locked and is delivered again on the next run.
+                await error.WriteLineAsync("Stopped before the queues were idle; unfinished messages are delivered on the next run.");
+                exitCode = 130;
+            }
+
+            if (!once)
+            {
+                await error.WriteLineAsync("Stopped.");
             }
 
             summary.DeadLettersTotal = (await queues.CountsAsync(CancellationToken.None)).Sum(c => c.DeadLettered);
@@ -104,9 +122,9 @@ internal static class RunCommand
             {
                 await WriteTextAsync(output, summary);
             }
-        }
 
-        return 0;
+            return exitCode;
+        }
     }
 
     private static async Task WriteTextAsync(TextWriter output, RunSummary s)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pipeline.Functions;
 
@@ -34,6 +35,8 @@ public sealed class HandlerServer : IAsyncDisposable
         {
             builder.Configuration.AddInMemoryCollection(settings);
             builder.WebHost.UseUrls("http://127.0.0.1:0");
+            // The pipeline command owns Ctrl+C; the embedded app must not take the signal for itself.
+            builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
             builder.Logging.ClearProviders();
             if (verbose)
             {
@@ -55,5 +58,12 @@ public sealed class HandlerServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    private sealed class EmbeddedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
