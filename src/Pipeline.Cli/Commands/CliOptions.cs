@@ -7,14 +7,16 @@ internal static class CliOptions
 {
     public static Option<DirectoryInfo> Config { get; } = new("--config")
     {
-        Description = "Folder with feeds.json and requisitions.json [default: the shipped samples]",
+        Description = "Folder with feeds.json and requisitions.json (default: the shipped samples)",
+        HelpName = "dir",
         Recursive = true,
         DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(AppContext.BaseDirectory, "samples")),
     };
 
     public static Option<DirectoryInfo> Data { get; } = new("--data")
     {
-        Description = "Folder for the embedded store, local queues and outbox [default: ./.pipeline]",
+        Description = "Folder for the embedded store, local queues and outbox",
+        HelpName = "dir",
         Recursive = true,
         DefaultValueFactory = _ => new DirectoryInfo(".pipeline"),
     };

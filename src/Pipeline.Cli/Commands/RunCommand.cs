@@ -18,6 +18,7 @@ internal static class RunCommand
         var maxDeliveries = new Option<int>("--max-deliveries")
         {
             Description = "Deliveries of a failing message before it is dead-lettered",
+            HelpName = "count",
             DefaultValueFactory = _ => 10,
         };
         maxDeliveries.Validators.Add(r =>
