@@ -7,7 +7,7 @@ internal static class CliOptions
 {
     public static Option<DirectoryInfo> Config { get; } = new("--config")
     {
-        Description = "Folder with feeds.json and requisitions.json (default: the shipped samples)",
+        Description = "Folder with feeds.json and requisitions.json",
         HelpName = "dir",
         Recursive = true,
         DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(AppContext.BaseDirectory, "samples")),
