@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Pipeline.Functions.Configuration;
 using Pipeline.Functions.Hosting;
 
@@ -30,5 +33,23 @@ public static class HandlerApp
         _ = app.Services.GetRequiredService<FunctionRegistry>();
         _ = app.Services.GetRequiredService<PipelineConfiguration>();
         return app;
+    }
+
+    /// <summary>
+    /// Builds and starts the handler on a free loopback port, with the given settings on top of the usual sources,
+    /// as the local host and the tests run it. Returns the app and the address it listens on.
+    /// </summary>
+    public static async Task<(WebApplication App, Uri Address)> StartOnLoopbackAsync(
+        IReadOnlyDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null, CancellationToken cancellationToken = default)
+    {
+        var app = Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            configure?.Invoke(builder);
+        });
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return (app, new Uri(address.TrimEnd('/') + "/"));
     }
 }

@@ -1,12 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Pipeline.Functions.Tests;
@@ -49,15 +43,8 @@ public sealed class RunningHandler : IAsyncDisposable
             values[key] = value;
         }
 
-        var app = HandlerApp.Build([], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(values);
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new RunningHandler(app, new HttpClient { BaseAddress = new Uri(address) }, root);
+        var (app, address) = await HandlerApp.StartOnLoopbackAsync(values, builder => builder.Logging.ClearProviders());
+        return new RunningHandler(app, new HttpClient { BaseAddress = address }, root);
     }
 
     public static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", name));

@@ -1,9 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -31,10 +26,8 @@ public sealed class HandlerServer : IAsyncDisposable
 
     public static async Task<HandlerServer> StartAsync(IReadOnlyDictionary<string, string?> settings, bool verbose, CancellationToken cancellationToken)
     {
-        var app = HandlerApp.Build([], builder =>
+        var (app, address) = await HandlerApp.StartOnLoopbackAsync(settings, builder =>
         {
-            builder.Configuration.AddInMemoryCollection(settings);
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
             // The pipeline command owns Ctrl+C; the embedded app must not take the signal for itself.
             builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
             builder.Logging.ClearProviders();
@@ -48,10 +41,8 @@ public sealed class HandlerServer : IAsyncDisposable
                 // The handler logs every unhandled exception once; the host reports dead letters itself.
                 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Critical);
             }
-        });
-        await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new HandlerServer(app, new Uri(address.TrimEnd('/') + "/"));
+        }, cancellationToken);
+        return new HandlerServer(app, address);
     }
 
     public async ValueTask DisposeAsync()
