@@ -8,9 +8,9 @@ public sealed class InvocationProtocolTests : IAsyncLifetime
 {
     private RunningHandler _handler = null!;
 
-    public async Task InitializeAsync() => _handler = await RunningHandler.StartAsync();
+    public async ValueTask InitializeAsync() => _handler = await RunningHandler.StartAsync();
 
-    public async Task DisposeAsync() => await _handler.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _handler.DisposeAsync();
 
     [Fact]
     public async Task GetRoot_AnswersAtOnce_ForHostReadiness()

@@ -9,9 +9,9 @@ public sealed class PipelineFunctionsTests : IAsyncLifetime
 {
     private RunningHandler _handler = null!;
 
-    public async Task InitializeAsync() => _handler = await RunningHandler.StartAsync();
+    public async ValueTask InitializeAsync() => _handler = await RunningHandler.StartAsync();
 
-    public async Task DisposeAsync() => await _handler.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _handler.DisposeAsync();
 
     private string Outbox(string folder) => Path.Combine(_handler.DataDirectory, "outbox", folder);
 

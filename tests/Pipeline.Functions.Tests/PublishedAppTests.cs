@@ -10,7 +10,7 @@ public sealed class PublishedAppTests : IAsyncLifetime
 {
     private readonly string _output = Path.Combine(Path.GetTempPath(), "pipeline-tests", "publish-" + Guid.NewGuid().ToString("N"));
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         var project = Path.Combine(RepositoryRoot(), "src", "Pipeline.Functions", "Pipeline.Functions.csproj");
         var start = new ProcessStartInfo("dotnet", ["publish", project, "-c", "Release", "-o", _output, "--nologo"])
@@ -25,7 +25,7 @@ public sealed class PublishedAppTests : IAsyncLifetime
         Assert.True(process.ExitCode == 0, $"dotnet publish failed:\n{await stdout}\n{await stderr}");
     }
 
-    public Task DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         try
         {
@@ -36,7 +36,7 @@ public sealed class PublishedAppTests : IAsyncLifetime
             // Harmless leftover in the temp folder.
         }
 
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
     [Fact]

@@ -14,14 +14,14 @@ public abstract class TableContractTests : IAsyncLifetime
 
     protected abstract Task<ITableStore> CreateStoreAsync();
 
-    public virtual async Task InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         var store = await CreateStoreAsync();
         _table = store.GetTable("t" + Guid.NewGuid().ToString("N")[..20]);
         await _table.CreateIfNotExistsAsync();
     }
 
-    public virtual Task DisposeAsync() => Task.CompletedTask;
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     [Fact]
     public async Task Upsert_EveryPropertyType_RoundTripsExactly()
