@@ -1,3 +1,4 @@
+using Azure.Identity;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Configuration;
 using Pipeline.Functions.Delivery;
@@ -9,6 +10,7 @@ using Pipeline.Functions.Functions.ScreenCandidates;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Stores;
 using Pipeline.Storage;
+using Pipeline.Storage.AzureTables;
 using Pipeline.Storage.Sqlite;
 
 namespace Pipeline.Functions;
@@ -32,9 +34,12 @@ public static class ServiceCollectionExtensions
             }
         });
 
-        services.AddSingleton<ITableStore>(sp => new SqliteTableStore(
-            Path.Combine(sp.GetRequiredService<IOptions<PipelineOptions>>().Value.DataDirectory!, "pipeline.db"),
-            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ITableStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<PipelineOptions>>().Value;
+            var store = CreateTableStore(options, sp.GetRequiredService<TimeProvider>());
+            return options.TablePrefix.Length == 0 ? store : new PrefixedTableStore(store, options.TablePrefix);
+        });
         services.AddHostedService<StoreInitializer>();
         services.AddSingleton<CandidateStore>();
         services.AddSingleton<QuarantineStore>();
@@ -51,5 +56,23 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IPipelineFunction, Health>();
         services.AddSingleton<FunctionRegistry>();
         return services;
+    }
+
+    /// <summary>Azure Table storage when an endpoint or connection string is configured; otherwise the embedded SQLite store.</summary>
+    private static ITableStore CreateTableStore(PipelineOptions options, TimeProvider time)
+    {
+        var tableOptions = new AzureTableStoreOptions { TimeProvider = time };
+        if (!string.IsNullOrWhiteSpace(options.TableConnectionString))
+        {
+            return new AzureTableStore(options.TableConnectionString, tableOptions);
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.TableEndpoint))
+        {
+            var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = options.ManagedIdentityClientId });
+            return new AzureTableStore(new Uri(options.TableEndpoint), credential, tableOptions);
+        }
+
+        return new SqliteTableStore(Path.Combine(options.DataDirectory!, "pipeline.db"), time);
     }
 }

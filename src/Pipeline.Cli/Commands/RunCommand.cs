@@ -52,9 +52,19 @@ internal static class RunCommand
     }
 
     internal static async Task<int> RunAsync(
-        DirectoryInfo config, DirectoryInfo data, bool once, int maxDeliveries, bool verbose, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        DirectoryInfo config,
+        DirectoryInfo data,
+        bool once,
+        int maxDeliveries,
+        bool verbose,
+        bool json,
+        TextWriter output,
+        TextWriter error,
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string?>? appSettings = null)
     {
-        var settings = new Dictionary<string, string?>
+        // Other app settings (Table storage, sender, …) come from the environment, as in Azure: Pipeline__TableConnectionString=…
+        var settings = new Dictionary<string, string?>(appSettings ?? new Dictionary<string, string?>())
         {
             ["Pipeline:ConfigDirectory"] = config.FullName,
             ["Pipeline:DataDirectory"] = data.FullName,

@@ -10,8 +10,25 @@ public sealed class PipelineOptions
     /// <summary>The folder holding feeds.json and requisitions.json; feed file locations are relative to it.</summary>
     public string? ConfigDirectory { get; set; }
 
-    /// <summary>Where the embedded store (pipeline.db) lives.</summary>
+    /// <summary>Where the embedded store (pipeline.db) lives; not needed when Table storage is configured.</summary>
     public string? DataDirectory { get; set; }
+
+    /// <summary>
+    /// A storage connection string with an account key (Azurite, or accounts that allow Shared Key): the state then
+    /// lives in Azure Table storage instead of the embedded store. A secret.
+    /// </summary>
+    public string? TableConnectionString { get; set; }
+
+    /// <summary>The Table endpoint (<c>https://{account}.table.core.windows.net</c>), reached with a Microsoft Entra token.</summary>
+    public string? TableEndpoint { get; set; }
+
+    /// <summary>The client id of the user-assigned managed identity to use for <see cref="TableEndpoint"/>; default: DefaultAzureCredential.</summary>
+    public string? ManagedIdentityClientId { get; set; }
+
+    /// <summary>Letters and digits put before every table name (e.g. <c>staging</c>), for accounts shared by several environments.</summary>
+    public string TablePrefix { get; set; } = "";
+
+    public bool UsesTableStorage => !string.IsNullOrWhiteSpace(TableConnectionString) || !string.IsNullOrWhiteSpace(TableEndpoint);
 
     /// <summary>Where emails and Teams notifications are written when Graph is not configured. Default: {DataDirectory}/outbox.</summary>
     public string? OutboxDirectory { get; set; }
@@ -48,9 +65,44 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
             }
         }
 
-        if (string.IsNullOrWhiteSpace(options.DataDirectory))
+        if (!string.IsNullOrWhiteSpace(options.TableConnectionString) && !string.IsNullOrWhiteSpace(options.TableEndpoint))
         {
-            errors.Add("Pipeline:DataDirectory (app setting Pipeline__DataDirectory) is required: where the embedded store lives.");
+            errors.Add("Set either Pipeline:TableConnectionString or Pipeline:TableEndpoint, not both.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.TableEndpoint) &&
+            (!Uri.TryCreate(options.TableEndpoint, UriKind.Absolute, out var endpoint) || endpoint.Scheme != Uri.UriSchemeHttps))
+        {
+            errors.Add($"Pipeline:TableEndpoint is '{options.TableEndpoint}', which is not an https URL.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.TableConnectionString))
+        {
+            try
+            {
+                _ = Storage.AzureTables.TableConnectionString.Parse(options.TableConnectionString);
+            }
+            catch (FormatException e)
+            {
+                // The message never repeats the connection string: it holds the account key.
+                errors.Add($"Pipeline:TableConnectionString is not usable: {e.Message}");
+            }
+        }
+
+        if (options.TablePrefix.Length > 20 || !options.TablePrefix.All(char.IsAsciiLetterOrDigit) || (options.TablePrefix.Length > 0 && !char.IsAsciiLetter(options.TablePrefix[0])))
+        {
+            errors.Add($"Pipeline:TablePrefix is '{options.TablePrefix}'; use up to 20 letters and digits, starting with a letter.");
+        }
+
+        if (!options.UsesTableStorage && string.IsNullOrWhiteSpace(options.DataDirectory))
+        {
+            errors.Add("Pipeline:DataDirectory (app setting Pipeline__DataDirectory) is required: where the embedded store lives. " +
+                       "Or configure Pipeline:TableEndpoint / Pipeline:TableConnectionString for Azure Table storage.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.DataDirectory) && string.IsNullOrWhiteSpace(options.OutboxDirectory))
+        {
+            errors.Add("Pipeline:OutboxDirectory (or Pipeline:DataDirectory) is required: where emails and Teams notifications are written.");
         }
 
         if (!System.Net.Mail.MailAddress.TryCreate(options.SenderAddress, out _))

@@ -1,0 +1,7 @@
+namespace Pipeline.Storage;
+
+/// <summary>Puts a prefix before every table name, so several environments can share one storage account.</summary>
+public sealed class PrefixedTableStore(ITableStore inner, string prefix) : ITableStore
+{
+    public ITable GetTable(string name) => inner.GetTable(prefix + name);
+}
