@@ -60,10 +60,38 @@ public static class TableTransaction
         }
     }
 
-    /// <summary>Groups actions by partition and splits each group into transactions of at most 100.</summary>
-    public static IEnumerable<IReadOnlyList<TableTransactionAction>> Chunk(IEnumerable<TableTransactionAction> actions) =>
-        actions.GroupBy(a => a.Entity.PartitionKey, StringComparer.Ordinal)
-            .SelectMany(g => g.Chunk(MaxActions));
+    /// <summary>What one transaction may carry, with room left under the service's 4 MiB for the multipart framing.</summary>
+    public const int MaxPayloadBytes = (4 * 1024 * 1024) - (256 * 1024);
+
+    /// <summary>
+    /// Groups actions by partition and splits each group into transactions of at most 100 actions and
+    /// <see cref="MaxPayloadBytes"/> of entity data. Each transaction is atomic; the set as a whole is not.
+    /// </summary>
+    public static IEnumerable<IReadOnlyList<TableTransactionAction>> Chunk(IEnumerable<TableTransactionAction> actions)
+    {
+        foreach (var partition in actions.GroupBy(a => a.Entity.PartitionKey, StringComparer.Ordinal))
+        {
+            var batch = new List<TableTransactionAction>();
+            long bytes = 0;
+            foreach (var action in partition)
+            {
+                var size = action.ActionType == TableTransactionActionType.Delete ? 0 : EntityJson.Serialize(action.Entity, includeKeys: true).Length;
+                if (batch.Count == MaxActions || (batch.Count > 0 && bytes + size > MaxPayloadBytes))
+                {
+                    yield return batch;
+                    (batch, bytes) = ([], 0);
+                }
+
+                batch.Add(action);
+                bytes += size;
+            }
+
+            if (batch.Count > 0)
+            {
+                yield return batch;
+            }
+        }
+    }
 }
 
 /// <summary>A transaction was refused; nothing of it was applied.</summary>

@@ -243,6 +243,33 @@ public abstract class TableContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Chunk_LargeEntities_StayUnderTheFourMebibytePayload()
+    {
+        // 100 entities of about 60 KB of JSON each are some 6 MB: too much for one transaction, though only 100.
+        var actions = Enumerable.Range(0, 100)
+            .Select(i => TableTransactionAction.Upsert(new TableEntity("big", $"r{i:D3}") { ["A"] = new string('a', 30_000), ["B"] = new string('b', 30_000) }))
+            .ToList();
+
+        var batches = TableTransaction.Chunk(actions).ToList();
+
+        Assert.True(batches.Count >= 2, $"{batches.Count} batches");
+        Assert.Equal(100, batches.Sum(b => b.Count));
+        Assert.All(batches, b => Assert.True(b.Sum(a => EntityJson.Serialize(a.Entity, includeKeys: true).Length) <= TableTransaction.MaxPayloadBytes));
+        foreach (var batch in batches)
+        {
+            await Table.SubmitTransactionAsync(batch);
+        }
+
+        var count = 0;
+        await foreach (var _ in Table.QueryAsync(TableQuery.InPartition("big") with { Select = ["A"] }))
+        {
+            count++;
+        }
+
+        Assert.Equal(100, count);
+    }
+
+    [Fact]
     public async Task Transaction_TwoPartitions_IsRefused()
     {
         var e = await Assert.ThrowsAsync<ArgumentException>(() => Table.SubmitTransactionAsync(
