@@ -39,23 +39,9 @@ public static class CsvFeedParser
             return new RejectedRow(record.Line, "row", $"the row has {record.Fields.Count} fields; the header has {headerWidth}", excerpt);
         }
 
-        string? Cell(string field) => columns.TryGetValue(field, out var i) ? record.Fields[i] : null;
-
         try
         {
-            var candidate = new CandidateRecord
-            {
-                Email = Normalizer.Email(Cell(CandidateFields.Email)),
-                Name = Normalizer.Name(Cell(CandidateFields.Name)),
-                Phone = Normalizer.Phone(Cell(CandidateFields.Phone)),
-                Location = Normalizer.Text(Cell(CandidateFields.Location), CandidateFields.Location),
-                Institution = Normalizer.Text(Cell(CandidateFields.Institution), CandidateFields.Institution),
-                Program = Normalizer.Text(Cell(CandidateFields.Program), CandidateFields.Program),
-                GraduationDate = Normalizer.Date(Cell(CandidateFields.GraduationDate), CandidateFields.GraduationDate),
-                Skills = Normalizer.SkillList(Cell(CandidateFields.Skills)),
-                Certifications = CertificationList(Cell(CandidateFields.Certifications)),
-                ProfileUrls = Normalizer.Url(Cell(CandidateFields.ProfileUrl), CandidateFields.ProfileUrl) is { } url ? [url] : [],
-            };
+            var candidate = CandidateBuilder.Build(new CsvRow(record, columns));
             return seen.IsDuplicate(candidate.Email, record.Line) is { } firstLine
                 ? new RejectedRow(record.Line, CandidateFields.Email, $"duplicate of the row on line {firstLine} in the same file", excerpt)
                 : new AcceptedRow(record.Line, candidate);
@@ -66,12 +52,10 @@ public static class CsvFeedParser
         }
     }
 
-    private static IReadOnlyList<ClaimedCertification> CertificationList(string? raw) =>
-        string.IsNullOrWhiteSpace(raw)
-            ? []
-            : raw.Split([';', '|'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                .Select(name => new ClaimedCertification(Normalizer.Text(name, CandidateFields.Certifications)!))
-                .ToList();
+    private sealed class CsvRow(CsvRecord record, Dictionary<string, int> columns) : IFieldSource
+    {
+        public string? Text(string field) => columns.TryGetValue(field, out var i) ? record.Fields[i] : null;
+    }
 
     private static Dictionary<string, int> MapColumns(CsvRecord header, FeedDefinition feed)
     {

@@ -13,6 +13,14 @@ public enum FeedKind
 public enum FeedFormat
 {
     Csv,
+
+    /// <summary>A JSON array of records (or one record), read with the feed's mapping.</summary>
+    Json,
+
+    /// <summary>One JSON record per line.</summary>
+    Ndjson,
+
+    /// <summary>JSON Resume (resume-schema v1) documents.</summary>
     JsonResume,
 }
 
@@ -34,11 +42,17 @@ public sealed record FeedDefinition
     /// <summary>Candidates per queue message.</summary>
     public int PageSize { get; init; } = 50;
 
-    /// <summary>CSV only: the column header for each of our fields, where it differs from the field name.</summary>
+    /// <summary>
+    /// Where each of our fields is, where it differs from the field's name: the column header (CSV) or a dotted path
+    /// (JSON, NDJSON).
+    /// </summary>
     public IReadOnlyDictionary<string, string> Mapping { get; init; } = new Dictionary<string, string>();
 
     /// <summary>CSV only.</summary>
     public char Delimiter { get; init; } = ',';
+
+    /// <summary>CSV only: <c>utf-8</c> (default; a byte order mark is allowed) or <c>windows-1252</c>.</summary>
+    public string Encoding { get; init; } = "utf-8";
 
     public bool Enabled { get; init; } = true;
 }
@@ -78,6 +92,11 @@ public sealed record FeedsDocument
             if (feed.PageSize is < 1 or > 500)
             {
                 errors.Add($"{name}: 'pageSize' must be between 1 and 500 (got {feed.PageSize}).");
+            }
+
+            if (feed.Encoding.ToLowerInvariant() is not ("utf-8" or "utf8" or "windows-1252" or "cp1252"))
+            {
+                errors.Add($"{name}: 'encoding' must be utf-8 or windows-1252 (got '{feed.Encoding}').");
             }
 
             foreach (var field in feed.Mapping.Keys)

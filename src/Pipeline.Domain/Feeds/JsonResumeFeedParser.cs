@@ -12,68 +12,12 @@ public static class JsonResumeFeedParser
 {
     public static async IAsyncEnumerable<FeedRow> ParseAsync(Stream stream, FeedDefinition feed, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var (first, input) = await PeekFirstByteAsync(stream, cancellationToken).ConfigureAwait(false);
-        if (first is null)
-        {
-            yield break;
-        }
-
-        if (first != (byte)'[' && first != (byte)'{')
-        {
-            throw new FeedFormatException($"Feed '{feed.Id}': expected a JSON array of resumes or one resume object, but the document starts with '{(char)first}'.");
-        }
-
         var seen = new DuplicateTracker();
-        if (first == (byte)'{')
+        await foreach (var item in JsonItems.ReadAsync(stream, feed, cancellationToken).ConfigureAwait(false))
         {
-            JsonElement single;
-            string? failure = null;
-            try
-            {
-                single = await JsonSerializer.DeserializeAsync<JsonElement>(input, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (JsonException e)
-            {
-                single = default;
-                failure = Describe(e);
-            }
-
-            yield return failure is null ? ToRow(single, 1, seen) : new RejectedRow(1, "document", failure, null);
-            yield break;
-        }
-
-        await using var items = JsonSerializer.DeserializeAsyncEnumerable<JsonElement>(input, cancellationToken: cancellationToken)
-            .GetAsyncEnumerator(cancellationToken);
-        long position = 0;
-        while (true)
-        {
-            string? failure = null;
-            try
-            {
-                if (!await items.MoveNextAsync().ConfigureAwait(false))
-                {
-                    break;
-                }
-            }
-            catch (JsonException e)
-            {
-                failure = Describe(e);
-            }
-
-            position++;
-            if (failure is not null)
-            {
-                // Everything before the break was handed on; what follows it cannot be read.
-                yield return new RejectedRow(position, "document", failure, null);
-                yield break;
-            }
-
-            yield return ToRow(items.Current, position, seen);
+            yield return item.Failure is null ? ToRow(item.Element, item.Position, seen) : new RejectedRow(item.Position, "document", item.Failure, null);
         }
     }
-
-    private static string Describe(JsonException e) =>
-        $"the JSON document is malformed or cut off (line {e.LineNumber + 1}, byte {e.BytePositionInLine}); no later entries could be read";
 
     private static FeedRow ToRow(JsonElement resume, long position, DuplicateTracker seen)
     {
@@ -200,26 +144,5 @@ public static class JsonResumeFeedParser
         }
 
         return urls;
-    }
-
-    /// <summary>Reads the first non-blank byte and returns a stream that still starts at the beginning.</summary>
-    private static async Task<(byte? First, Stream Input)> PeekFirstByteAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        var prefix = new MemoryStream();
-        var one = new byte[1];
-        while (await stream.ReadAsync(one, cancellationToken).ConfigureAwait(false) == 1)
-        {
-            prefix.WriteByte(one[0]);
-            // Skip a UTF-8 byte order mark and white space.
-            if (one[0] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or 0xEF or 0xBB or 0xBF)
-            {
-                continue;
-            }
-
-            prefix.Position = 0;
-            return (one[0], new PrefixedStream(prefix, stream));
-        }
-
-        return (null, stream);
     }
 }

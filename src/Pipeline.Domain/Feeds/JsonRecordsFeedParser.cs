@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Pipeline.Domain.Candidates;
+
+namespace Pipeline.Domain.Feeds;
+
+/// <summary>
+/// Reads JSON feeds of flat or nested records: a JSON array (streamed) or NDJSON (one record per line). The feed's
+/// mapping gives each of our fields a dotted path into the record (<c>contact.email</c>, <c>emails.0</c>); a field
+/// without one is read from the property of its own name.
+/// </summary>
+public static class JsonRecordsFeedParser
+{
+    /// <summary>An NDJSON line longer than this is rejected without being parsed.</summary>
+    public const int MaxLineLength = 1024 * 1024;
+
+    public static async IAsyncEnumerable<FeedRow> ParseAsync(Stream stream, FeedDefinition feed, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var seen = new DuplicateTracker();
+        if (feed.Format != FeedFormat.Ndjson)
+        {
+            await foreach (var item in JsonItems.ReadAsync(stream, feed, cancellationToken).ConfigureAwait(false))
+            {
+                yield return item.Failure is null ? ToRow(item.Element, item.Position, feed, seen) : new RejectedRow(item.Position, "document", item.Failure, null);
+            }
+
+            yield break;
+        }
+
+        using var reader = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
+        long line = 0;
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } text)
+        {
+            line++;
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                continue;
+            }
+
+            if (text.Length > MaxLineLength)
+            {
+                yield return new RejectedRow(line, "row", $"the line is {text.Length:N0} characters long; the limit is {MaxLineLength:N0}", RejectedRow.Cut(text));
+                continue;
+            }
+
+            JsonDocument? document = null;
+            string? failure = null;
+            try
+            {
+                document = JsonDocument.Parse(text);
+            }
+            catch (JsonException e)
+            {
+                failure = $"not valid JSON at byte {e.BytePositionInLine}";
+            }
+
+            using (document)
+            {
+                yield return document is null ? new RejectedRow(line, "row", failure!, RejectedRow.Cut(text)) : ToRow(document.RootElement, line, feed, seen);
+            }
+        }
+    }
+
+    private static FeedRow ToRow(JsonElement record, long position, FeedDefinition feed, DuplicateTracker seen)
+    {
+        var excerpt = RejectedRow.Cut(record.ValueKind == JsonValueKind.Undefined ? null : record.GetRawText());
+        if (record.ValueKind != JsonValueKind.Object)
+        {
+            return new RejectedRow(position, "row", $"expected a JSON object, found a JSON {record.ValueKind}", excerpt);
+        }
+
+        try
+        {
+            var candidate = CandidateBuilder.Build(new JsonRow(record, feed.Mapping));
+            return seen.IsDuplicate(candidate.Email, position) is { } first
+                ? new RejectedRow(position, CandidateFields.Email, $"duplicate of record {first} in the same feed", excerpt)
+                : new AcceptedRow(position, candidate);
+        }
+        catch (FieldException e)
+        {
+            return new RejectedRow(position, e.Field, e.Reason, excerpt);
+        }
+    }
+
+    private sealed class JsonRow(JsonElement record, IReadOnlyDictionary<string, string> mapping) : IFieldSource
+    {
+        public string? Text(string field)
+        {
+            var (path, value) = Find(field);
+            return value?.ValueKind switch
+            {
+                null or JsonValueKind.Null => null,
+                JsonValueKind.String => value.Value.GetString(),
+                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.Value.GetRawText(),
+                var kind => throw new FieldException(field, $"expected text at '{path}', found a JSON {kind}"),
+            };
+        }
+
+        public IReadOnlyList<string>? List(string field)
+        {
+            var (_, value) = Find(field);
+            return value is { ValueKind: JsonValueKind.Array } array
+                ? array.EnumerateArray()
+                    .Select(e => e.ValueKind switch
+                    {
+                        JsonValueKind.String => e.GetString(),
+                        JsonValueKind.Object when e.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String => n.GetString(),
+                        _ => null,
+                    })
+                    .OfType<string>()
+                    .ToList()
+                : null;
+        }
+
+        public IReadOnlyList<ClaimedCertification>? Certifications()
+        {
+            var (_, value) = Find(CandidateFields.Certifications);
+            if (value is not { ValueKind: JsonValueKind.Array } array || !array.EnumerateArray().Any(e => e.ValueKind == JsonValueKind.Object))
+            {
+                return null;
+            }
+
+            string? Get(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            return array.EnumerateArray()
+                .Where(e => e.ValueKind == JsonValueKind.Object && Get(e, "name") is not null)
+                .Select(e => new ClaimedCertification(
+                    Normalizer.Text(Get(e, "name"), CandidateFields.Certifications)!,
+                    Normalizer.Text(Get(e, "issuer"), CandidateFields.Certifications),
+                    Normalizer.Url(Get(e, "url"), CandidateFields.Certifications),
+                    Normalizer.Date(Get(e, "date"), CandidateFields.Certifications)))
+                .ToList();
+        }
+
+        private (string Path, JsonElement? Value) Find(string field)
+        {
+            var path = mapping.GetValueOrDefault(field, field);
+            JsonElement current = record;
+            foreach (var segment in path.Split('.'))
+            {
+                if (current.ValueKind == JsonValueKind.Object && current.TryGetProperty(segment, out var next))
+                {
+                    current = next;
+                }
+                else if (current.ValueKind == JsonValueKind.Array && int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < current.GetArrayLength())
+                {
+                    current = current[index];
+                }
+                else
+                {
+                    return (path, null);
+                }
+            }
+
+            return (path, current);
+        }
+    }
+}
