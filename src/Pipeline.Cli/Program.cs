@@ -5,5 +5,6 @@ var root = new RootCommand("Pipeline: pulls candidates from university and bootc
 root.Options.Add(CliOptions.Config);
 root.Options.Add(CliOptions.Data);
 root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(FeedsCommand.Create());
 root.Subcommands.Add(DeadLettersCommand.Create());
 return await root.Parse(args).InvokeAsync();

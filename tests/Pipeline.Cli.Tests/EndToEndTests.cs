@@ -157,6 +157,12 @@ public sealed class EndToEndTests : IDisposable
         Assert.Equal(0, listExit);
         Assert.Equal(0, JsonDocument.Parse(list).RootElement.GetArrayLength());
 
+        var (feedsExit, feeds, _) = await RunProcessAsync("feeds", "list", "--json", "--data", Data.FullName);
+        Assert.Equal(0, feedsExit);
+        var listed = JsonDocument.Parse(feeds).RootElement.EnumerateArray().ToList();
+        Assert.Equal(3, listed.Count);
+        Assert.All(listed, f => Assert.Equal("succeeded", f.GetProperty("lastRun").GetProperty("outcome").GetString()));
+
         var (helpExit, help, _) = await RunProcessAsync("run", "--help");
         Assert.Equal(0, helpExit);
         Assert.Contains("--once", help, StringComparison.Ordinal);

@@ -1,0 +1,192 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Cli.LocalHost;
+using Pipeline.Domain;
+using Pipeline.Domain.Candidates;
+using Pipeline.Domain.Feeds;
+using Pipeline.Functions.Configuration;
+using Pipeline.Functions.Feeds;
+using Pipeline.Functions.Stores;
+
+namespace Pipeline.Cli.Commands;
+
+internal static class FeedsCommand
+{
+    // Terminal output, never HTML: keep quotes and non-ASCII readable.
+    private static readonly JsonSerializerOptions Output = new(DomainJson.Options) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static Command Create() => new("feeds", "Check and inspect candidate feeds") { CreateCheck(), CreateList() };
+
+    private static Command CreateCheck()
+    {
+        var target = new Argument<string>("feed") { Description = "A feed id from feeds.json, or the path of a feed file" };
+        var format = new Option<FeedFormat?>("--format") { Description = "The file's format (default: from feeds.json, or from the file's extension)" };
+        var mapping = new Option<FileInfo?>("--mapping") { Description = "A JSON object mapping our fields to the file's columns or paths", HelpName = "file" };
+        var show = new Option<bool>("--show-candidates") { Description = "Include the normalised candidates in the output" };
+        var command = new Command("check", "Parse a feed without storing or sending anything, and report what would be accepted and quarantined")
+        {
+            target, format, mapping, show, CliOptions.Json,
+        };
+        command.SetAction((parse, cancellationToken) => CheckAsync(
+            parse.GetValue(target)!, parse.GetValue(format), parse.GetValue(mapping), parse.GetValue(show), parse.GetValue(CliOptions.Json),
+            parse.GetValue(CliOptions.Config)!, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+        return command;
+    }
+
+    internal static async Task<int> CheckAsync(
+        string target, FeedFormat? format, FileInfo? mappingFile, bool showCandidates, bool json, DirectoryInfo config, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        FeedDefinition feed;
+        string path;
+        try
+        {
+            (feed, path) = Resolve(target, format, mappingFile, config);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or JsonException or IOException)
+        {
+            await error.WriteLineAsync(e.Message);
+            return 2;
+        }
+
+        long accepted = 0;
+        var quarantined = new List<object>();
+        var candidates = new List<CandidateRecord>();
+        try
+        {
+            await foreach (var row in FeedReader.ReadAsync(feed, path, cancellationToken))
+            {
+                switch (row)
+                {
+                    case AcceptedRow a:
+                        accepted++;
+                        if (showCandidates)
+                        {
+                            candidates.Add(a.Candidate);
+                        }
+
+                        break;
+                    case RejectedRow r:
+                        quarantined.Add(new { position = r.Position, field = r.Field, reason = r.Reason });
+                        break;
+                }
+            }
+        }
+        catch (Exception e) when (e is FeedFormatException or IOException or UnauthorizedAccessException or DecoderFallbackException)
+        {
+            var reason = e is DecoderFallbackException ? $"{path} is not valid {feed.Encoding}; declare the feed's \"encoding\" if it is windows-1252" : e.Message;
+            await error.WriteLineAsync($"The feed cannot be read: {reason}");
+            return 1;
+        }
+
+        if (json)
+        {
+            var result = new Dictionary<string, object?>
+            {
+                ["feed"] = feed.Id,
+                ["file"] = path,
+                ["format"] = feed.Format.ToString(),
+                ["accepted"] = accepted,
+                ["quarantined"] = quarantined,
+            };
+            if (showCandidates)
+            {
+                result["candidates"] = candidates;
+            }
+
+            await output.WriteLineAsync(JsonSerializer.Serialize(result, Output));
+            return 0;
+        }
+
+        await output.WriteLineAsync($"{path} ({feed.Format}): {accepted} accepted, {quarantined.Count} quarantined");
+        foreach (var row in quarantined)
+        {
+            await output.WriteLineAsync($"  {JsonSerializer.Serialize(row)}");
+        }
+
+        foreach (var candidate in candidates)
+        {
+            await output.WriteLineAsync($"  {JsonSerializer.Serialize(candidate, DomainJson.Options)}");
+        }
+
+        return 0;
+    }
+
+    private static (FeedDefinition Feed, string Path) Resolve(string target, FeedFormat? format, FileInfo? mappingFile, DirectoryInfo config)
+    {
+        var mapping = mappingFile is null
+            ? null
+            : JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(mappingFile.FullName))
+              ?? throw new InvalidOperationException($"{mappingFile.FullName} holds no mapping.");
+
+        if (!File.Exists(target))
+        {
+            var feedsFile = Path.Combine(config.FullName, ConfigurationFiles.Feeds);
+            var document = JsonSerializer.Deserialize<FeedsDocument>(File.ReadAllText(feedsFile), DomainJson.Options)
+                ?? throw new InvalidOperationException($"{feedsFile} is empty.");
+            var feed = document.Feeds.FirstOrDefault(f => f.Id == target)
+                ?? throw new ArgumentException($"'{target}' is neither a file nor a feed in {feedsFile} (feeds: {string.Join(", ", document.Feeds.Select(f => f.Id))}).");
+            feed = feed with { Format = format ?? feed.Format, Mapping = mapping ?? feed.Mapping };
+            return (feed, Path.GetFullPath(Path.Combine(config.FullName, feed.Location)));
+        }
+
+        var inferred = format ?? Path.GetExtension(target).ToLowerInvariant() switch
+        {
+            ".csv" => FeedFormat.Csv,
+            ".ndjson" or ".jsonl" => FeedFormat.Ndjson,
+            ".json" => FeedFormat.Json,
+            _ => throw new ArgumentException($"Cannot tell the format of '{target}' from its extension; pass --format."),
+        };
+        var file = Path.GetFullPath(target);
+        return (new FeedDefinition { Id = Path.GetFileNameWithoutExtension(file), Source = file, Location = file, Format = inferred, Mapping = mapping ?? new Dictionary<string, string>() }, file);
+    }
+
+    private static Command CreateList()
+    {
+        var command = new Command("list", "Each configured feed with its last run and outcome") { CliOptions.Json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var data = parse.GetValue(CliOptions.Data)!;
+            var settings = new Dictionary<string, string?>
+            {
+                ["Pipeline:ConfigDirectory"] = parse.GetValue(CliOptions.Config)!.FullName,
+                ["Pipeline:DataDirectory"] = data.FullName,
+                ["FUNCTIONS_APP_ROOT_PATH"] = AppContext.BaseDirectory,
+            };
+            await using var server = await HandlerServer.StartAsync(settings, verbose: false, cancellationToken);
+            var configuration = server.Services.GetRequiredService<PipelineConfiguration>();
+            var state = server.Services.GetRequiredService<FeedStateStore>();
+            var rows = new List<object>();
+            foreach (var feed in configuration.Feeds)
+            {
+                var run = await state.GetAsync(feed.Id, cancellationToken);
+                rows.Add(new
+                {
+                    id = feed.Id, kind = feed.Kind.ToString().ToLowerInvariant(), source = feed.Source, format = feed.Format.ToString(), enabled = feed.Enabled,
+                    // File feeds are read whole each time; HTTP feeds will keep an ETag / cursor here.
+                    watermark = (string?)null,
+                    lastRun = run is null ? null : new { started = run.RunStarted, outcome = run.Succeeded ? "succeeded" : "failed", accepted = run.Accepted, quarantined = run.Quarantined, error = run.Error },
+                });
+            }
+
+            var output = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(CliOptions.Json))
+            {
+                await output.WriteLineAsync(JsonSerializer.Serialize(rows, Output));
+                return 0;
+            }
+
+            foreach (var feed in configuration.Feeds)
+            {
+                var run = await state.GetAsync(feed.Id, cancellationToken);
+                await output.WriteLineAsync(run is null
+                    ? $"{feed.Id,-24} never run"
+                    : $"{feed.Id,-24} {(run.Succeeded ? "ok    " : "FAILED")} {run.RunStarted:u}  {run.Accepted} accepted, {run.Quarantined} quarantined{(run.Error is null ? "" : "  " + run.Error)}");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}
