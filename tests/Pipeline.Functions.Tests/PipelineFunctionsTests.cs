@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Functions.Messages;
+using Pipeline.Functions.Stores;
 
 namespace Pipeline.Functions.Tests;
 
@@ -70,6 +72,36 @@ public sealed class PipelineFunctionsTests : IAsyncLifetime
     {
         var body = await OkAsync("BuildShortlist", RunningHandler.ServiceBusEnvelope("request", new ShortlistRequest { RequisitionId = "no-such-requisition" }));
         Assert.Empty(Messages(body, "notifications"));
+    }
+
+    [Fact]
+    public async Task PollFeeds_RowFixedInALaterExport_LeavesQuarantine_AndAnUnchangedFeedRewritesNothing()
+    {
+        var quarantine = _handler.Services.GetRequiredService<QuarantineStore>();
+        async Task<Dictionary<long, DateTimeOffset?>> QuarantinedAsync()
+        {
+            var rows = new Dictionary<long, DateTimeOffset?>();
+            await foreach (var e in quarantine.ListAsync("northfield-university", default))
+            {
+                rows[e.GetInt64("Position")!.Value] = e.Timestamp;
+            }
+
+            return rows;
+        }
+
+        await OkAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
+        var first = await QuarantinedAsync();
+        Assert.Equal([26L, 27L, 28L, 29L], first.Keys.Order());
+
+        await OkAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
+        Assert.Equal(first, await QuarantinedAsync());
+
+        // The export fixes the bad date on line 28.
+        var feed = Path.Combine(_handler.ConfigDirectory, "feeds", "northfield-university.csv");
+        File.WriteAllText(feed, File.ReadAllText(feed).Replace("June 2026", "2026-06", StringComparison.Ordinal));
+        await OkAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
+
+        Assert.Equal([26L, 27L, 29L], (await QuarantinedAsync()).Keys.Order());
     }
 
     [Fact]

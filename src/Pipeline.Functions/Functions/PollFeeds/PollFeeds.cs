@@ -86,7 +86,7 @@ public sealed class PollFeeds(
             return;
         }
 
-        await quarantine.SaveAsync(feed.Id, rejected, cancellationToken);
+        await quarantine.ReplaceAsync(feed.Id, rejected, cancellationToken);
         foreach (var p in pages)
         {
             result.Send(Queues.Candidates, p);
