@@ -36,7 +36,7 @@ public static partial class Normalizer
             return null;
         }
 
-        var text = string.Join(' ', raw.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).Normalize(NormalizationForm.FormC);
+        var text = IsClean(raw) ? raw : string.Join(' ', raw.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).Normalize(NormalizationForm.FormC);
         if (text.Length > maxLength)
         {
             throw new FieldException(field, $"{field} is {text.Length} characters long; the limit is {maxLength}");
@@ -127,6 +127,26 @@ public static partial class Normalizer
         }
 
         return uri.AbsoluteUri;
+    }
+
+    /// <summary>Already trimmed, single-spaced and in NFC: the common case, returned as is without allocating.</summary>
+    private static bool IsClean(string s)
+    {
+        if (char.IsWhiteSpace(s[0]) || char.IsWhiteSpace(s[^1]))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (char.IsWhiteSpace(c) && (c != ' ' || s[i + 1] == ' '))
+            {
+                return false;
+            }
+        }
+
+        return s.IsNormalized(NormalizationForm.FormC);
     }
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max] + "…";

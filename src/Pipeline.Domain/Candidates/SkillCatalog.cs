@@ -41,11 +41,26 @@ public static class SkillCatalog
         ("MLOps", ["mlops", "ml ops"]),
         ("Airflow", ["airflow", "apache airflow"]));
 
+    // Feeds repeat a small vocabulary millions of times; remember answers, up to a bound so odd input cannot grow it forever.
+    private const int MaxRemembered = 50_000;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Remembered = new(StringComparer.Ordinal);
+
     /// <summary>The canonical name of a skill, or the trimmed input when it is not one we know.</summary>
     public static string Normalize(string skill)
     {
+        if (Remembered.TryGetValue(skill, out var known))
+        {
+            return known;
+        }
+
         var key = Key(skill);
-        return Canonical.TryGetValue(key, out var canonical) ? canonical : string.Join(' ', skill.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        var result = Canonical.TryGetValue(key, out var canonical) ? canonical : string.Join(' ', skill.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        if (Remembered.Count < MaxRemembered)
+        {
+            Remembered.TryAdd(skill, result);
+        }
+
+        return result;
     }
 
     /// <summary>Normalises and de-duplicates a list of skills, keeping first-seen order.</summary>

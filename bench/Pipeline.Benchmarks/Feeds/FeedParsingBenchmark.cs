@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Pipeline.Domain.Feeds;
+
+namespace Pipeline.Benchmarks.Feeds;
+
+/// <summary>
+/// feeds [--rows 1000000] [--dir DIR]: generates a CSV and an NDJSON feed of that many candidates, then measures, each
+/// in a fresh process so that peak memory is its own, the floor (read and tokenize only) and the full parse with
+/// normalisation (what <c>pipeline feeds check</c> and PollFeeds do per row).
+/// </summary>
+internal static class FeedParsingBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var rows = int.Parse(Cli.Arg(args, "--rows", "1000000"), CultureInfo.InvariantCulture);
+        var dir = Cli.Arg(args, "--dir", Path.Combine(Path.GetTempPath(), "pipeline-bench-feeds"));
+        Directory.CreateDirectory(dir);
+        var csv = Path.Combine(dir, $"candidates-{rows}.csv");
+        var ndjson = Path.Combine(dir, $"candidates-{rows}.ndjson");
+        if (!File.Exists(csv) || !File.Exists(ndjson))
+        {
+            Generate(rows, csv, ndjson);
+        }
+
+        Console.WriteLine($"{rows:N0} rows; CSV {new FileInfo(csv).Length / 1e6:F0} MB, NDJSON {new FileInfo(ndjson).Length / 1e6:F0} MB");
+        Console.WriteLine($"{"feed",-8} {"mode",-8} {"seconds",8} {"rows/s",11} {"accepted",10} {"rejected",9} {"peak MB",8}");
+        foreach (var (file, format) in new[] { (csv, "csv"), (ndjson, "ndjson") })
+        {
+            foreach (var mode in new[] { "floor", "parse" })
+            {
+                var self = Environment.ProcessPath!;
+                var start = new ProcessStartInfo(self) { RedirectStandardOutput = true };
+                if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+                {
+                    start.ArgumentList.Add(typeof(FeedParsingBenchmark).Assembly.Location);
+                }
+
+                foreach (var a in new[] { "feeds-measure", file, format, mode })
+                {
+                    start.ArgumentList.Add(a);
+                }
+
+                using var child = Process.Start(start)!;
+                Console.WriteLine(await child.StandardOutput.ReadToEndAsync());
+                await child.WaitForExitAsync();
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>One measurement, in this process: feeds-measure FILE csv|ndjson floor|parse.</summary>
+    public static async Task<int> MeasureAsync(string[] args)
+    {
+        var (file, format, mode) = (args[1], args[2], args[3]);
+        var watch = Stopwatch.StartNew();
+        long accepted = 0, rejected = 0;
+        await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true);
+        if (mode == "floor")
+        {
+            if (format == "csv")
+            {
+                await foreach (var _ in new CsvTokenizer(new StreamReader(stream, Encoding.UTF8)).ReadAllAsync())
+                {
+                    accepted++;
+                }
+            }
+            else
+            {
+                using var reader = new StreamReader(stream, Encoding.UTF8);
+                while (await reader.ReadLineAsync() is { } line)
+                {
+                    var json = new Utf8JsonReader(Encoding.UTF8.GetBytes(line));
+                    while (json.Read())
+                    {
+                    }
+
+                    accepted++;
+                }
+            }
+        }
+        else
+        {
+            var feed = new FeedDefinition { Id = "bench", Source = "bench", Location = file, Format = format == "csv" ? FeedFormat.Csv : FeedFormat.Ndjson };
+            await foreach (var row in FeedParser.ParseAsync(stream, feed))
+            {
+                if (row is AcceptedRow)
+                {
+                    accepted++;
+                }
+                else
+                {
+                    rejected++;
+                }
+            }
+        }
+
+        watch.Stop();
+        var peak = Process.GetCurrentProcess().PeakWorkingSet64 / 1e6;
+        Console.Write($"{format,-8} {mode,-8} {watch.Elapsed.TotalSeconds,8:F1} {(accepted + rejected) / watch.Elapsed.TotalSeconds,11:N0} {accepted,10:N0} {rejected,9:N0} {peak,8:F0}");
+        return 0;
+    }
+
+    private static void Generate(int rows, string csvPath, string ndjsonPath)
+    {
+        string[] skills = ["PyTorch", "torch", "Kubeflow", "k8s", "Python", "SQL", "scikit-learn", "TensorFlow", "MLflow", "Medical Imaging", "Statistics", "Docker"];
+        string[] programs = ["MSc, Computer Science", "BSc, Data Science", "MEng, Artificial Intelligence", "PhD, Statistics"];
+        var random = new Random(20261122);
+        using var csv = new StreamWriter(csvPath, false, new UTF8Encoding(false));
+        using var ndjson = new StreamWriter(ndjsonPath, false, new UTF8Encoding(false));
+        csv.WriteLine("email,name,phone,location,institution,program,graduationDate,skills,certifications,profileUrl");
+        for (var i = 0; i < rows; i++)
+        {
+            // About 1% of rows are bad (missing email), as in real exports.
+            var email = i % 100 == 99 ? "" : $"candidate{i}@students.example.edu";
+            var rowSkills = string.Join("; ", Enumerable.Range(0, 4).Select(_ => skills[random.Next(skills.Length)]));
+            var program = programs[i % programs.Length];
+            var graduation = $"2026-{(i % 12) + 1:D2}";
+            csv.WriteLine($"{email},Candidate {i},+1 617 555 {i % 10000:D4},\"Boston, MA, US\",Northfield University,\"{program}\",{graduation},{rowSkills},AWS Certified Machine Learning Engineer – Associate,https://www.linkedin.com/in/candidate-{i}");
+            ndjson.WriteLine(JsonSerializer.Serialize(new
+            {
+                email, name = $"Candidate {i}", phone = $"+1 617 555 {i % 10000:D4}", location = "Boston, MA, US", institution = "Northfield University",
+                program, graduationDate = graduation, skills = rowSkills.Split("; "), profileUrl = $"https://www.linkedin.com/in/candidate-{i}",
+            }));
+        }
+    }
+}
