@@ -154,7 +154,12 @@ internal static class FeedsCommand
                 ["Pipeline:DataDirectory"] = data.FullName,
                 ["FUNCTIONS_APP_ROOT_PATH"] = AppContext.BaseDirectory,
             };
-            await using var server = await HandlerServer.StartAsync(settings, verbose: false, cancellationToken);
+            await using var server = await HandlerServer.TryStartAsync(settings, verbose: false, parse.InvocationConfiguration.Error, cancellationToken);
+            if (server is null)
+            {
+                return 2;
+            }
+
             var configuration = server.Services.GetRequiredService<PipelineConfiguration>();
             var state = server.Services.GetRequiredService<FeedStateStore>();
             var rows = new List<object>();

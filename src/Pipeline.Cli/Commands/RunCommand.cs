@@ -71,14 +71,8 @@ internal static class RunCommand
             ["FUNCTIONS_APP_ROOT_PATH"] = AppContext.BaseDirectory,
         };
 
-        HandlerServer server;
-        try
+        if (await HandlerServer.TryStartAsync(settings, verbose, error, cancellationToken) is not { } server)
         {
-            server = await HandlerServer.StartAsync(settings, verbose, cancellationToken);
-        }
-        catch (Exception e) when (e is OptionsValidationException or InvalidOperationException)
-        {
-            await error.WriteLineAsync($"The function app could not start: {e.Message}");
             return 2;
         }
 

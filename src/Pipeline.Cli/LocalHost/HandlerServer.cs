@@ -45,6 +45,28 @@ public sealed class HandlerServer : IAsyncDisposable
         return new HandlerServer(app, address);
     }
 
+    /// <summary>
+    /// Starts the app for a command, or writes why it cannot start (a setting or configuration file, named in the
+    /// message) and returns null; the command then exits with 2.
+    /// </summary>
+    public static async Task<HandlerServer?> TryStartAsync(IReadOnlyDictionary<string, string?> settings, bool verbose, TextWriter error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await StartAsync(settings, verbose, cancellationToken);
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            await error.WriteLineAsync("The function app could not start:" + string.Concat(e.Failures.Select(f => Environment.NewLine + "  " + f)));
+            return null;
+        }
+        catch (InvalidOperationException e)
+        {
+            await error.WriteLineAsync($"The function app could not start: {e.Message}");
+            return null;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
