@@ -143,6 +143,33 @@ public sealed class EndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task ShortlistPreview_AfterARun_ShowsTheRankedShortlistWithEvidence_AndSendsNothing()
+    {
+        await RunOnceAsync();
+        var emails = Outbox("mail", "*.eml").Length;
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var exit = await ShortlistCommand.PreviewAsync("ml-engineer-platform", json: true, Samples, Data, output, error, CancellationToken.None);
+
+        Assert.True(exit == 0, error.ToString());
+        using var preview = JsonDocument.Parse(output.ToString());
+        var candidates = preview.RootElement.GetProperty("candidates").EnumerateArray().ToList();
+        Assert.Equal([1, 2, 3, 4, 5], candidates.Select(c => c.GetProperty("rank").GetInt32()));
+        Assert.All(candidates, c => Assert.All(
+            c.GetProperty("requirements").EnumerateArray().Where(r => r.GetProperty("required").GetBoolean()),
+            r => Assert.Equal("met", r.GetProperty("status").GetString())));
+        var order = candidates.Select(c => (Score: c.GetProperty("score").GetDouble(), Id: c.GetProperty("candidateId").GetString()!)).ToList();
+        Assert.Equal(order.OrderByDescending(o => o.Score).ThenBy(o => o.Id, StringComparer.Ordinal), order);
+        Assert.Equal(JsonValueKind.Array, preview.RootElement.GetProperty("nearMisses").ValueKind);
+        Assert.Equal(emails, Outbox("mail", "*.eml").Length);
+
+        var unknown = await ShortlistCommand.PreviewAsync("no-such-role", json: true, Samples, Data, new StringWriter(), error, CancellationToken.None);
+        Assert.Equal(2, unknown);
+        Assert.Contains("data-scientist-imaging", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PipelineCommand_AsAProcess_RunsAndPrintsJson_AndListsDeadLetters()
     {
         var (exit, stdout, stderr) = await RunProcessAsync("run", "--once", "--json", "--data", Data.FullName);

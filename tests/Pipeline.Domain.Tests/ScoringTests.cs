@@ -53,6 +53,22 @@ public class ScoringTests
     }
 
     [Fact]
+    public void NearMisses_AreThoseMissingExactlyOneRequiredSkill_BestFirst()
+    {
+        var requisition = CreateRequisition(size: 5, minimum: 0.3);
+        var scores = new[] { "PyTorch Kubernetes MLflow", "Kubeflow", "PyTorch Kubeflow", "Kubernetes MLflow", "PyTorch" }
+            .Select((skills, i) => Scorer.Score(requisition, new ScoringProfile($"c{i}", skills.Split(' '), [])))
+            .ToList();
+
+        // c0 (0.67), c1 and c4 (0.33 each, tie to the lower id) miss one required skill; c2 meets both, so it is
+        // shortlisted, not a near miss; c3 misses both.
+        var near = Scorer.NearMisses(requisition, scores);
+
+        Assert.Equal(["c0", "c1", "c4"], near.Select(s => s.CandidateId));
+        Assert.DoesNotContain(near, s => s.MeetsRequirements);
+    }
+
+    [Fact]
     public void Score_ChangingProtectedAttributes_LeavesTheScoreIdentical()
     {
         // Scoring sees only ForScoring(): names, emails, phones and locations cannot move a score.

@@ -56,9 +56,23 @@ public static class Scorer
     /// lower candidate id, so the order is stable from run to run.
     /// </summary>
     public static IReadOnlyList<CandidateScore> Rank(Requisition requisition, IEnumerable<CandidateScore> scores) =>
-        scores.Where(s => s.MeetsRequirements && s.Score >= requisition.MinimumScore && s.Score > 0)
-            .OrderByDescending(s => s.Score)
+        Best(scores.Where(s => s.MeetsRequirements && s.Score >= requisition.MinimumScore && s.Score > 0), requisition.ShortlistSize);
+
+    /// <summary>
+    /// Near misses, for recruiters: candidates who miss exactly one required skill but would otherwise reach the
+    /// minimum score, best first, as many as the shortlist size. A nudge ("has PyTorch, lacks Kubeflow"), not a
+    /// shortlist: they are never sent to the hiring manager.
+    /// </summary>
+    public static IReadOnlyList<CandidateScore> NearMisses(Requisition requisition, IEnumerable<CandidateScore> scores) =>
+        Best(
+            scores.Where(s => !s.MeetsRequirements
+                && s.Requirements.Count(r => r.Required && r.Status != RequirementStatus.Met) == 1
+                && s.Score >= requisition.MinimumScore && s.Score > 0),
+            requisition.ShortlistSize);
+
+    private static List<CandidateScore> Best(IEnumerable<CandidateScore> scores, int count) =>
+        scores.OrderByDescending(s => s.Score)
             .ThenBy(s => s.CandidateId, StringComparer.Ordinal)
-            .Take(requisition.ShortlistSize)
+            .Take(count)
             .ToList();
 }

@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Cli.LocalHost;
+using Pipeline.Domain.Shortlists;
+using Pipeline.Functions.Configuration;
+using Pipeline.Functions.Stores;
+
+namespace Pipeline.Cli.Commands;
+
+internal static class ShortlistCommand
+{
+    private static readonly JsonSerializerOptions Output = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static Command Create()
+    {
+        var requisition = new Argument<string>("requisition-id") { Description = "A requisition id from requisitions.json" };
+        var preview = new Command("preview", "Score the stored candidates against a requisition and show the shortlist and near misses, without sending anything")
+        {
+            requisition, CliOptions.Json,
+        };
+        preview.SetAction((parse, cancellationToken) => PreviewAsync(
+            parse.GetValue(requisition)!, parse.GetValue(CliOptions.Json), parse.GetValue(CliOptions.Config)!, parse.GetValue(CliOptions.Data)!,
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+        return new Command("shortlist", "Inspect shortlists") { preview };
+    }
+
+    internal static async Task<int> PreviewAsync(
+        string requisitionId, bool json, DirectoryInfo config, DirectoryInfo data, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Pipeline:ConfigDirectory"] = config.FullName,
+            ["Pipeline:DataDirectory"] = data.FullName,
+            ["FUNCTIONS_APP_ROOT_PATH"] = AppContext.BaseDirectory,
+        };
+        await using var server = await HandlerServer.TryStartAsync(settings, verbose: false, error, cancellationToken);
+        if (server is null)
+        {
+            return 2;
+        }
+
+        var configuration = server.Services.GetRequiredService<PipelineConfiguration>();
+        if (configuration.FindRequisition(requisitionId) is not { } found)
+        {
+            await error.WriteLineAsync($"There is no requisition '{requisitionId}' (requisitions: {string.Join(", ", configuration.Requisitions.Select(r => r.Id))}).");
+            return 2;
+        }
+
+        var scores = new List<CandidateScore>();
+        await foreach (var profile in server.Services.GetRequiredService<CandidateStore>().ProfilesAsync(cancellationToken))
+        {
+            scores.Add(Scorer.Score(found, profile.ForScoring()));
+        }
+
+        var shortlist = found.IsOpen ? Scorer.Rank(found, scores) : [];
+        var nearMisses = found.IsOpen ? Scorer.NearMisses(found, scores) : [];
+
+        if (json)
+        {
+            var result = new
+            {
+                requisition = found.Id,
+                status = found.IsOpen ? "open" : "closed",
+                scored = scores.Count,
+                candidates = shortlist.Select((s, i) => Describe(s, i + 1)),
+                nearMisses = nearMisses.Select((s, i) => Describe(s, i + 1)),
+            };
+            await output.WriteLineAsync(JsonSerializer.Serialize(result, Output));
+            return 0;
+        }
+
+        await output.WriteLineAsync($"{found.Title} ({found.Id}, {(found.IsOpen ? "open" : "closed")}): {scores.Count} candidates scored");
+        await WriteAsync(output, "Shortlist", shortlist);
+        await WriteAsync(output, "Near misses (one required skill short)", nearMisses);
+        return 0;
+    }
+
+    private static object Describe(CandidateScore score, int rank) => new
+    {
+        rank,
+        candidateId = score.CandidateId,
+        score = score.Score,
+        requirements = score.Requirements.Select(r => new
+        {
+            name = r.Name,
+            required = r.Required,
+            status = r.Status switch { RequirementStatus.Met => "met", RequirementStatus.Unknown => "unknown", _ => "not-met" },
+            verified = r.Verified,
+            evidence = r.Evidence,
+        }),
+    };
+
+    private static async Task WriteAsync(TextWriter output, string heading, IReadOnlyList<CandidateScore> scores)
+    {
+        await output.WriteLineAsync();
+        await output.WriteLineAsync($"{heading}: {(scores.Count == 0 ? "none" : scores.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))}");
+        for (var i = 0; i < scores.Count; i++)
+        {
+            var s = scores[i];
+            var missing = s.Requirements.Where(r => r.Status != RequirementStatus.Met).Select(r => r.Name).ToList();
+            await output.WriteLineAsync($"  {i + 1,2}. {s.CandidateId}  {Math.Round(s.Score * 100)}%{(missing.Count == 0 ? "" : "  lacks " + string.Join(", ", missing))}");
+        }
+    }
+}
