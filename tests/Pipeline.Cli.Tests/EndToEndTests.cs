@@ -162,6 +162,8 @@ public sealed class EndToEndTests : IDisposable
         var order = candidates.Select(c => (Score: c.GetProperty("score").GetDouble(), Id: c.GetProperty("candidateId").GetString()!)).ToList();
         Assert.Equal(order.OrderByDescending(o => o.Score).ThenBy(o => o.Id, StringComparer.Ordinal), order);
         Assert.Equal(JsonValueKind.Array, preview.RootElement.GetProperty("nearMisses").ValueKind);
+        var mix = preview.RootElement.GetProperty("mix");
+        Assert.True(mix.GetProperty("university").GetInt32() + mix.GetProperty("bootcamp").GetInt32() >= 5);
         Assert.Equal(emails, Outbox("mail", "*.eml").Length);
 
         var unknown = await ShortlistCommand.PreviewAsync("no-such-role", json: true, Samples, Data, new StringWriter(), error, CancellationToken.None);

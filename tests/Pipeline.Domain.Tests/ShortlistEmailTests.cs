@@ -45,6 +45,31 @@ public class ShortlistEmailTests
     }
 
     [Fact]
+    public void Compose_BlindByDefault_NamesOnlyWhenTheRequisitionSaysSo_AndAlwaysEncoded()
+    {
+        var shortlist = CreateShortlist();
+        var named = shortlist with { Members = [shortlist.Members[0] with { Card = shortlist.Members[0].Card with { Name = "<b>Ana</b> Lima" } }] };
+
+        var blind = ShortlistEmail.Compose(Requisition, shortlist);
+        var open = ShortlistEmail.Compose(Requisition with { BlindMode = false }, named);
+
+        Assert.True(Requisition.BlindMode);
+        Assert.Contains("names are shared once you decide", blind.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Lima", blind.Html, StringComparison.Ordinal);
+        Assert.Contains("Candidate 1: &lt;b&gt;Ana&lt;/b&gt; Lima", open.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("names are shared", open.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compose_SaysWhereTheShortlistCameFrom()
+    {
+        var shortlist = CreateShortlist();
+        var mixed = shortlist with { Members = [shortlist.Members[0] with { Card = shortlist.Members[0].Card with { Kinds = [Feeds.FeedKind.University, Feeds.FeedKind.Bootcamp] } }] };
+
+        Assert.Contains("Sources: 1 from university feeds, 1 from bootcamp feeds.", ShortlistEmail.Compose(Requisition, mixed).Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ReferenceToken_DependsOnRequisitionAndVersion()
     {
         Assert.Equal(new Shortlist("ml", 1, []).ReferenceToken, new Shortlist("ml", 1, []).ReferenceToken);

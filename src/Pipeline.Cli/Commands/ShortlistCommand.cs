@@ -52,9 +52,11 @@ internal static class ShortlistCommand
         }
 
         var scores = new List<CandidateScore>();
+        var cards = new Dictionary<string, CandidateCard>(StringComparer.Ordinal);
         await foreach (var profile in server.Services.GetRequiredService<CandidateStore>().ProfilesAsync(cancellationToken))
         {
             scores.Add(Scorer.Score(found, profile.ForScoring()));
+            cards[profile.CandidateId] = profile.ToCard();
         }
 
         var shortlist = found.IsOpen ? Scorer.Rank(found, scores) : [];
@@ -67,6 +69,8 @@ internal static class ShortlistCommand
                 requisition = found.Id,
                 status = found.IsOpen ? "open" : "closed",
                 scored = scores.Count,
+                mix = new Shortlist(found.Id, 0, shortlist.Select((s, i) => new ShortlistMember(i + 1, s.CandidateId, s.Score, s.Requirements, cards[s.CandidateId])).ToList())
+                    .Mix.ToDictionary(m => m.Key.ToString().ToLowerInvariant(), m => m.Value),
                 candidates = shortlist.Select((s, i) => Describe(s, i + 1)),
                 nearMisses = nearMisses.Select((s, i) => Describe(s, i + 1)),
             };

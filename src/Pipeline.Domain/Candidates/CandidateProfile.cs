@@ -32,6 +32,9 @@ public sealed record CandidateProfile
     /// <summary>Where the person comes from, e.g. "Northfield University Careers Office (university)".</summary>
     public IReadOnlyList<string> Sources { get; init; } = [];
 
+    /// <summary>The kinds of feed that list the person.</summary>
+    public IReadOnlyList<FeedKind> Kinds { get; init; } = [];
+
     /// <summary>
     /// Merges source records in feed-id order: the first feed that gives a single-valued field wins, lists are
     /// united. The order makes the result the same whichever feed arrived first.
@@ -58,12 +61,18 @@ public sealed record CandidateProfile
             Skills = SkillCatalog.NormalizeAll(records.SelectMany(r => r.Skills)),
             Certifications = records.SelectMany(r => r.Certifications).DistinctBy(c => c.Name.ToUpperInvariant()).ToList(),
             Sources = ordered.Select(s => $"{s.Source} ({s.FeedKind.ToString().ToLowerInvariant()})").Distinct().ToList(),
+            Kinds = ordered.Select(s => s.FeedKind).Distinct().Order().ToList(),
         };
     }
 
     /// <summary>The only view of the person that scoring gets.</summary>
     public ScoringProfile ForScoring() => new(CandidateId, Skills, Certifications.Select(c => c.Name).ToList());
 
-    /// <summary>The blind card shown to hiring managers.</summary>
-    public CandidateCard ToCard() => new(Institution, Program, GraduationDate, Sources, Skills, Certifications.Select(c => c.Name).ToList());
+    /// <summary>The card shown to hiring managers; the name only when the requisition is not blind.</summary>
+    public CandidateCard ToCard(bool revealName = false) =>
+        new(Institution, Program, GraduationDate, Sources, Skills, Certifications.Select(c => c.Name).ToList())
+        {
+            Name = revealName ? Name : null,
+            Kinds = Kinds,
+        };
 }

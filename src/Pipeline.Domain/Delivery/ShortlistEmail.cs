@@ -24,7 +24,14 @@ public sealed record ShortlistEmail(string Subject, string Html)
         html.Append("<p>Hello").Append(requisition.HiringManager.Name is { } hm ? " " + E(hm) : "").Append(",</p>");
         html.Append("<p>").Append(count.ToString(CultureInfo.InvariantCulture))
             .Append(count == 1 ? " candidate meets" : " candidates meet")
-            .Append(" every required skill for this role. They are shown as numbered profiles; names are shared once you decide.</p>");
+            .Append(" every required skill for this role.")
+            .Append(requisition.BlindMode ? " They are shown as numbered profiles; names are shared once you decide." : "")
+            .Append("</p>");
+        var mix = shortlist.Mix.Where(m => m.Value > 0).Select(m => $"{m.Value} from {m.Key.ToString().ToLowerInvariant()} feeds").ToList();
+        if (mix.Count > 0)
+        {
+            html.Append("<p style=\"color:#555\">Sources: ").Append(string.Join(", ", mix)).Append(".</p>");
+        }
 
         foreach (var member in shortlist.Members)
         {
@@ -45,6 +52,7 @@ public sealed record ShortlistEmail(string Subject, string Html)
         var card = member.Card;
         html.Append("<div style=\"border:1px solid #c8c8c8;border-radius:4px;padding:12px 16px;margin:12px 0\">")
             .Append("<h2 style=\"font-size:16px;margin:0 0 4px\">Candidate ").Append(member.Rank.ToString(CultureInfo.InvariantCulture))
+            .Append(card.Name is null ? "" : ": " + E(card.Name))
             .Append(" <span style=\"font-weight:normal;color:#555\">— score ")
             .Append(Math.Round(member.Score * 100).ToString(CultureInfo.InvariantCulture)).Append("%</span></h2>");
 

@@ -36,6 +36,12 @@ public sealed record Requisition
     /// <summary>Between 0 and 1: candidates scoring lower are not shortlisted.</summary>
     public double MinimumScore { get; init; }
 
+    /// <summary>
+    /// Blind by default: the hiring manager's shortlist shows numbered profiles with evidence and no names, so that
+    /// the first decision rests on skills.
+    /// </summary>
+    public bool BlindMode { get; init; } = true;
+
     public bool IsOpen => Status == RequisitionStatus.Open;
 }
 

@@ -1,22 +1,33 @@
 using System.Security.Cryptography;
 using System.Text;
+using Pipeline.Domain.Feeds;
 
 namespace Pipeline.Domain.Shortlists;
 
-/// <summary>What the hiring manager sees of a candidate: evidence, not identity (blind by default).</summary>
+/// <summary>What the hiring manager sees of a candidate: evidence, and the name only when the requisition is not blind.</summary>
 public sealed record CandidateCard(
     string? Institution,
     string? Program,
     DateOnly? GraduationDate,
     IReadOnlyList<string> Sources,
     IReadOnlyList<string> Skills,
-    IReadOnlyList<string> Certifications);
+    IReadOnlyList<string> Certifications)
+{
+    public string? Name { get; init; }
+
+    public IReadOnlyList<FeedKind> Kinds { get; init; } = [];
+}
 
 public sealed record ShortlistMember(int Rank, string CandidateId, double Score, IReadOnlyList<RequirementResult> Requirements, CandidateCard Card);
 
 /// <summary>One version of a requisition's shortlist. A new version exists only when membership or order changed.</summary>
 public sealed record Shortlist(string RequisitionId, int Version, IReadOnlyList<ShortlistMember> Members)
 {
+    /// <summary>How many members each kind of feed brought (a person listed by both kinds counts for both).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<FeedKind, int> Mix =>
+        Enum.GetValues<FeedKind>().ToDictionary(kind => kind, kind => Members.Count(m => m.Card.Kinds.Contains(kind)));
+
     /// <summary>Equal for equal membership and order; compared to decide whether a new version is due.</summary>
     public static string MembershipHash(IEnumerable<string> orderedCandidateIds) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', orderedCandidateIds))))[..32];

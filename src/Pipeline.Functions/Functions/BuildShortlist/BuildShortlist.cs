@@ -36,7 +36,7 @@ public sealed class BuildShortlist(
             if (score.MeetsRequirements)
             {
                 scores.Add(score);
-                cards[profile.CandidateId] = profile.ToCard();
+                cards[profile.CandidateId] = profile.ToCard(revealName: !requisition.BlindMode);
             }
         }
 
