@@ -32,6 +32,7 @@ public static class HandlerApp
         // Resolve now: a bad function.json, setting or configuration file stops the start with a clear message.
         _ = app.Services.GetRequiredService<FunctionRegistry>();
         _ = app.Services.GetRequiredService<PipelineConfiguration>();
+        _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GraphOptions>>().Value;
         return app;
     }
 

@@ -47,7 +47,16 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ShortlistStore>();
         services.AddSingleton<EffectLedger>();
         services.AddSingleton<PipelineConfiguration>();
-        services.AddSingleton<IDeliveryChannel, OutboxChannel>();
+        services.AddOptions<GraphOptions>().Bind(configuration.GetSection(GraphOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GraphOptions>, GraphOptionsValidator>();
+        services.AddSingleton<OutboxChannel>();
+        services.AddSingleton<IDeliveryChannel>(sp =>
+        {
+            var graph = sp.GetRequiredService<IOptions<GraphOptions>>();
+            return graph.Value.IsConfigured
+                ? new GraphDeliveryChannel(PipelineGraphClient.Create(graph.Value), graph, sp.GetRequiredService<ILogger<GraphDeliveryChannel>>())
+                : sp.GetRequiredService<OutboxChannel>();
+        });
 
         services.AddSingleton<IPipelineFunction, PollFeeds>();
         services.AddSingleton<IPipelineFunction, ScreenCandidates>();

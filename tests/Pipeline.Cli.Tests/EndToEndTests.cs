@@ -26,11 +26,11 @@ public sealed class EndToEndTests : IDisposable
         }
     }
 
-    private async Task<JsonElement> RunOnceAsync(DirectoryInfo? config = null, int maxDeliveries = 10)
+    private async Task<JsonElement> RunOnceAsync(DirectoryInfo? config = null, int maxDeliveries = 10, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var exit = await RunCommand.RunAsync(config ?? Samples, Data, once: true, maxDeliveries, verbose: false, json: true, output, error, CancellationToken.None);
+        var exit = await RunCommand.RunAsync(config ?? Samples, Data, once: true, maxDeliveries, verbose: false, json: true, output, error, CancellationToken.None, settings);
         Assert.True(exit == 0, $"exit {exit}: {error}");
         return JsonDocument.Parse(output.ToString()).RootElement.Clone();
     }
@@ -169,6 +169,29 @@ public sealed class EndToEndTests : IDisposable
         var unknown = await ShortlistCommand.PreviewAsync("no-such-role", json: true, Samples, Data, new StringWriter(), error, CancellationToken.None);
         Assert.Equal(2, unknown);
         Assert.Contains("data-scientist-imaging", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunOnce_WithGraphSettings_SendsThroughGraphOnce_AndWritesNoOutbox()
+    {
+        await using var graph = await Pipeline.Tests.Shared.GraphStandIn.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Graph:BaseUrl"] = graph.BaseUrl,
+            ["Graph:Mailbox"] = "talent@contoso.example",
+            ["Graph:AccessToken"] = "test-token",
+        };
+
+        var first = await RunOnceAsync(settings: settings);
+        var second = await RunOnceAsync(settings: settings);
+
+        Assert.Equal(2, first.GetProperty("emails").GetInt32());
+        Assert.Equal(2, graph.SendMails.Count());
+        Assert.Equal(2, graph.Activities.Count());
+        Assert.StartsWith("Microsoft Graph", first.GetProperty("delivery").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, second.GetProperty("emails").GetInt32());
+        Assert.Equal(2, graph.SendMails.Count());
+        Assert.Empty(Outbox("mail", "*.eml"));
     }
 
     [Fact]

@@ -116,7 +116,9 @@ internal static class RunCommand
             }
 
             summary.DeadLettersTotal = (await queues.CountsAsync(CancellationToken.None)).Sum(c => c.DeadLettered);
-            summary.Outbox = Path.GetFullPath(server.Services.GetRequiredService<IOptions<PipelineOptions>>().Value.ResolvedOutboxDirectory);
+            var graph = server.Services.GetRequiredService<IOptions<GraphOptions>>().Value;
+            summary.Delivery = graph.IsConfigured ? $"Microsoft Graph, from {graph.Mailbox}" : "outbox folder";
+            summary.Outbox = graph.IsConfigured ? null : Path.GetFullPath(server.Services.GetRequiredService<IOptions<PipelineOptions>>().Value.ResolvedOutboxDirectory);
             summary.DataDirectory = data.FullName;
 
             if (json)
@@ -141,6 +143,6 @@ internal static class RunCommand
         await output.WriteLineAsync($"Emails                {s.Emails}");
         await output.WriteLineAsync($"Teams notifications   {s.Notifications}");
         await output.WriteLineAsync($"Dead letters          {s.DeadLetters} this run, {s.DeadLettersTotal} in all{(s.DeadLettersTotal > 0 ? " (pipeline deadletters list)" : "")}");
-        await output.WriteLineAsync($"Outbox                {s.Outbox}");
+        await output.WriteLineAsync(s.Outbox is null ? $"Sent through          {s.Delivery}" : $"Outbox                {s.Outbox}");
     }
 }

@@ -42,6 +42,10 @@ public sealed class RunSummary
     [JsonPropertyName("failedInvocations")]
     public long FailedInvocations { get; set; }
 
+    /// <summary>Where emails and notifications went: the outbox folder or Microsoft Graph.</summary>
+    [JsonPropertyName("delivery")]
+    public string? Delivery { get; set; }
+
     [JsonPropertyName("outbox")]
     public string? Outbox { get; set; }
 

@@ -1,0 +1,72 @@
+using Microsoft.Graph;
+using Microsoft.Graph.Models;
+using Microsoft.Graph.Teamwork.SendActivityNotificationToRecipients;
+using Microsoft.Graph.Users.Item.SendMail;
+using Microsoft.Extensions.Options;
+using Pipeline.Domain.Delivery;
+using Pipeline.Functions.Configuration;
+
+namespace Pipeline.Functions.Delivery;
+
+/// <summary>
+/// Sends through Microsoft Graph: mail with <c>sendMail</c> from the shared mailbox (saved to Sent Items), Teams
+/// activity-feed notifications with <c>sendActivityNotificationToRecipients</c>. Throttling (429/503 with
+/// Retry-After) is handled by the SDK's retry handler; what still fails throws, so the message is redelivered.
+/// </summary>
+public sealed class GraphDeliveryChannel(GraphServiceClient graph, IOptions<GraphOptions> options, ILogger<GraphDeliveryChannel> logger) : IDeliveryChannel
+{
+    /// <summary>Identifies our sent message, so a retry after a crash can find it in Sent Items.</summary>
+    public const string EffectHeader = "x-pipeline-effect";
+    public const string ReferenceHeader = "x-pipeline-reference";
+
+    private string Mailbox => options.Value.Mailbox!;
+
+    public async Task SendEmailAsync(OutgoingEmail email, bool mayHaveBeenSent, CancellationToken cancellationToken)
+    {
+        if (mayHaveBeenSent && await AlreadySentAsync(email, cancellationToken))
+        {
+            logger.LogInformation("Email {EffectKey} was already sent before an interruption; not sending it again", email.EffectKey);
+            return;
+        }
+
+        var message = new Message
+        {
+            Subject = email.Subject,
+            Body = new ItemBody { ContentType = BodyType.Html, Content = email.Html },
+            ToRecipients = email.To.Select(c => new Recipient { EmailAddress = new EmailAddress { Address = c.Email, Name = c.Name } }).ToList(),
+            InternetMessageHeaders =
+            [
+                new InternetMessageHeader { Name = EffectHeader, Value = email.EffectKey },
+                new InternetMessageHeader { Name = ReferenceHeader, Value = email.ReferenceToken },
+            ],
+        };
+        await graph.Users[Mailbox].SendMail.PostAsync(new SendMailPostRequestBody { Message = message, SaveToSentItems = true }, cancellationToken: cancellationToken);
+    }
+
+    public Task SendActivityAsync(string effectKey, TeamsActivity activity, bool mayHaveBeenSent, CancellationToken cancellationToken) =>
+        // Graph keeps no record of sent activity notifications to check against; after a crash between sending and
+        // recording, a recruiter may see the same notification twice (never an email twice).
+        graph.Teamwork.SendActivityNotificationToRecipients.PostAsync(
+            new SendActivityNotificationToRecipientsPostRequestBody
+            {
+                Topic = new TeamworkActivityTopic { Source = TeamworkActivityTopicSource.Text, Value = activity.TopicText, WebUrl = activity.TopicWebUrl },
+                ActivityType = activity.ActivityType,
+                PreviewText = new ItemBody { Content = activity.PreviewText },
+                TemplateParameters = activity.TemplateParameters.Select(p => new Microsoft.Graph.Models.KeyValuePair { Name = p.Key, Value = p.Value }).ToList(),
+                Recipients = activity.Recipients.Select(r => (TeamworkNotificationRecipient)new AadUserNotificationRecipient { UserId = r }).ToList(),
+            },
+            cancellationToken: cancellationToken);
+
+    /// <summary>Looks in Sent Items for a message with our effect header (Graph cannot filter on headers, so by subject).</summary>
+    private async Task<bool> AlreadySentAsync(OutgoingEmail email, CancellationToken cancellationToken)
+    {
+        var page = await graph.Users[Mailbox].MailFolders["SentItems"].Messages.GetAsync(request =>
+        {
+            request.QueryParameters.Filter = $"subject eq '{email.Subject.Replace("'", "''", StringComparison.Ordinal)}'";
+            request.QueryParameters.Select = ["id", "internetMessageHeaders"];
+            request.QueryParameters.Top = 25;
+        }, cancellationToken);
+        return page?.Value?.Any(m => m.InternetMessageHeaders?.Any(h =>
+            string.Equals(h.Name, EffectHeader, StringComparison.OrdinalIgnoreCase) && h.Value == email.EffectKey) == true) == true;
+    }
+}

@@ -1,0 +1,155 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Pipeline.Domain.Delivery;
+using Pipeline.Domain.Requisitions;
+using Pipeline.Functions.Delivery;
+using Pipeline.Tests.Shared;
+
+namespace Pipeline.Functions.Tests;
+
+/// <summary>The Graph channel, driven through the real Microsoft.Graph SDK against a loopback Graph stand-in.</summary>
+public sealed class GraphDeliveryTests : IAsyncLifetime
+{
+    private GraphStandIn _graph = null!;
+    private RunningHandler _handler = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _graph = await GraphStandIn.StartAsync();
+        _handler = await RunningHandler.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Graph:BaseUrl"] = _graph.BaseUrl,
+            ["Graph:Mailbox"] = "talent@contoso.example",
+            ["Graph:AccessToken"] = "test-token",
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _handler.DisposeAsync();
+        await _graph.DisposeAsync();
+    }
+
+    private IDeliveryChannel Channel => _handler.Services.GetRequiredService<IDeliveryChannel>();
+
+    private static OutgoingEmail Email(string key = "shortlist-ml-v1-email-abc") => new(
+        key, "SL-ABC234", new Contact("talent@contoso.example", "Talent Pipeline"), [new Contact("dana@contoso.example", "Dana Whitfield")],
+        "Shortlist: ML Engineer — 3 candidates [SL-ABC234]", "<p>Hello</p>");
+
+    [Fact]
+    public async Task SendEmail_PostsTheDocumentedSendMailBody_FromTheSharedMailbox()
+    {
+        Assert.IsType<GraphDeliveryChannel>(Channel);
+
+        await Channel.SendEmailAsync(Email(), mayHaveBeenSent: false, CancellationToken.None);
+
+        var request = Assert.Single(_graph.SendMails);
+        Assert.Equal("/v1.0/users/talent@contoso.example/sendMail", Uri.UnescapeDataString(request.Path));
+        Assert.Equal("Bearer test-token", request.Authorization);
+        var message = GraphStandIn.Get(request.Body, "message");
+        Assert.Equal("Shortlist: ML Engineer — 3 candidates [SL-ABC234]", GraphStandIn.Get(message, "subject")!.GetValue<string>());
+        Assert.Equal("html", GraphStandIn.Get(GraphStandIn.Get(message, "body"), "contentType")!.GetValue<string>(), ignoreCase: true);
+        Assert.Equal("<p>Hello</p>", GraphStandIn.Get(GraphStandIn.Get(message, "body"), "content")!.GetValue<string>());
+        var to = GraphStandIn.Get(GraphStandIn.Get(message, "toRecipients")![0], "emailAddress");
+        Assert.Equal("dana@contoso.example", GraphStandIn.Get(to, "address")!.GetValue<string>());
+        var headers = GraphStandIn.Get(message, "internetMessageHeaders")!.AsArray();
+        Assert.Contains(headers, h => GraphStandIn.Get(h, "name")!.GetValue<string>() == "x-pipeline-effect" && GraphStandIn.Get(h, "value")!.GetValue<string>() == "shortlist-ml-v1-email-abc");
+        Assert.True(GraphStandIn.Get(request.Body, "saveToSentItems")!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task SendEmail_ThrottledWithRetryAfter_IsRetriedAndSentOnce()
+    {
+        _graph.Fail(429, retryAfter: "1");
+
+        await Channel.SendEmailAsync(Email(), mayHaveBeenSent: false, CancellationToken.None);
+
+        Assert.Equal(2, _graph.SendMails.Count()); // the throttled attempt and the retry
+        Assert.Equal(1, _graph.SentItemCount);   // one message delivered
+    }
+
+    [Fact]
+    public async Task SendEmail_AfterACrashBetweenSendAndRecord_FindsItInSentItemsAndDoesNotSendAgain()
+    {
+        var email = Email();
+        _graph.AddSentItem(email.Subject, email.EffectKey);
+
+        await Channel.SendEmailAsync(email, mayHaveBeenSent: true, CancellationToken.None);
+
+        Assert.Empty(_graph.SendMails);
+        Assert.Contains(_graph.Requests, r => r.Method == "GET" && r.Path.Contains("SentItems", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SendEmail_RetryWhenTheFirstAttemptNeverReachedGraph_SendsIt()
+    {
+        await Channel.SendEmailAsync(Email(), mayHaveBeenSent: true, CancellationToken.None);
+        Assert.Single(_graph.SendMails);
+    }
+
+    [Fact]
+    public async Task SendActivity_PostsTheDocumentedNotificationBody()
+    {
+        var activity = new TeamsActivity(TeamsActivity.ShortlistSentType, "ML Engineer shortlist", "https://teams.microsoft.com/l/entity/app/shortlists",
+            "3 candidates shortlisted for ML Engineer — sent to Dana", [new("candidateCount", "3")], ["ravi@contoso.example", "lena@contoso.example"]);
+
+        await Channel.SendActivityAsync("key", activity, mayHaveBeenSent: false, CancellationToken.None);
+
+        var body = Assert.Single(_graph.Activities).Body;
+        Assert.Equal("text", GraphStandIn.Get(GraphStandIn.Get(body, "topic"), "source")!.GetValue<string>());
+        Assert.Equal("https://teams.microsoft.com/l/entity/app/shortlists", GraphStandIn.Get(GraphStandIn.Get(body, "topic"), "webUrl")!.GetValue<string>());
+        Assert.Equal("shortlistSent", GraphStandIn.Get(body, "activityType")!.GetValue<string>());
+        Assert.Equal("3 candidates shortlisted for ML Engineer — sent to Dana", GraphStandIn.Get(GraphStandIn.Get(body, "previewText"), "content")!.GetValue<string>());
+        var recipients = GraphStandIn.Get(body, "recipients")!.AsArray();
+        Assert.Equal(2, recipients.Count);
+        Assert.All(recipients, r => Assert.Equal("#microsoft.graph.aadUserNotificationRecipient", GraphStandIn.Get(r, "@odata.type")!.GetValue<string>()));
+        Assert.Equal("candidateCount", GraphStandIn.Get(GraphStandIn.Get(body, "templateParameters")![0], "name")!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task WholeChain_WithGraphConfigured_SendsThroughGraphAndWritesNoOutbox()
+    {
+        // The function tier, end to end, each stage drained before the next as the local host does.
+        var polled = await _handler.PostAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
+        var requests = new List<string>();
+        foreach (var page in polled.Body.GetProperty("Outputs").GetProperty("candidatePages").EnumerateArray())
+        {
+            var screened = await _handler.PostAsync("ScreenCandidates", RunningHandler.ServiceBusEnvelope("page", page.GetRawText()));
+            if (screened.Body.GetProperty("Outputs").TryGetProperty("shortlistRequests", out var asked))
+            {
+                requests.AddRange(asked.EnumerateArray().Select(r => r.GetRawText()));
+            }
+        }
+
+        var ready = new List<string>();
+        foreach (var request in requests)
+        {
+            var built = await _handler.PostAsync("BuildShortlist", RunningHandler.ServiceBusEnvelope("request", request));
+            if (built.Body.GetProperty("Outputs").TryGetProperty("notifications", out var versions))
+            {
+                ready.AddRange(versions.EnumerateArray().Select(v => v.GetRawText()));
+            }
+        }
+
+        foreach (var message in ready)
+        {
+            await _handler.PostAsync("NotifyShortlist", RunningHandler.ServiceBusEnvelope("notification", message));
+        }
+
+        Assert.Equal(2, _graph.SendMails.Count());
+        Assert.Equal(2, _graph.Activities.Count());
+        Assert.False(Directory.Exists(Path.Combine(_handler.DataDirectory, "outbox")));
+    }
+
+    [Fact]
+    public async Task AccessTokenForANonLoopbackGraph_IsRefusedAtStart()
+    {
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => RunningHandler.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Graph:BaseUrl"] = "https://graph.microsoft.com/v1.0",
+            ["Graph:Mailbox"] = "talent@contoso.example",
+            ["Graph:AccessToken"] = "stolen",
+        }));
+        Assert.Contains("only for a Graph stand-in on loopback", e.Message, StringComparison.Ordinal);
+    }
+}

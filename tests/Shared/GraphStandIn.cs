@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Pipeline.Tests.Shared;
+
+/// <summary>A request the Graph stand-in received.</summary>
+public sealed record GraphRequest(string Method, string Path, string Query, string? Authorization, JsonNode? Body);
+
+/// <summary>
+/// A loopback stand-in for the Microsoft Graph endpoints Pipeline uses, speaking their documented shapes: sendMail
+/// (202, and the message lands in Sent Items), sendActivityNotificationToRecipients (202) and a Sent Items query by
+/// subject. Faults can be planned: the next requests answer with given statuses (and Retry-After).
+/// </summary>
+public sealed class GraphStandIn : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<(int Status, string? RetryAfter)> _faults = new();
+    private readonly List<JsonObject> _sentItems = [];
+
+    private GraphStandIn(WebApplication app) => _app = app;
+
+    public ConcurrentQueue<GraphRequest> Requests { get; } = new();
+
+    public string BaseUrl { get; private set; } = "";
+
+    public int SentItemCount
+    {
+        get
+        {
+            lock (_sentItems)
+            {
+                return _sentItems.Count;
+            }
+        }
+    }
+
+    public IEnumerable<GraphRequest> SendMails => Requests.Where(r => r.Path.EndsWith("/sendMail", StringComparison.OrdinalIgnoreCase));
+
+    public IEnumerable<GraphRequest> Activities => Requests.Where(r => r.Path.EndsWith("/sendActivityNotificationToRecipients", StringComparison.OrdinalIgnoreCase));
+
+    public static async Task<GraphStandIn> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var standIn = new GraphStandIn(app);
+        app.Run(standIn.HandleAsync);
+        await app.StartAsync();
+        standIn.BaseUrl = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First() + "/v1.0";
+        return standIn;
+    }
+
+    /// <summary>The next request answers with this status (with Retry-After when given), whatever it asks.</summary>
+    public void Fail(int status, string? retryAfter = null) => _faults.Enqueue((status, retryAfter));
+
+    /// <summary>A message already in the mailbox's Sent Items, as if sent before a crash.</summary>
+    public void AddSentItem(string subject, string effectKey)
+    {
+        lock (_sentItems)
+        {
+            _sentItems.Add(new JsonObject
+            {
+                ["id"] = Guid.NewGuid().ToString(),
+                ["subject"] = subject,
+                ["internetMessageHeaders"] = new JsonArray(new JsonObject { ["name"] = "x-pipeline-effect", ["value"] = effectKey }),
+            });
+        }
+    }
+
+    /// <summary>Reads a property regardless of case (the SDK writes action bodies with PascalCase keys).</summary>
+    public static JsonNode? Get(JsonNode? node, string name) =>
+        node is JsonObject o ? o.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value : null;
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var text = await new StreamReader(request.Body).ReadToEndAsync();
+        var body = text.Length == 0 ? null : JsonNode.Parse(text);
+        Requests.Enqueue(new GraphRequest(request.Method, request.Path.Value ?? "", Uri.UnescapeDataString(request.QueryString.Value ?? ""), request.Headers.Authorization, body));
+
+        if (_faults.TryDequeue(out var fault))
+        {
+            context.Response.StatusCode = fault.Status;
+            if (fault.RetryAfter is not null)
+            {
+                context.Response.Headers.RetryAfter = fault.RetryAfter;
+            }
+
+            await context.Response.WriteAsJsonAsync(new { error = new { code = fault.Status == 429 ? "TooManyRequests" : "ServiceUnavailable", message = "Planned fault." } });
+            return;
+        }
+
+        var path = request.Path.Value ?? "";
+        if (request.Method == "POST" && path.EndsWith("/sendMail", StringComparison.OrdinalIgnoreCase))
+        {
+            var message = Get(body, "message")!;
+            lock (_sentItems)
+            {
+                _sentItems.Add(new JsonObject
+                {
+                    ["id"] = Guid.NewGuid().ToString(),
+                    ["subject"] = Get(message, "subject")?.GetValue<string>(),
+                    ["internetMessageHeaders"] = Get(message, "internetMessageHeaders")?.DeepClone(),
+                });
+            }
+
+            context.Response.StatusCode = StatusCodes.Status202Accepted;
+            return;
+        }
+
+        if (request.Method == "POST" && path.EndsWith("/sendActivityNotificationToRecipients", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.StatusCode = StatusCodes.Status202Accepted;
+            return;
+        }
+
+        if (request.Method == "GET" && path.Contains("/mailFolders/SentItems/messages", StringComparison.OrdinalIgnoreCase))
+        {
+            var filter = request.Query["$filter"].ToString();
+            var subject = filter.StartsWith("subject eq '", StringComparison.Ordinal) ? filter[12..^1].Replace("''", "'", StringComparison.Ordinal) : null;
+            JsonArray value;
+            lock (_sentItems)
+            {
+                value = new JsonArray(_sentItems.Where(m => subject is null || m["subject"]?.GetValue<string>() == subject).Select(m => (JsonNode)m.DeepClone()).ToArray());
+            }
+
+            await context.Response.WriteAsJsonAsync(new JsonObject { ["value"] = value });
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        await context.Response.WriteAsJsonAsync(new { error = new { code = "ResourceNotFound", message = $"The stand-in does not serve {request.Method} {path}." } });
+    }
+}
