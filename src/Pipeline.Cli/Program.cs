@@ -7,5 +7,6 @@ root.Options.Add(CliOptions.Data);
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(FeedsCommand.Create());
 root.Subcommands.Add(ShortlistCommand.Create());
+root.Subcommands.Add(OutboxCommand.Create());
 root.Subcommands.Add(DeadLettersCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -59,6 +59,11 @@ public sealed class EndToEndTests : IDisposable
             Assert.Contains(Outbox("teams", "*.json"), f => Path.GetFileName(f).Contains(requisition, StringComparison.Ordinal));
         }
 
+        var listed = OutboxCommand.List(Path.Combine(Data.FullName, "outbox")).ToList();
+        Assert.Equal(first.GetProperty("emails").GetInt32(), listed.Count(i => i.Kind == "email"));
+        Assert.Equal(first.GetProperty("notifications").GetInt32(), listed.Count(i => i.Kind == "teams"));
+        Assert.All(listed.Where(i => i.Kind == "email"), i => Assert.Matches(@"^Shortlist: .+ \[SL-[2-9A-Z]{6}\]$", i.Subject));
+
         var seen = first.GetProperty("candidates").GetProperty("new").GetInt32() + first.GetProperty("candidates").GetProperty("updated").GetInt32();
         var second = await RunOnceAsync();
 
