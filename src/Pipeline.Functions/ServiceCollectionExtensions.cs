@@ -54,7 +54,7 @@ public static class ServiceCollectionExtensions
         {
             var graph = sp.GetRequiredService<IOptions<GraphOptions>>();
             return graph.Value.IsConfigured
-                ? new GraphDeliveryChannel(PipelineGraphClient.Create(graph.Value), graph, sp.GetRequiredService<ILogger<GraphDeliveryChannel>>())
+                ? new GraphDeliveryChannel(PipelineGraphClient.Create(graph.Value), graph, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GraphDeliveryChannel>>())
                 : sp.GetRequiredService<OutboxChannel>();
         });
 

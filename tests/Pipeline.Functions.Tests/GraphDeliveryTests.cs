@@ -41,8 +41,10 @@ public sealed class GraphDeliveryTests : IAsyncLifetime
     {
         Assert.IsType<GraphDeliveryChannel>(Channel);
 
-        await Channel.SendEmailAsync(Email(), mayHaveBeenSent: false, CancellationToken.None);
+        var sent = await Channel.SendEmailAsync(Email(), mayHaveBeenSent: false, CancellationToken.None);
 
+        Assert.StartsWith("conv-", sent.ConversationId, StringComparison.Ordinal);
+        Assert.EndsWith("@contoso.example>", sent.InternetMessageId, StringComparison.Ordinal);
         var request = Assert.Single(_graph.SendMails);
         Assert.Equal("/v1.0/users/talent@contoso.example/sendMail", Uri.UnescapeDataString(request.Path));
         Assert.Equal("Bearer test-token", request.Authorization);
@@ -139,6 +141,16 @@ public sealed class GraphDeliveryTests : IAsyncLifetime
         Assert.Equal(2, _graph.SendMails.Count());
         Assert.Equal(2, _graph.Activities.Count());
         Assert.False(Directory.Exists(Path.Combine(_handler.DataDirectory, "outbox")));
+
+        // Each email's reference token leads back to its shortlist and the conversation a reply will belong to.
+        var store = _handler.Services.GetRequiredService<Pipeline.Functions.Stores.ShortlistStore>();
+        foreach (var requisition in new[] { "ml-engineer-platform", "data-scientist-imaging" })
+        {
+            var delivery = await store.FindByReferenceAsync(new Pipeline.Domain.Shortlists.Shortlist(requisition, 1, []).ReferenceToken, CancellationToken.None);
+            Assert.NotNull(delivery);
+            Assert.Equal((requisition, 1), (delivery.RequisitionId, delivery.Version));
+            Assert.StartsWith("conv-", delivery.ConversationId, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -53,6 +53,9 @@ public sealed class PipelineFunctionsTests : IAsyncLifetime
 
         Assert.Equal(2, Directory.GetFiles(Outbox("mail"), "*.eml").Length);
         Assert.Equal(2, Directory.GetFiles(Outbox("teams"), "*.json").Length);
+        var delivery = await _handler.Services.GetRequiredService<ShortlistStore>()
+            .FindByReferenceAsync(new Pipeline.Domain.Shortlists.Shortlist("ml-engineer-platform", 1, []).ReferenceToken, default);
+        Assert.Matches("^<shortlist-ml-engineer-platform-v1-email-[0-9a-f]+@pipeline.local>$", delivery!.InternetMessageId);
 
         var again = await OkAsync("NotifyShortlist", RunningHandler.ServiceBusEnvelope("notification", ready[0].GetRawText(), deliveryCount: 2));
         Assert.False(again.GetProperty("ReturnValue").TryGetProperty("emails", out _));

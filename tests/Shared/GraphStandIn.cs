@@ -112,6 +112,8 @@ public sealed class GraphStandIn : IAsyncDisposable
                 {
                     ["id"] = Guid.NewGuid().ToString(),
                     ["subject"] = Get(message, "subject")?.GetValue<string>(),
+                    ["conversationId"] = "conv-" + Guid.NewGuid().ToString("N"),
+                    ["internetMessageId"] = $"<{Guid.NewGuid():N}@contoso.example>",
                     ["internetMessageHeaders"] = Get(message, "internetMessageHeaders")?.DeepClone(),
                 });
             }

@@ -4,6 +4,12 @@ using Pipeline.Domain.Requisitions;
 namespace Pipeline.Functions.Delivery;
 
 /// <summary>An email to send. <paramref name="EffectKey"/> identifies it across retries.</summary>
+/// <summary>How a sent email is known in the mailbox, for correlating replies; null where the channel cannot tell.</summary>
+public sealed record SentEmail(string? ConversationId, string? InternetMessageId)
+{
+    public static SentEmail Unknown { get; } = new(null, null);
+}
+
 public sealed record OutgoingEmail(string EffectKey, string ReferenceToken, Contact From, IReadOnlyList<Contact> To, string Subject, string Html);
 
 /// <summary>
@@ -12,7 +18,8 @@ public sealed record OutgoingEmail(string EffectKey, string ReferenceToken, Cont
 /// </summary>
 public interface IDeliveryChannel
 {
-    Task SendEmailAsync(OutgoingEmail email, bool mayHaveBeenSent, CancellationToken cancellationToken);
+    /// <summary>Sends (or finds already sent) the email; returns what identifies it in the mailbox, as far as known.</summary>
+    Task<SentEmail> SendEmailAsync(OutgoingEmail email, bool mayHaveBeenSent, CancellationToken cancellationToken);
 
     Task SendActivityAsync(string effectKey, TeamsActivity activity, bool mayHaveBeenSent, CancellationToken cancellationToken);
 }

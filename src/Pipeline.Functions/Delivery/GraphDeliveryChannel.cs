@@ -13,20 +13,23 @@ namespace Pipeline.Functions.Delivery;
 /// activity-feed notifications with <c>sendActivityNotificationToRecipients</c>. Throttling (429/503 with
 /// Retry-After) is handled by the SDK's retry handler; what still fails throws, so the message is redelivered.
 /// </summary>
-public sealed class GraphDeliveryChannel(GraphServiceClient graph, IOptions<GraphOptions> options, ILogger<GraphDeliveryChannel> logger) : IDeliveryChannel
+public sealed class GraphDeliveryChannel(GraphServiceClient graph, IOptions<GraphOptions> options, TimeProvider time, ILogger<GraphDeliveryChannel> logger) : IDeliveryChannel
 {
+    /// <summary>sendMail answers before the message reaches Sent Items; look for it this many times, a second apart.</summary>
+    private const int SentItemLookups = 5;
+
     /// <summary>Identifies our sent message, so a retry after a crash can find it in Sent Items.</summary>
     public const string EffectHeader = "x-pipeline-effect";
     public const string ReferenceHeader = "x-pipeline-reference";
 
     private string Mailbox => options.Value.Mailbox!;
 
-    public async Task SendEmailAsync(OutgoingEmail email, bool mayHaveBeenSent, CancellationToken cancellationToken)
+    public async Task<SentEmail> SendEmailAsync(OutgoingEmail email, bool mayHaveBeenSent, CancellationToken cancellationToken)
     {
-        if (mayHaveBeenSent && await AlreadySentAsync(email, cancellationToken))
+        if (mayHaveBeenSent && await FindSentAsync(email, cancellationToken) is { } earlier)
         {
             logger.LogInformation("Email {EffectKey} was already sent before an interruption; not sending it again", email.EffectKey);
-            return;
+            return Identify(earlier);
         }
 
         var message = new Message
@@ -41,7 +44,24 @@ public sealed class GraphDeliveryChannel(GraphServiceClient graph, IOptions<Grap
             ],
         };
         await graph.Users[Mailbox].SendMail.PostAsync(new SendMailPostRequestBody { Message = message, SaveToSentItems = true }, cancellationToken: cancellationToken);
+
+        // Graph does not return the new message; its Sent Items copy carries the ids replies are correlated by.
+        for (var attempt = 1; attempt <= SentItemLookups; attempt++)
+        {
+            if (await FindSentAsync(email, cancellationToken) is { } sent)
+            {
+                return Identify(sent);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
+        }
+
+        // The mail is out; replies can still be matched by the reference token in the subject.
+        logger.LogWarning("Email {EffectKey} was sent but did not appear in Sent Items; replies will be matched by reference token only", email.EffectKey);
+        return SentEmail.Unknown;
     }
+
+    private static SentEmail Identify(Message message) => new(message.ConversationId, message.InternetMessageId);
 
     public Task SendActivityAsync(string effectKey, TeamsActivity activity, bool mayHaveBeenSent, CancellationToken cancellationToken) =>
         // Graph keeps no record of sent activity notifications to check against; after a crash between sending and
@@ -58,15 +78,15 @@ public sealed class GraphDeliveryChannel(GraphServiceClient graph, IOptions<Grap
             cancellationToken: cancellationToken);
 
     /// <summary>Looks in Sent Items for a message with our effect header (Graph cannot filter on headers, so by subject).</summary>
-    private async Task<bool> AlreadySentAsync(OutgoingEmail email, CancellationToken cancellationToken)
+    private async Task<Message?> FindSentAsync(OutgoingEmail email, CancellationToken cancellationToken)
     {
         var page = await graph.Users[Mailbox].MailFolders["SentItems"].Messages.GetAsync(request =>
         {
             request.QueryParameters.Filter = $"subject eq '{email.Subject.Replace("'", "''", StringComparison.Ordinal)}'";
-            request.QueryParameters.Select = ["id", "internetMessageHeaders"];
+            request.QueryParameters.Select = ["id", "internetMessageHeaders", "conversationId", "internetMessageId"];
             request.QueryParameters.Top = 25;
         }, cancellationToken);
-        return page?.Value?.Any(m => m.InternetMessageHeaders?.Any(h =>
-            string.Equals(h.Name, EffectHeader, StringComparison.OrdinalIgnoreCase) && h.Value == email.EffectKey) == true) == true;
+        return page?.Value?.FirstOrDefault(m => m.InternetMessageHeaders?.Any(h =>
+            string.Equals(h.Name, EffectHeader, StringComparison.OrdinalIgnoreCase) && h.Value == email.EffectKey) == true);
     }
 }

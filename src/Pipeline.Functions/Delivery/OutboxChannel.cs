@@ -21,8 +21,11 @@ public sealed class OutboxChannel(IOptions<PipelineOptions> options, TimeProvide
 
     private readonly string _root = Path.GetFullPath(options.Value.ResolvedOutboxDirectory);
 
-    public Task SendEmailAsync(OutgoingEmail email, bool mayHaveBeenSent, CancellationToken cancellationToken) =>
-        WriteAtomicallyAsync(Path.Combine(_root, MailFolder, FileName(email.EffectKey, ".eml")), Eml.Format(email, time.GetUtcNow()), cancellationToken);
+    public async Task<SentEmail> SendEmailAsync(OutgoingEmail email, bool mayHaveBeenSent, CancellationToken cancellationToken)
+    {
+        await WriteAtomicallyAsync(Path.Combine(_root, MailFolder, FileName(email.EffectKey, ".eml")), Eml.Format(email, time.GetUtcNow()), cancellationToken);
+        return new SentEmail(null, Eml.MessageId(email));
+    }
 
     public Task SendActivityAsync(string effectKey, TeamsActivity activity, bool mayHaveBeenSent, CancellationToken cancellationToken)
     {
@@ -69,7 +72,7 @@ internal static class Eml
         Header("To", string.Join(", ", email.To.Select(Address)));
         Header("Subject", Encode(email.Subject));
         Header("Date", date.ToString("r", CultureInfo.InvariantCulture));
-        Header("Message-ID", $"<{Clean(email.EffectKey)}@pipeline.local>");
+        Header("Message-ID", MessageId(email));
         Header("X-Pipeline-Reference", Clean(email.ReferenceToken));
         Header("MIME-Version", "1.0");
         Header("Content-Type", "text/html; charset=utf-8");
@@ -83,6 +86,8 @@ internal static class Eml
 
         return Encoding.ASCII.GetBytes(text.ToString());
     }
+
+    public static string MessageId(OutgoingEmail email) => $"<{Clean(email.EffectKey)}@pipeline.local>";
 
     private static string Address(Contact contact) =>
         contact.Name is null ? $"<{Clean(contact.Email)}>" : $"{Encode(contact.Name)} <{Clean(contact.Email)}>";

@@ -65,5 +65,39 @@ public sealed class ShortlistStore(ITableStore store, TimeProvider time)
         return entity is null ? null : JsonSerializer.Deserialize<Shortlist>(entity.GetString("Shortlist")!, DomainJson.Options);
     }
 
+    /// <summary>
+    /// Records how the shortlist email is known in the mailbox, under its reference token, so that a reply can be
+    /// traced back to the shortlist by the token in its subject or by its conversation.
+    /// </summary>
+    public Task RecordDeliveryAsync(Shortlist shortlist, string? conversationId, string? internetMessageId, CancellationToken cancellationToken) =>
+        _table.UpsertAsync(
+            new TableEntity(ReferencePartition(shortlist.ReferenceToken), DeliveryRow)
+            {
+                ["RequisitionId"] = shortlist.RequisitionId,
+                ["Version"] = shortlist.Version,
+                ["ConversationId"] = conversationId,
+                ["InternetMessageId"] = internetMessageId,
+                ["SentAt"] = time.GetUtcNow(),
+            },
+            TableUpdateMode.Replace,
+            cancellationToken);
+
+    /// <summary>The shortlist a reference token (e.g. <c>SL-7Q2FJ3</c>) was sent for, with the mail ids recorded then.</summary>
+    public async Task<ShortlistDelivery?> FindByReferenceAsync(string referenceToken, CancellationToken cancellationToken)
+    {
+        var entity = await _table.GetAsync(ReferencePartition(referenceToken), DeliveryRow, cancellationToken);
+        return entity is null
+            ? null
+            : new ShortlistDelivery(referenceToken, entity.GetString("RequisitionId")!, entity.GetInt32("Version")!.Value,
+                entity.GetString("ConversationId"), entity.GetString("InternetMessageId"));
+    }
+
+    private const string DeliveryRow = "delivery";
+
+    // Requisition ids are lower-case, so an upper-case "REF-" partition can never collide with one.
+    private static string ReferencePartition(string referenceToken) => "REF-" + referenceToken.ToUpperInvariant();
+
     private static string VersionRow(int version) => "v" + version.ToString("D6", CultureInfo.InvariantCulture);
 }
+
+public sealed record ShortlistDelivery(string ReferenceToken, string RequisitionId, int Version, string? ConversationId, string? InternetMessageId);

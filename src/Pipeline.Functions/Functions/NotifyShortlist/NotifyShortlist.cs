@@ -41,7 +41,13 @@ public sealed class NotifyShortlist(
         var from = new Contact(options.Value.SenderAddress, options.Value.SenderName);
         var emailKey = "email-" + RecipientHash(requisition.HiringManager.Email);
         var outgoing = new OutgoingEmail($"{scope}-{emailKey}", shortlist.ReferenceToken, from, [requisition.HiringManager], email.Subject, email.Html);
-        if (await ledger.RunOnceAsync(scope, emailKey, "email", (retry, ct) => channel.SendEmailAsync(outgoing, retry, ct), cancellationToken))
+        async Task SendAndRecordAsync(bool retry, CancellationToken ct)
+        {
+            var sent = await channel.SendEmailAsync(outgoing, retry, ct);
+            await shortlists.RecordDeliveryAsync(shortlist, sent.ConversationId, sent.InternetMessageId, ct);
+        }
+
+        if (await ledger.RunOnceAsync(scope, emailKey, "email", SendAndRecordAsync, cancellationToken))
         {
             result.Count("emails");
         }
