@@ -6,6 +6,7 @@ using Pipeline.Functions.Functions.BuildShortlist;
 using Pipeline.Functions.Functions.Health;
 using Pipeline.Functions.Functions.NotifyShortlist;
 using Pipeline.Functions.Functions.PollFeeds;
+using Pipeline.Functions.Functions.ScheduleShortlists;
 using Pipeline.Functions.Functions.ScreenCandidates;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Stores;
@@ -60,6 +61,7 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton<IPipelineFunction, PollFeeds>();
         services.AddSingleton<IPipelineFunction, ScreenCandidates>();
+        services.AddSingleton<IPipelineFunction, ScheduleShortlists>();
         services.AddSingleton<IPipelineFunction, BuildShortlist>();
         services.AddSingleton<IPipelineFunction, NotifyShortlist>();
         services.AddSingleton<IPipelineFunction, Health>();

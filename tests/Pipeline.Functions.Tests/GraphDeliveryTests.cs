@@ -113,15 +113,13 @@ public sealed class GraphDeliveryTests : IAsyncLifetime
     {
         // The function tier, end to end, each stage drained before the next as the local host does.
         var polled = await _handler.PostAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
-        var requests = new List<string>();
         foreach (var page in polled.Body.GetProperty("Outputs").GetProperty("candidatePages").EnumerateArray())
         {
-            var screened = await _handler.PostAsync("ScreenCandidates", RunningHandler.ServiceBusEnvelope("page", page.GetRawText()));
-            if (screened.Body.GetProperty("Outputs").TryGetProperty("shortlistRequests", out var asked))
-            {
-                requests.AddRange(asked.EnumerateArray().Select(r => r.GetRawText()));
-            }
+            await _handler.PostAsync("ScreenCandidates", RunningHandler.ServiceBusEnvelope("page", page.GetRawText()));
         }
+
+        var scheduled = await _handler.PostAsync("ScheduleShortlists", RunningHandler.Fixture("timer-invocation.json"));
+        var requests = scheduled.Body.GetProperty("Outputs").GetProperty("shortlistRequests").EnumerateArray().Select(r => r.GetRawText()).ToList();
 
         var ready = new List<string>();
         foreach (var request in requests)

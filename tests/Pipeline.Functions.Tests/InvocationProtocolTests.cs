@@ -39,13 +39,16 @@ public sealed class InvocationProtocolTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ScreenCandidates_ServiceBusPayloadWithStringBody_StoresAndAsksForShortlists()
+    public async Task ScreenCandidates_ServiceBusPayloadWithStringBody_StoresThem_AndTheTimerThenAsksForShortlists()
     {
         var (response, body) = await _handler.PostAsync("ScreenCandidates", RunningHandler.Fixture("servicebus-invocation.json"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(2, body.GetProperty("ReturnValue").GetProperty("new").GetInt32());
-        var requests = body.GetProperty("Outputs").GetProperty("shortlistRequests").EnumerateArray().ToList();
+        Assert.Empty(body.GetProperty("Outputs").EnumerateObject());
+
+        var (_, scheduled) = await _handler.PostAsync("ScheduleShortlists", RunningHandler.Fixture("timer-invocation.json"));
+        var requests = scheduled.GetProperty("Outputs").GetProperty("shortlistRequests").EnumerateArray().ToList();
         Assert.Equal(["data-scientist-imaging", "ml-engineer-platform"], requests.Select(r => r.GetProperty("requisitionId").GetString()).Order());
     }
 
@@ -57,7 +60,7 @@ public sealed class InvocationProtocolTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(2, body.GetProperty("ReturnValue").GetProperty("unchanged").GetInt32());
-        Assert.False(body.GetProperty("Outputs").TryGetProperty("shortlistRequests", out _));
+        Assert.Empty(body.GetProperty("Outputs").EnumerateObject());
     }
 
     [Fact]

@@ -31,11 +31,12 @@ public sealed class PipelineFunctionsTests : IAsyncLifetime
     public async Task WholeChain_SendsOneEmailAndOneNotificationPerRequisition_AndARedeliverySendsNothingMore()
     {
         var polled = await OkAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
-        var requests = new List<JsonElement>();
         foreach (var page in Messages(polled, "candidatePages"))
         {
-            requests.AddRange(Messages(await OkAsync("ScreenCandidates", RunningHandler.ServiceBusEnvelope("page", page.GetRawText())), "shortlistRequests"));
+            await OkAsync("ScreenCandidates", RunningHandler.ServiceBusEnvelope("page", page.GetRawText()));
         }
+
+        var requests = Messages(await OkAsync("ScheduleShortlists", RunningHandler.Fixture("timer-invocation.json")), "shortlistRequests").ToList();
 
         var ready = new List<JsonElement>();
         foreach (var request in requests)
@@ -43,8 +44,10 @@ public sealed class PipelineFunctionsTests : IAsyncLifetime
             ready.AddRange(Messages(await OkAsync("BuildShortlist", RunningHandler.ServiceBusEnvelope("request", request.GetRawText())), "notifications"));
         }
 
-        // Many requests, but one version per requisition: the pool did not change between them.
+        // One request and one version per requisition, however many pages the candidates came in.
+        Assert.Equal(2, requests.Count);
         Assert.Equal(2, ready.Count);
+        Assert.Empty(Messages(await OkAsync("ScheduleShortlists", RunningHandler.Fixture("timer-invocation.json")), "shortlistRequests"));
         foreach (var message in ready)
         {
             var body = await OkAsync("NotifyShortlist", RunningHandler.ServiceBusEnvelope("notification", message.GetRawText()));
@@ -60,6 +63,22 @@ public sealed class PipelineFunctionsTests : IAsyncLifetime
         var again = await OkAsync("NotifyShortlist", RunningHandler.ServiceBusEnvelope("notification", ready[0].GetRawText(), deliveryCount: 2));
         Assert.False(again.GetProperty("ReturnValue").TryGetProperty("emails", out _));
         Assert.Equal(2, Directory.GetFiles(Outbox("mail"), "*.eml").Length);
+    }
+
+    [Fact]
+    public async Task ScheduleShortlists_WhileCandidatesKeepChanging_Waits()
+    {
+        await using var patient = await RunningHandler.StartAsync(settings: new Dictionary<string, string?> { ["Pipeline:ShortlistQuietPeriod"] = "00:10:00" });
+        var (_, polled) = await patient.PostAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
+        foreach (var page in Messages(polled, "candidatePages"))
+        {
+            await patient.PostAsync("ScreenCandidates", RunningHandler.ServiceBusEnvelope("page", page.GetRawText()));
+        }
+
+        var (_, scheduled) = await patient.PostAsync("ScheduleShortlists", RunningHandler.Fixture("timer-invocation.json"));
+
+        Assert.Empty(Messages(scheduled, "shortlistRequests"));
+        Assert.Equal(2, scheduled.GetProperty("ReturnValue").GetProperty("waiting").GetInt32());
     }
 
     [Fact]

@@ -37,6 +37,8 @@ public sealed class RunningHandler : IAsyncDisposable
             ["Pipeline:ConfigDirectory"] = Path.Combine(root, "config"),
             ["Pipeline:DataDirectory"] = Path.Combine(root, "data"),
             ["FUNCTIONS_APP_ROOT_PATH"] = AppContext.BaseDirectory,
+            // Tests chain the functions by hand; shortlists are due as soon as candidates change.
+            ["Pipeline:ShortlistQuietPeriod"] = "00:00:00",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

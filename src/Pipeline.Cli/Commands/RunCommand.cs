@@ -64,12 +64,22 @@ internal static class RunCommand
         IReadOnlyDictionary<string, string?>? appSettings = null)
     {
         // Other app settings (Table storage, sender, …) come from the environment, as in Azure: Pipeline__TableConnectionString=…
-        var settings = new Dictionary<string, string?>(appSettings ?? new Dictionary<string, string?>())
+        var settings = new Dictionary<string, string?>(appSettings ?? new Dictionary<string, string?>());
+        if (once && !settings.ContainsKey("Pipeline:ShortlistQuietPeriod"))
+        {
+            // One pass has no later minute to wait for: shortlists are built as soon as the candidates are in.
+            settings["Pipeline:ShortlistQuietPeriod"] = "00:00:00";
+        }
+
+        foreach (var (key, value) in new Dictionary<string, string?>
         {
             ["Pipeline:ConfigDirectory"] = config.FullName,
             ["Pipeline:DataDirectory"] = data.FullName,
             ["FUNCTIONS_APP_ROOT_PATH"] = AppContext.BaseDirectory,
-        };
+        })
+        {
+            settings[key] = value;
+        }
 
         if (await HandlerServer.TryStartAsync(settings, verbose, error, cancellationToken) is not { } server)
         {

@@ -61,20 +61,31 @@ public sealed class LocalFunctionsHost
     /// <summary>Queues in pipeline order, upstream first, so a run drains each stage before the next one starts.</summary>
     public IReadOnlyList<string> Queues => _queueOrder;
 
-    /// <summary>Fires every timer once, then delivers messages until every queue is empty or dead-lettered.</summary>
+    /// <summary>
+    /// Fires every timer once, least frequent first, delivering messages until every queue is empty or dead-lettered
+    /// after each. Frequent timers sweep up what rarer ones set off (ScheduleShortlists, every minute, builds the
+    /// shortlists that PollFeeds' candidates, every six hours, made due), so this order lets one run go end to end.
+    /// </summary>
     public async Task<RunSummary> RunOnceAsync(CancellationToken cancellationToken)
     {
         var summary = new RunSummary();
-        foreach (var timer in _timers)
+        foreach (var timer in _timers.OrderByDescending(Period).ThenBy(t => t.Name, StringComparer.Ordinal))
         {
             await FireTimerAsync(timer, isPastDue: false, summary, cancellationToken);
-        }
-
-        while (await DeliverNextAsync(summary, cancellationToken))
-        {
+            while (await DeliverNextAsync(summary, cancellationToken))
+            {
+            }
         }
 
         return summary;
+    }
+
+    /// <summary>The interval between two occurrences of a timer's schedule, from a fixed instant so the order is stable.</summary>
+    private static TimeSpan Period(FunctionMetadata timer)
+    {
+        var schedule = CronSchedule.Parse(timer.Trigger.Schedule ?? throw new InvalidOperationException($"{timer.Name} has no schedule."));
+        var reference = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        return schedule.Next(reference) is { } first && schedule.Next(first) is { } second ? second - first : TimeSpan.MaxValue;
     }
 
     /// <summary>Fires timers on their schedules and delivers messages until cancelled.</summary>

@@ -41,6 +41,12 @@ public sealed class PipelineOptions
     /// <summary>The id of Pipeline's Teams app (its manifest's id), used in activity deep links.</summary>
     public string TeamsAppId { get; set; } = "5f0c9a4e-8d1b-4c6e-9a57-3b2f7d1e6c40";
 
+    /// <summary>
+    /// How long candidates must stay unchanged before a requisition's shortlist is rebuilt, so that a feed arriving
+    /// in many pages yields one shortlist version (one email), not one per page.
+    /// </summary>
+    public TimeSpan ShortlistQuietPeriod { get; set; } = TimeSpan.FromMinutes(2);
+
     public string ResolvedOutboxDirectory => OutboxDirectory ?? Path.Combine(DataDirectory ?? ".", "outbox");
 }
 
@@ -103,6 +109,11 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
         if (string.IsNullOrWhiteSpace(options.DataDirectory) && string.IsNullOrWhiteSpace(options.OutboxDirectory))
         {
             errors.Add("Pipeline:OutboxDirectory (or Pipeline:DataDirectory) is required: where emails and Teams notifications are written.");
+        }
+
+        if (options.ShortlistQuietPeriod < TimeSpan.Zero || options.ShortlistQuietPeriod > TimeSpan.FromDays(1))
+        {
+            errors.Add($"Pipeline:ShortlistQuietPeriod is {options.ShortlistQuietPeriod}; use a duration from 00:00:00 to 1.00:00:00.");
         }
 
         if (!System.Net.Mail.MailAddress.TryCreate(options.SenderAddress, out _))

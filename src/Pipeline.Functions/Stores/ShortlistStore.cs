@@ -92,6 +92,28 @@ public sealed class ShortlistStore(ITableStore store, TimeProvider time)
                 entity.GetString("ConversationId"), entity.GetString("InternetMessageId"));
     }
 
+    /// <summary>Marks the requisition's shortlist as out of date: candidates changed at <paramref name="changedAt"/>.</summary>
+    public Task MarkDirtyAsync(string requisitionId, DateTimeOffset changedAt, CancellationToken cancellationToken) =>
+        _table.UpsertAsync(new TableEntity(requisitionId, DirtyRow) { ["ChangedAt"] = changedAt }, TableUpdateMode.Replace, cancellationToken);
+
+    /// <summary>When the candidates last changed, if the shortlist has not been rebuilt since; with the ETag to clear it by.</summary>
+    public async Task<(DateTimeOffset ChangedAt, Azure.ETag ETag)?> GetDirtyAsync(string requisitionId, CancellationToken cancellationToken) =>
+        await _table.GetAsync(requisitionId, DirtyRow, cancellationToken) is { } e ? (e.GetDateTimeOffset("ChangedAt")!.Value, e.ETag) : null;
+
+    /// <summary>Clears the mark unless candidates changed again after it was read (then it stays, for the next build).</summary>
+    public async Task ClearDirtyAsync(string requisitionId, Azure.ETag etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.DeleteAsync(requisitionId, DirtyRow, etag, cancellationToken);
+        }
+        catch (Azure.RequestFailedException e) when (e.IsPreconditionFailed())
+        {
+            // Marked again while building: the next sweep builds once more.
+        }
+    }
+
+    private const string DirtyRow = "dirty";
     private const string DeliveryRow = "delivery";
 
     // Requisition ids are lower-case, so an upper-case "REF-" partition can never collide with one.

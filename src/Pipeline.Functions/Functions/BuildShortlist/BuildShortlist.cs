@@ -9,7 +9,7 @@ namespace Pipeline.Functions.Functions.BuildShortlist;
 /// <summary>
 /// Queue <c>shortlists</c>: scores every candidate against the requisition and saves a new shortlist version when
 /// its membership or order changed, which is then queued for delivery. Repeated requests for an unchanged pool do
-/// nothing, so bursts of requests from many pages collapse into one version.
+/// nothing.
 /// </summary>
 public sealed class BuildShortlist(
     CandidateStore candidates,
@@ -28,6 +28,8 @@ public sealed class BuildShortlist(
             return result;
         }
 
+        // Read the mark first: a change that lands while scoring keeps the shortlist marked for the next sweep.
+        var dirty = await shortlists.GetDirtyAsync(requisition.Id, cancellationToken);
         var scores = new List<CandidateScore>();
         var cards = new Dictionary<string, CandidateCard>(StringComparer.Ordinal);
         await foreach (var profile in candidates.ProfilesAsync(cancellationToken))
@@ -44,6 +46,11 @@ public sealed class BuildShortlist(
             .Select((s, i) => new ShortlistMember(i + 1, s.CandidateId, s.Score, s.Requirements, cards[s.CandidateId]))
             .ToList();
         var saved = await shortlists.SaveIfChangedAsync(requisition.Id, members, cancellationToken);
+        if (dirty is { } mark)
+        {
+            await shortlists.ClearDirtyAsync(requisition.Id, mark.ETag, cancellationToken);
+        }
+
         if (saved is null)
         {
             result.Logs.Add($"Shortlist for {requisition.Id} unchanged.");

@@ -8,11 +8,14 @@ namespace Pipeline.Functions.Functions.ScreenCandidates;
 
 /// <summary>
 /// Queue <c>candidates</c>: stores each candidate of a page, de-duplicated by normalised email and skipped when its
-/// content is unchanged; when anyone is new or changed, asks for the open requisitions' shortlists to be rebuilt.
+/// content is unchanged; when anyone is new or changed, marks the open requisitions' shortlists as out of date
+/// (ScheduleShortlists rebuilds them once the feed has gone quiet).
 /// </summary>
 public sealed class ScreenCandidates(
     CandidateStore candidates,
+    ShortlistStore shortlists,
     PipelineConfiguration configuration,
+    TimeProvider time,
     ILogger<ScreenCandidates> logger) : QueueFunction<CandidatePage>
 {
     protected override async Task<FunctionResult> RunAsync(CandidatePage page, ServiceBusMessageInfo info, CancellationToken cancellationToken)
@@ -43,9 +46,10 @@ public sealed class ScreenCandidates(
         var changed = result.Metrics.GetValueOrDefault("new") + result.Metrics.GetValueOrDefault("updated");
         if (changed > 0)
         {
+            var now = time.GetUtcNow();
             foreach (var requisition in configuration.Requisitions.Where(r => r.IsOpen))
             {
-                result.Send(Queues.Shortlists, new ShortlistRequest { RequisitionId = requisition.Id });
+                await shortlists.MarkDirtyAsync(requisition.Id, now, cancellationToken);
             }
         }
 
