@@ -81,9 +81,10 @@ public sealed record ShortlistEmail(string Subject, string Html)
         foreach (var requirement in member.Requirements)
         {
             var met = requirement.Status == RequirementStatus.Met;
+            // The status is in words, not only a symbol, for screen readers.
             html.Append("<li>").Append(met ? "✔ " : "✘ ").Append(E(requirement.Name))
-                .Append(requirement.Required ? " (required)" : " (preferred)")
-                .Append(": ").Append(E(requirement.Evidence)).Append("</li>");
+                .Append(requirement.Required ? " (required) — " : " (preferred) — ")
+                .Append(met ? "met" : "not met").Append(": ").Append(E(requirement.Evidence)).Append("</li>");
         }
 
         html.Append("</ul>");
