@@ -7,6 +7,7 @@ root.Options.Add(CliOptions.Data);
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(FeedsCommand.Create());
 root.Subcommands.Add(ShortlistCommand.Create());
+root.Subcommands.Add(CertsCommand.Create());
 root.Subcommands.Add(OutboxCommand.Create());
 root.Subcommands.Add(DeadLettersCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -231,6 +231,11 @@ public sealed class EndToEndTests : IDisposable
         Assert.Equal(3, listed.Count);
         Assert.All(listed, f => Assert.Equal("succeeded", f.GetProperty("lastRun").GetProperty("outcome").GetString()));
 
+        var (certsExit, certs, _) = await RunProcessAsync("certs", "catalogue", "--json");
+        Assert.Equal(0, certsExit);
+        Assert.Contains(JsonDocument.Parse(certs).RootElement.GetProperty("certifications").EnumerateArray(),
+            c => c.GetProperty("id").GetString() == "aws-mls-c01" && c.GetProperty("successor").GetString() == "aws-mla-c01");
+
         var (helpExit, help, _) = await RunProcessAsync("run", "--help");
         Assert.Equal(0, helpExit);
         Assert.Contains("--once", help, StringComparison.Ordinal);
