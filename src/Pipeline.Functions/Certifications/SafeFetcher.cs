@@ -1,0 +1,242 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+
+namespace Pipeline.Functions.Certifications;
+
+/// <summary>Rules for fetching URLs that came from candidates.</summary>
+public sealed record SafeFetchPolicy
+{
+    /// <summary>Host names that may be fetched; an entry starting with a dot also admits its subdomains (".credly.com").</summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+
+    /// <summary>
+    /// <c>host:port</c> pairs admitted over plain HTTP even on loopback, for test servers only. Refused when running in
+    /// Azure (see <see cref="SafeFetcher.RefuseTestHostsInAzure"/>).
+    /// </summary>
+    public IReadOnlyList<string> TestHosts { get; init; } = [];
+
+    public long MaxBytes { get; init; } = 1024 * 1024;
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public int MaxRedirects { get; init; } = 5;
+
+    public bool IsTestHost(string host, int port) => TestHosts.Contains($"{host}:{port}", StringComparer.OrdinalIgnoreCase);
+
+    public bool IsAllowedHost(string host) => AllowedHosts.Any(a =>
+        a.StartsWith('.') ? host.EndsWith(a, StringComparison.OrdinalIgnoreCase) || string.Equals(host, a[1..], StringComparison.OrdinalIgnoreCase)
+                          : string.Equals(host, a, StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>A fetch that was refused or failed; <see cref="SafeFetchException.Reason"/> says why, for the evidence.</summary>
+public sealed class SafeFetchException(string reason, Exception? inner = null) : Exception(reason, inner)
+{
+    public string Reason { get; } = reason;
+}
+
+/// <summary>What a fetch returned, and every URL it went through (the evidence of where a credential was checked).</summary>
+public sealed record FetchResult(int Status, Uri FinalUrl, string? ContentType, byte[] Body, IReadOnlyList<Uri> Visited);
+
+/// <summary>
+/// Fetches candidate-supplied URLs without becoming a way into the network: HTTPS to allow-listed hosts only; the
+/// host name is resolved here and every address checked before connecting (no loopback, private, link-local,
+/// metadata or multicast addresses), so DNS cannot point an allowed name inward; redirects are followed by hand and
+/// each one checked again; no cookies, no credentials, a size cap and a time limit.
+/// </summary>
+public sealed class SafeFetcher : IDisposable
+{
+    private readonly SafeFetchPolicy _policy;
+    private readonly HttpClient _http;
+
+    public SafeFetcher(SafeFetchPolicy policy)
+    {
+        _policy = policy;
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            Credentials = null,
+            UseProxy = false,
+            AutomaticDecompression = DecompressionMethods.All,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            ConnectCallback = ConnectAsync,
+        };
+        _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd("Pipeline-CredentialCheck/1.0");
+    }
+
+    /// <summary>Test hosts are for test servers; a function app in Azure must never admit them.</summary>
+    public static void RefuseTestHostsInAzure(SafeFetchPolicy policy)
+    {
+        if (policy.TestHosts.Count > 0 && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("WEBSITE_INSTANCE_ID")))
+        {
+            throw new InvalidOperationException("Test hosts are configured, but this is running in Azure; remove the allow-test-host setting.");
+        }
+    }
+
+    public async Task<FetchResult> GetAsync(Uri url, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_policy.Timeout);
+        var visited = new List<Uri>();
+        var current = url;
+        for (var hop = 0; ; hop++)
+        {
+            Check(current);
+            visited.Add(current);
+            using var request = new HttpRequestMessage(HttpMethod.Get, current);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*", 0.5));
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            }
+            catch (HttpRequestException e) when (e.InnerException is SafeFetchException refused)
+            {
+                throw refused;
+            }
+            catch (HttpRequestException e)
+            {
+                throw new SafeFetchException($"{current.Host} could not be reached: {e.Message}", e);
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new SafeFetchException($"{current.Host} did not answer within {_policy.Timeout.TotalSeconds:0} s", e);
+            }
+
+            using (response)
+            {
+                if ((int)response.StatusCode is >= 300 and < 400 && response.Headers.Location is { } location)
+                {
+                    if (hop >= _policy.MaxRedirects)
+                    {
+                        throw new SafeFetchException($"more than {_policy.MaxRedirects} redirects, starting at {url}");
+                    }
+
+                    current = location.IsAbsoluteUri ? location : new Uri(current, location);
+                    continue;
+                }
+
+                if (response.Content.Headers.ContentLength > _policy.MaxBytes)
+                {
+                    throw new SafeFetchException($"{current} answers {response.Content.Headers.ContentLength:N0} bytes; the limit is {_policy.MaxBytes:N0}");
+                }
+
+                var body = await ReadCappedAsync(response, current, timeout.Token);
+                return new FetchResult((int)response.StatusCode, current, response.Content.Headers.ContentType?.MediaType, body, visited);
+            }
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private void Check(Uri url)
+    {
+        if (!url.IsAbsoluteUri)
+        {
+            throw new SafeFetchException($"'{url}' is not an absolute URL");
+        }
+
+        var test = _policy.IsTestHost(url.Host, url.Port);
+        if (url.Scheme != Uri.UriSchemeHttps && !(test && url.Scheme == Uri.UriSchemeHttp))
+        {
+            throw new SafeFetchException($"only https URLs are fetched, not {url.Scheme}:");
+        }
+
+        if (!string.IsNullOrEmpty(url.UserInfo))
+        {
+            throw new SafeFetchException("URLs with credentials in them are not fetched");
+        }
+
+        if (!test && !_policy.IsAllowedHost(url.Host))
+        {
+            throw new SafeFetchException($"{url.Host} is not an allowed host for this check");
+        }
+    }
+
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var (host, port) = (context.DnsEndPoint.Host, context.DnsEndPoint.Port);
+        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        if (!_policy.IsTestHost(host, port))
+        {
+            foreach (var address in addresses)
+            {
+                if (IsForbidden(address))
+                {
+                    throw new SafeFetchException($"{host} resolves to {address}, an internal address, which is never fetched");
+                }
+            }
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            // Connect to exactly the addresses checked above: no second lookup that could answer differently.
+            await socket.ConnectAsync(addresses, port, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Loopback, private, carrier-grade NAT, link-local (cloud metadata lives at 169.254.169.254), multicast and reserved.</summary>
+    public static bool IsForbidden(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || address.Equals(IPAddress.Broadcast))
+        {
+            return true;
+        }
+
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            var b = address.GetAddressBytes();
+            return b[0] switch
+            {
+                0 or 10 or 127 => true,
+                100 => b[1] is >= 64 and <= 127,
+                169 => b[1] == 254,
+                172 => b[1] is >= 16 and <= 31,
+                192 => (b[1] == 168) || (b[1] == 0 && b[2] is 0 or 2),
+                198 => b[1] is 18 or 19 || (b[1] == 51 && b[2] == 100),
+                203 => b[1] == 0 && b[2] == 113,
+                >= 224 => true,
+                _ => false,
+            };
+        }
+
+        var bytes = address.GetAddressBytes();
+        return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast
+            || (bytes[0] & 0xFE) == 0xFC // unique local fc00::/7
+            || address.IsIPv6Teredo;
+    }
+
+    private async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, Uri url, CancellationToken cancellationToken)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > _policy.MaxBytes)
+            {
+                throw new SafeFetchException($"{url} sent more than the limit of {_policy.MaxBytes:N0} bytes");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+}
