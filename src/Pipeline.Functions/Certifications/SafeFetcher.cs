@@ -121,7 +121,7 @@ public sealed class SafeFetcher : IDisposable
 
                 if (response.Content.Headers.ContentLength > _policy.MaxBytes)
                 {
-                    throw new SafeFetchException($"{current} answers {response.Content.Headers.ContentLength:N0} bytes; the limit is {_policy.MaxBytes:N0}");
+                    throw new SafeFetchException($"{current} answers {response.Content.Headers.ContentLength:N0} bytes; the limit is {_policy.MaxBytes:N0} bytes");
                 }
 
                 var body = await ReadCappedAsync(response, current, timeout.Token);
