@@ -30,9 +30,12 @@ public sealed record SafeFetchPolicy
 }
 
 /// <summary>A fetch that was refused or failed; <see cref="SafeFetchException.Reason"/> says why, for the evidence.</summary>
-public sealed class SafeFetchException(string reason, Exception? inner = null) : Exception(reason, inner)
+public sealed class SafeFetchException(string reason, Exception? inner = null, bool transient = false) : Exception(reason, inner)
 {
     public string Reason { get; } = reason;
+
+    /// <summary>True for failures worth retrying later (unreachable, time-out); false for refusals by the rules.</summary>
+    public bool Transient { get; } = transient;
 }
 
 /// <summary>What a fetch returned, and every URL it went through (the evidence of where a credential was checked).</summary>
@@ -99,11 +102,11 @@ public sealed class SafeFetcher : IDisposable
             }
             catch (HttpRequestException e)
             {
-                throw new SafeFetchException($"{current.Host} could not be reached: {e.Message}", e);
+                throw new SafeFetchException($"{current.Host} could not be reached: {e.Message}", e, transient: true);
             }
             catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new SafeFetchException($"{current.Host} did not answer within {_policy.Timeout.TotalSeconds:0} s", e);
+                throw new SafeFetchException($"{current.Host} did not answer within {_policy.Timeout.TotalSeconds:0} s", e, transient: true);
             }
 
             using (response)
