@@ -236,6 +236,18 @@ public sealed class EndToEndTests : IDisposable
         Assert.Contains(JsonDocument.Parse(certs).RootElement.GetProperty("certifications").EnumerateArray(),
             c => c.GetProperty("id").GetString() == "aws-mls-c01" && c.GetProperty("successor").GetString() == "aws-mla-c01");
 
+        var (verifyExit, verify, _) = await RunProcessAsync("certs", "verify", "--url", "https://169.254.169.254/latest/meta-data/", "--email", "a@b.example", "--json");
+        Assert.Equal(0, verifyExit);
+        using (var verdict = JsonDocument.Parse(verify))
+        {
+            Assert.Equal("Refused", verdict.RootElement.GetProperty("outcome").GetString());
+            Assert.Equal(0, verdict.RootElement.GetProperty("evidence").GetProperty("fetched").GetArrayLength());
+        }
+
+        var (badUrlExit, _, badUrl) = await RunProcessAsync("certs", "verify", "--url", "not a url", "--email", "a@b.example");
+        Assert.Equal(2, badUrlExit);
+        Assert.Contains("not an absolute URL", badUrl, StringComparison.Ordinal);
+
         var (helpExit, help, _) = await RunProcessAsync("run", "--help");
         Assert.Equal(0, helpExit);
         Assert.Contains("--once", help, StringComparison.Ordinal);

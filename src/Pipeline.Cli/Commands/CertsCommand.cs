@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Pipeline.Domain;
 using Pipeline.Domain.Certifications;
+using Pipeline.Functions.Certifications;
 
 namespace Pipeline.Cli.Commands;
 
@@ -53,7 +54,74 @@ internal static class CertsCommand
 
             return 0;
         });
-        return new Command("certs", "Vendor certifications") { catalogue };
+        return new Command("certs", "Vendor certifications") { catalogue, CreateVerify(file) };
+    }
+
+    /// <summary>Where Open Badges assertions may be fetched from unless configured otherwise (Credly, and its former name).</summary>
+    public static readonly string[] DefaultBadgeHosts = [".credly.com", ".youracclaim.com"];
+
+    private static Command CreateVerify(Option<FileInfo> catalogueFile)
+    {
+        var url = new Option<string>("--url") { Description = "The Open Badges assertion URL", Required = true };
+        var emails = new Option<string[]>("--email") { Description = "An email of the candidate (repeat for several)", Required = true, AllowMultipleArgumentsPerToken = false };
+        var testHosts = new Option<string[]>("--allow-test-host") { Description = "Admit a loopback HOST:PORT over plain HTTP (test servers only; refused in Azure)", HelpName = "host:port" };
+        var verify = new Command("verify", "Check an Open Badges credential at its source and print the outcome with its evidence")
+        {
+            url, emails, catalogueFile, testHosts, CliOptions.Json,
+        };
+        verify.SetAction(async (parse, cancellationToken) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var policy = new SafeFetchPolicy { AllowedHosts = DefaultBadgeHosts, TestHosts = parse.GetValue(testHosts) ?? [] };
+            CertificationCatalogue catalogue;
+            try
+            {
+                SafeFetcher.RefuseTestHostsInAzure(policy);
+                catalogue = await LoadAsync(parse.GetValue(catalogueFile)!.FullName, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or JsonException or InvalidOperationException)
+            {
+                await error.WriteLineAsync(e.Message);
+                return 2;
+            }
+
+            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var assertionUrl))
+            {
+                await error.WriteLineAsync($"--url '{parse.GetValue(url)}' is not an absolute URL.");
+                return 2;
+            }
+
+            using var fetcher = new SafeFetcher(policy);
+            var result = await new OpenBadgesVerifier(fetcher, catalogue, TimeProvider.System)
+                .VerifyAsync(assertionUrl, parse.GetValue(emails)!, cancellationToken);
+            var output = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(CliOptions.Json))
+            {
+                var options = new JsonSerializerOptions(DomainJson.Options) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+                await output.WriteLineAsync(JsonSerializer.Serialize(new
+                {
+                    outcome = result.Outcome.ToString(),
+                    certification = result.Certification,
+                    evidence = new
+                    {
+                        reason = result.Reason, fetched = result.Fetched, issuer = result.Issuer, badgeClass = result.BadgeClass,
+                        issuedOn = result.IssuedOn, expires = result.Expires, matchedEmail = result.MatchedEmail, checkedAt = result.CheckedAt,
+                    },
+                }, options));
+            }
+            else
+            {
+                await output.WriteLineAsync($"{result.Outcome}{(result.Certification is null ? "" : $" ({result.Certification})")}: {result.Reason}");
+                foreach (var fetched in result.Fetched)
+                {
+                    await output.WriteLineAsync($"  fetched {fetched}");
+                }
+            }
+
+            // Unreachable is worth retrying; every other outcome is an answer.
+            return result.Outcome == VerificationOutcome.Unreachable ? 1 : 0;
+        });
+        return verify;
     }
 
     public static async Task<CertificationCatalogue> LoadAsync(string path, CancellationToken cancellationToken)
