@@ -3,16 +3,11 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Pipeline.Domain;
 using Pipeline.Domain.Certifications;
 using Pipeline.Functions.Certifications;
+using Pipeline.Tests.Shared;
 
 namespace Pipeline.Functions.Tests;
 
@@ -29,33 +24,31 @@ public sealed class OpenBadgesVerifierTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _issuer = builder.Build();
-        _issuer.MapGet("/assertions/{name}", (string name) => Assertion(name));
-        _issuer.MapGet("/badges/{name}", (string name) => Results.Json(new JsonObject
+        Uri address;
+        (_issuer, address) = await LoopbackServer.StartAsync(app =>
         {
-            ["@context"] = "https://w3id.org/openbadges/v2", ["type"] = "BadgeClass", ["id"] = $"{_base}/badges/{name}",
-            ["name"] = name == "excel" ? "Excel Wizard" : "AWS Certified Machine Learning Engineer – Associate",
-            ["issuer"] = $"{_base}/issuers/{(name == "mla-fake-issuer" ? "fake" : name == "mla-foreign" ? "foreign" : "aws")}",
-        }));
-        _issuer.MapGet("/issuers/{name}", (string name) =>
-        {
-            var profile = new JsonObject
+            app.MapGet("/assertions/{name}", (string name) => Assertion(name));
+            app.MapGet("/badges/{name}", (string name) => Results.Json(new JsonObject
             {
-                ["@context"] = "https://w3id.org/openbadges/v2", ["type"] = "Issuer", ["id"] = $"{_base}/issuers/{name}",
-                ["name"] = name == "fake" ? "Totally Real Certs" : "Amazon Web Services Training and Certification",
-            };
-            if (name == "foreign")
+                ["@context"] = "https://w3id.org/openbadges/v2", ["type"] = "BadgeClass", ["id"] = $"{_base}/badges/{name}",
+                ["name"] = name == "excel" ? "Excel Wizard" : "AWS Certified Machine Learning Engineer – Associate",
+                ["issuer"] = $"{_base}/issuers/{(name == "mla-fake-issuer" ? "fake" : name == "mla-foreign" ? "foreign" : "aws")}",
+            }));
+            app.MapGet("/issuers/{name}", (string name) =>
             {
-                profile["verification"] = new JsonObject { ["allowedOrigins"] = "badges.example.org" };
-            }
+                var profile = new JsonObject
+                {
+                    ["@context"] = "https://w3id.org/openbadges/v2", ["type"] = "Issuer", ["id"] = $"{_base}/issuers/{name}",
+                    ["name"] = name == "fake" ? "Totally Real Certs" : "Amazon Web Services Training and Certification",
+                };
+                if (name == "foreign")
+                {
+                    profile["verification"] = new JsonObject { ["allowedOrigins"] = "badges.example.org" };
+                }
 
-            return Results.Json(profile);
+                return Results.Json(profile);
+            });
         });
-        await _issuer.StartAsync();
-        var address = new Uri(_issuer.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
         _base = address.ToString().TrimEnd('/');
         _fetcher = new SafeFetcher(new SafeFetchPolicy { AllowedHosts = [".credly.com"], TestHosts = [$"{address.Host}:{address.Port}"] });
     }

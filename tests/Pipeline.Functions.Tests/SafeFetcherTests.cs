@@ -1,13 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Pipeline.Functions.Certifications;
+using Pipeline.Tests.Shared;
 
 namespace Pipeline.Functions.Tests;
 
@@ -23,23 +18,20 @@ public sealed class SafeFetcherTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _server = builder.Build();
-        _server.MapGet("/assertion", () => Results.Json(new { id = "assertion", type = "Assertion" }));
-        _server.MapGet("/hop", () => Results.Redirect("/assertion"));
-        _server.MapGet("/to-metadata", () => Results.Redirect("https://169.254.169.254/latest/meta-data/"));
-        _server.MapGet("/to-private", () => Results.Redirect("http://10.0.0.1/admin"));
-        _server.MapGet("/loop", () => Results.Redirect("/loop"));
-        _server.MapGet("/big", () => Results.Text(new string('x', 2 * 1024 * 1024)));
-        _server.MapGet("/slow", async (CancellationToken ct) =>
+        (_server, _base) = await LoopbackServer.StartAsync(app =>
         {
-            await Task.Delay(TimeSpan.FromSeconds(5), ct);
-            return Results.Ok();
+            app.MapGet("/assertion", () => Results.Json(new { id = "assertion", type = "Assertion" }));
+            app.MapGet("/hop", () => Results.Redirect("/assertion"));
+            app.MapGet("/to-metadata", () => Results.Redirect("https://169.254.169.254/latest/meta-data/"));
+            app.MapGet("/to-private", () => Results.Redirect("http://10.0.0.1/admin"));
+            app.MapGet("/loop", () => Results.Redirect("/loop"));
+            app.MapGet("/big", () => Results.Text(new string('x', 2 * 1024 * 1024)));
+            app.MapGet("/slow", async (CancellationToken ct) =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5), ct);
+                return Results.Ok();
+            });
         });
-        await _server.StartAsync();
-        _base = new Uri(_server.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
         _testHost = $"{_base.Host}:{_base.Port}";
     }
 

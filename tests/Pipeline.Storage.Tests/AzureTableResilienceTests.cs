@@ -5,14 +5,9 @@ using System.Security.Cryptography.X509Certificates;
 using Azure;
 using Azure.Core;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Pipeline.Storage.AzureTables;
+using Pipeline.Tests.Shared;
 
 namespace Pipeline.Storage.Tests;
 
@@ -34,21 +29,9 @@ public sealed class AzureTableResilienceTests : IAsyncLifetime
 
     private async ValueTask StartAsync(bool https)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        if (https)
-        {
-            _certificate = SelfSignedLoopbackCertificate();
-            builder.WebHost.UseKestrelHttpsConfiguration();
-            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(_certificate)));
-        }
-        else
-        {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-        }
-
-        builder.Logging.ClearProviders();
-        _server = builder.Build();
-        _server.Run(async context =>
+        _certificate = https ? SelfSignedLoopbackCertificate() : null;
+        Uri address;
+        (_server, address) = await LoopbackServer.StartAsync(app => app.Run(async context =>
         {
             _seen.Enqueue((context.Request.Headers.Authorization, context.Request.Headers["x-ms-date"]));
             _versions.Enqueue(context.Request.Headers["x-ms-version"].ToString());
@@ -69,10 +52,8 @@ public sealed class AzureTableResilienceTests : IAsyncLifetime
                 context.Response.Headers["x-ms-error-code"] = "ServerBusy";
                 await context.Response.WriteAsync("""{"odata.error":{"code":"ServerBusy","message":{"lang":"en-US","value":"The server is busy."}}}""");
             }
-        });
-        await _server.StartAsync();
-        var address = _server.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        _endpoint = new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal) + "/devstoreaccount1");
+        }), _certificate);
+        _endpoint = new Uri(address.ToString().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal) + "devstoreaccount1");
     }
 
     public async ValueTask DisposeAsync()

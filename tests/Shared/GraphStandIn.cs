@@ -2,13 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Pipeline.Tests.Shared;
 
@@ -49,14 +43,9 @@ public sealed class GraphStandIn : IAsyncDisposable
 
     public static async Task<GraphStandIn> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var standIn = new GraphStandIn(app);
-        app.Run(standIn.HandleAsync);
-        await app.StartAsync();
-        standIn.BaseUrl = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First() + "/v1.0";
+        GraphStandIn? standIn = null;
+        var (app, address) = await LoopbackServer.StartAsync(app => app.Run(context => standIn!.HandleAsync(context)));
+        standIn = new GraphStandIn(app) { BaseUrl = address + "v1.0" };
         return standIn;
     }
 
