@@ -2,6 +2,7 @@ using Azure.Identity;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Configuration;
 using Pipeline.Functions.Delivery;
+using Pipeline.Functions.Feeds;
 using Pipeline.Functions.Functions.BuildShortlist;
 using Pipeline.Functions.Functions.Health;
 using Pipeline.Functions.Functions.NotifyShortlist;
@@ -48,6 +49,13 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ShortlistStore>();
         services.AddSingleton<EffectLedger>();
         services.AddSingleton<PipelineConfiguration>();
+        services.AddHttpClient<FeedOpener>(client => client.Timeout = Timeout.InfiniteTimeSpan) // each feed sets its own limit
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AutomaticDecompression = System.Net.DecompressionMethods.All,
+                AllowAutoRedirect = false, // followed by hand, within the feed's origin only
+                UseCookies = false,
+            });
         services.AddOptions<GraphOptions>().Bind(configuration.GetSection(GraphOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GraphOptions>, GraphOptionsValidator>();
         services.AddSingleton<OutboxChannel>();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.LocalHost;
 using Pipeline.Domain;
@@ -53,9 +54,16 @@ internal static class FeedsCommand
         long accepted = 0;
         var quarantined = new List<object>();
         var candidates = new List<CandidateRecord>();
+        using var http = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.All, AllowAutoRedirect = false, UseCookies = false })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        // Feed secrets come from the environment, as the function app's settings do.
+        var opener = new FeedOpener(http, new ConfigurationBuilder().AddEnvironmentVariables().Build());
         try
         {
-            await foreach (var row in FeedReader.ReadAsync(feed, path, cancellationToken))
+            await using var opened = await opener.OpenAsync(feed, previous: null, cancellationToken);
+            await foreach (var row in FeedParser.ParseAsync(opened.Body, feed, cancellationToken))
             {
                 switch (row)
                 {
@@ -128,7 +136,13 @@ internal static class FeedsCommand
             var feed = document.Feeds.FirstOrDefault(f => f.Id == target)
                 ?? throw new ArgumentException($"'{target}' is neither a file nor a feed in {feedsFile} (feeds: {string.Join(", ", document.Feeds.Select(f => f.Id))}).");
             feed = feed with { Format = format ?? feed.Format, Mapping = mapping ?? feed.Mapping };
-            return (feed, Path.GetFullPath(Path.Combine(config.FullName, feed.Location)));
+            if (feed.IsHttp)
+            {
+                return (feed, feed.Location);
+            }
+
+            var path = Path.GetFullPath(Path.Combine(config.FullName, feed.Location));
+            return (feed with { Location = path }, path);
         }
 
         var inferred = format ?? Path.GetExtension(target).ToLowerInvariant() switch

@@ -36,8 +36,18 @@ public sealed record FeedDefinition
 
     public FeedFormat Format { get; init; }
 
-    /// <summary>A file path, relative to the configuration folder.</summary>
+    /// <summary>An https URL, or a file path relative to the configuration folder.</summary>
     public required string Location { get; init; }
+
+    /// <summary>How to authenticate to an HTTPS feed; secrets are named configuration settings, never inline.</summary>
+    public FeedAuth? Auth { get; init; }
+
+    /// <summary>The most an HTTPS feed may send in one response.</summary>
+    public long MaxBytes { get; init; } = 512L * 1024 * 1024;
+
+    public int TimeoutSeconds { get; init; } = 100;
+
+    public bool IsHttp => Location.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || Location.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Candidates per queue message.</summary>
     public int PageSize { get; init; } = 50;
@@ -55,6 +65,31 @@ public sealed record FeedDefinition
     public string Encoding { get; init; } = "utf-8";
 
     public bool Enabled { get; init; } = true;
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<FeedAuthType>))]
+public enum FeedAuthType
+{
+    None,
+
+    /// <summary>A key sent in a header (<see cref="FeedAuth.Header"/>, default X-Api-Key).</summary>
+    ApiKey,
+
+    /// <summary>HTTP basic authentication with <see cref="FeedAuth.Username"/> and the secret as password.</summary>
+    Basic,
+}
+
+/// <summary>Feed authentication. <see cref="Secret"/> names the app setting holding the key or password.</summary>
+public sealed record FeedAuth
+{
+    public FeedAuthType Type { get; init; }
+
+    public string Header { get; init; } = "X-Api-Key";
+
+    public string? Username { get; init; }
+
+    /// <summary>The name of the setting (environment variable, Key Vault reference) that holds the secret.</summary>
+    public string? Secret { get; init; }
 }
 
 public sealed record FeedsDocument
@@ -87,6 +122,36 @@ public sealed record FeedsDocument
             if (string.IsNullOrWhiteSpace(feed.Location))
             {
                 errors.Add($"{name}: 'location' is required.");
+            }
+
+            if (feed.IsHttp)
+            {
+                if (!Uri.TryCreate(feed.Location, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && !url.IsLoopback))
+                {
+                    errors.Add($"{name}: 'location' must be an https URL (plain http only for a loopback test server), got '{feed.Location}'.");
+                }
+                else if (!string.IsNullOrEmpty(url.UserInfo))
+                {
+                    errors.Add($"{name}: 'location' must not carry credentials; use 'auth' with a secret setting.");
+                }
+            }
+
+            if (feed.Auth is { Type: not FeedAuthType.None } auth)
+            {
+                if (!feed.IsHttp)
+                {
+                    errors.Add($"{name}: 'auth' applies to https feeds only.");
+                }
+
+                if (string.IsNullOrWhiteSpace(auth.Secret))
+                {
+                    errors.Add($"{name}: 'auth.secret' must name the setting that holds the secret (secrets are never written in feeds.json).");
+                }
+
+                if (auth.Type == FeedAuthType.Basic && string.IsNullOrWhiteSpace(auth.Username))
+                {
+                    errors.Add($"{name}: 'auth.username' is required for basic authentication.");
+                }
             }
 
             if (feed.PageSize is < 1 or > 500)

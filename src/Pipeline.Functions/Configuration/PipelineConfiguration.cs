@@ -15,13 +15,16 @@ public static class ConfigurationFiles
 /// <summary>Feeds and requisitions, read and validated once at start; every problem is reported together.</summary>
 public sealed class PipelineConfiguration
 {
-    public PipelineConfiguration(IOptions<PipelineOptions> options)
+    public PipelineConfiguration(IOptions<PipelineOptions> options, IConfiguration settings)
     {
         ConfigDirectory = Path.GetFullPath(options.Value.ConfigDirectory!);
         var feeds = Load<FeedsDocument>(ConfigurationFiles.Feeds);
         var requisitions = Load<RequisitionsDocument>(ConfigurationFiles.Requisitions);
         var errors = feeds.Validate().Select(e => $"{ConfigurationFiles.Feeds}: {e}")
             .Concat(requisitions.Validate().Select(e => $"{ConfigurationFiles.Requisitions}: {e}"))
+            .Concat(feeds.Feeds
+                .Where(f => f.Auth is { Secret: { Length: > 0 } secret } && string.IsNullOrEmpty(settings[f.Auth.Secret]))
+                .Select(f => $"{ConfigurationFiles.Feeds}: feed '{f.Id}': the setting '{f.Auth!.Secret}' named by 'auth.secret' is not set."))
             .ToList();
         if (errors.Count > 0)
         {

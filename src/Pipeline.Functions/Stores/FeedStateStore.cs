@@ -2,7 +2,14 @@ using Pipeline.Storage;
 
 namespace Pipeline.Functions.Stores;
 
-public sealed record FeedRunRecord(string FeedId, DateTimeOffset RunStarted, bool Succeeded, long Accepted, long Quarantined, string? Error);
+public sealed record FeedRunRecord(string FeedId, DateTimeOffset RunStarted, bool Succeeded, long Accepted, long Quarantined, string? Error)
+{
+    /// <summary>What the source said it was (ETag, Last-Modified), sent back next time as a conditional request.</summary>
+    public Feeds.FeedWatermark? Watermark { get; init; }
+
+    /// <summary>The source answered 304: nothing was read because nothing changed.</summary>
+    public bool NotModified { get; init; }
+}
 
 /// <summary>Each feed's last run: when, with what outcome, and the error if it failed.</summary>
 public sealed class FeedStateStore(ITableStore store)
@@ -19,6 +26,9 @@ public sealed class FeedStateStore(ITableStore store)
                 ["Accepted"] = run.Accepted,
                 ["Quarantined"] = run.Quarantined,
                 ["Error"] = run.Error,
+                ["ETag"] = run.Watermark?.ETag,
+                ["LastModified"] = run.Watermark?.LastModified,
+                ["NotModified"] = run.NotModified,
             },
             TableUpdateMode.Replace,
             cancellationToken);
@@ -29,6 +39,12 @@ public sealed class FeedStateStore(ITableStore store)
         return entity is null
             ? null
             : new FeedRunRecord(feedId, entity.GetDateTimeOffset("LastRunStarted")!.Value, entity.GetBoolean("Succeeded") ?? false,
-                entity.GetInt64("Accepted") ?? 0, entity.GetInt64("Quarantined") ?? 0, entity.GetString("Error"));
+                entity.GetInt64("Accepted") ?? 0, entity.GetInt64("Quarantined") ?? 0, entity.GetString("Error"))
+            {
+                Watermark = entity.GetString("ETag") is null && entity.GetString("LastModified") is null
+                    ? null
+                    : new Feeds.FeedWatermark(entity.GetString("ETag"), entity.GetString("LastModified")),
+                NotModified = entity.GetBoolean("NotModified") ?? false,
+            };
     }
 }

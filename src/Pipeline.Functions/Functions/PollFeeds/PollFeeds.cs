@@ -17,6 +17,7 @@ public sealed class PollFeeds(
     PipelineConfiguration configuration,
     QuarantineStore quarantine,
     FeedStateStore feedState,
+    FeedOpener opener,
     TimeProvider time,
     ILogger<PollFeeds> logger) : TimerFunction
 {
@@ -53,9 +54,22 @@ public sealed class PollFeeds(
             page.Clear();
         }
 
+        FeedWatermark? watermark;
         try
         {
-            await foreach (var row in FeedReader.ReadAsync(feed, configuration.ResolveLocation(feed), cancellationToken))
+            var previous = feed.IsHttp && await feedState.GetAsync(feed.Id, cancellationToken) is { Succeeded: true } last ? last.Watermark : null;
+            await using var opened = await opener.OpenAsync(feed, previous, cancellationToken);
+            if (opened.NotModified)
+            {
+                await feedState.SaveAsync(new FeedRunRecord(feed.Id, started, true, 0, 0, null) { Watermark = previous, NotModified = true }, cancellationToken);
+                result.Logs.Add($"Feed {feed.Id}: not modified since the last run");
+                result.Count("feeds");
+                result.Count("feedsNotModified");
+                return;
+            }
+
+            watermark = opened.Watermark;
+            await foreach (var row in FeedParser.ParseAsync(opened.Body, feed, cancellationToken))
             {
                 switch (row)
                 {
@@ -92,7 +106,7 @@ public sealed class PollFeeds(
             result.Send(Queues.Candidates, p);
         }
 
-        await feedState.SaveAsync(new FeedRunRecord(feed.Id, started, true, accepted, rejected.Count, null), cancellationToken);
+        await feedState.SaveAsync(new FeedRunRecord(feed.Id, started, true, accepted, rejected.Count, null) { Watermark = watermark }, cancellationToken);
         logger.LogInformation("Feed {FeedId}: {Accepted} rows accepted in {Pages} pages, {Quarantined} quarantined", feed.Id, accepted, pages.Count, rejected.Count);
         result.Logs.Add($"Feed {feed.Id}: {accepted} accepted, {rejected.Count} quarantined");
         result.Count("feeds");

@@ -1,0 +1,203 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Pipeline.Domain.Feeds;
+using Pipeline.Functions.Configuration;
+
+namespace Pipeline.Functions.Feeds;
+
+/// <summary>What a feed's source said last time, sent back so an unchanged feed answers 304 and is not read again.</summary>
+public sealed record FeedWatermark(string? ETag, string? LastModified);
+
+/// <summary>A feed opened for reading, or "not modified since the watermark".</summary>
+public sealed class OpenedFeed(Stream? body, FeedWatermark? watermark, IDisposable? owner = null) : IAsyncDisposable
+{
+    public bool NotModified => body is null;
+
+    public Stream Body => body ?? throw new InvalidOperationException("The feed was not modified; there is nothing to read.");
+
+    public FeedWatermark? Watermark { get; } = watermark;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (body is not null)
+        {
+            await body.DisposeAsync();
+        }
+
+        owner?.Dispose();
+    }
+}
+
+/// <summary>The feed's source could not be read (HTTP status, credentials, size); the feed is retried on its next run.</summary>
+public sealed class FeedUnavailableException(string message, Exception? inner = null) : IOException(message, inner);
+
+/// <summary>
+/// Opens a feed: a file under the configuration folder, or an HTTPS URL fetched with a conditional GET (ETag /
+/// Last-Modified from the last successful run), gzip, the feed's credentials from configuration, a size cap and a
+/// time limit. Redirects are followed only within the same origin, so credentials never travel to another host.
+/// </summary>
+public sealed class FeedOpener(HttpClient http, IConfiguration settings, PipelineConfiguration? configuration = null)
+{
+    private const int MaxRedirects = 5;
+
+    public async Task<OpenedFeed> OpenAsync(FeedDefinition feed, FeedWatermark? previous, CancellationToken cancellationToken)
+    {
+        if (!feed.IsHttp)
+        {
+            var path = configuration?.ResolveLocation(feed) ?? Path.GetFullPath(feed.Location);
+            return new OpenedFeed(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true), null);
+        }
+
+        var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(feed.TimeoutSeconds));
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var url = new Uri(feed.Location);
+        try
+        {
+            for (var hop = 0; ; hop++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, url);
+                Authenticate(request, feed);
+                if (previous?.ETag is { } etag)
+                {
+                    request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+                }
+
+                if (previous?.LastModified is { } modified)
+                {
+                    request.Headers.TryAddWithoutValidation("If-Modified-Since", modified);
+                }
+
+                var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+                if ((int)response.StatusCode is >= 300 and < 400 && response.StatusCode != HttpStatusCode.NotModified && response.Headers.Location is { } location)
+                {
+                    response.Dispose();
+                    var next = location.IsAbsoluteUri ? location : new Uri(url, location);
+                    if (next.GetLeftPart(UriPartial.Authority) != url.GetLeftPart(UriPartial.Authority) || hop >= MaxRedirects)
+                    {
+                        throw new FeedUnavailableException($"Feed '{feed.Id}' redirects to {next.GetLeftPart(UriPartial.Authority)}; only redirects within the feed's own origin are followed.");
+                    }
+
+                    url = next;
+                    continue;
+                }
+
+                if (response.StatusCode == HttpStatusCode.NotModified)
+                {
+                    response.Dispose();
+                    timeout.Dispose();
+                    return new OpenedFeed(null, previous);
+                }
+
+                if (!response.IsSuccessStatusCode)
+                {
+                    var status = (int)response.StatusCode;
+                    response.Dispose();
+                    throw new FeedUnavailableException(status is 401 or 403
+                        ? $"Feed '{feed.Id}' refused the credentials ({status}); check the setting named in its 'auth.secret'."
+                        : $"Feed '{feed.Id}' answered {status}; it is retried on its next run.");
+                }
+
+                if (response.Content.Headers.ContentLength > feed.MaxBytes)
+                {
+                    response.Dispose();
+                    throw new FeedUnavailableException($"Feed '{feed.Id}' is {response.Content.Headers.ContentLength:N0} bytes; its 'maxBytes' is {feed.MaxBytes:N0}.");
+                }
+
+                var watermark = new FeedWatermark(response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"));
+                var body = new CappedStream(await response.Content.ReadAsStreamAsync(linked.Token), feed.MaxBytes, feed.Id);
+                return new OpenedFeed(body, watermark, new Disposables(response, timeout));
+            }
+        }
+        catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            timeout.Dispose();
+            throw new FeedUnavailableException($"Feed '{feed.Id}' did not answer within {feed.TimeoutSeconds} s.", e);
+        }
+        catch (HttpRequestException e)
+        {
+            timeout.Dispose();
+            throw new FeedUnavailableException($"Feed '{feed.Id}' could not be reached: {e.Message}", e);
+        }
+    }
+
+    private void Authenticate(HttpRequestMessage request, FeedDefinition feed)
+    {
+        if (feed.Auth is not { Type: not FeedAuthType.None } auth)
+        {
+            return;
+        }
+
+        var secret = settings[auth.Secret!]
+            ?? throw new FeedUnavailableException($"Feed '{feed.Id}': the setting '{auth.Secret}' named by 'auth.secret' is not set.");
+        if (auth.Type == FeedAuthType.ApiKey)
+        {
+            request.Headers.TryAddWithoutValidation(auth.Header, secret);
+        }
+        else
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{auth.Username}:{secret}")));
+        }
+    }
+
+    private sealed class Disposables(params IDisposable[] items) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var item in items)
+            {
+                item.Dispose();
+            }
+        }
+    }
+}
+
+/// <summary>Stops reading once a feed has sent more than its cap, so one huge or endless response cannot exhaust memory or time.</summary>
+internal sealed class CappedStream(Stream inner, long maxBytes, string feedId) : Stream
+{
+    private long _read;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Count(await inner.ReadAsync(buffer, cancellationToken));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private int Count(int read)
+    {
+        _read += read;
+        return _read > maxBytes ? throw new FeedUnavailableException($"Feed '{feedId}' sent more than its 'maxBytes' of {maxBytes:N0}.") : read;
+    }
+}
