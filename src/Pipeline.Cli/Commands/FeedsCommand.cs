@@ -183,9 +183,16 @@ internal static class FeedsCommand
                 rows.Add(new
                 {
                     id = feed.Id, kind = feed.Kind.ToString().ToLowerInvariant(), source = feed.Source, format = feed.Format.ToString(), enabled = feed.Enabled,
-                    // File feeds are read whole each time; HTTP feeds will keep an ETag / cursor here.
-                    watermark = (string?)null,
-                    lastRun = run is null ? null : new { started = run.RunStarted, outcome = run.Succeeded ? "succeeded" : "failed", accepted = run.Accepted, quarantined = run.Quarantined, error = run.Error },
+                    // File feeds are read whole each time; HTTPS feeds keep what their source last said.
+                    watermark = run?.Watermark is { } w ? new { etag = w.ETag, lastModified = w.LastModified } : null,
+                    lastRun = run is null ? null : new
+                    {
+                        started = run.RunStarted,
+                        outcome = !run.Succeeded ? "failed" : run.NotModified ? "not-modified" : "succeeded",
+                        accepted = run.Accepted,
+                        quarantined = run.Quarantined,
+                        error = run.Error,
+                    },
                 });
             }
 
@@ -201,7 +208,7 @@ internal static class FeedsCommand
                 var run = await state.GetAsync(feed.Id, cancellationToken);
                 await output.WriteLineAsync(run is null
                     ? $"{feed.Id,-24} never run"
-                    : $"{feed.Id,-24} {(run.Succeeded ? "ok    " : "FAILED")} {run.RunStarted:u}  {run.Accepted} accepted, {run.Quarantined} quarantined{(run.Error is null ? "" : "  " + run.Error)}");
+                    : $"{feed.Id,-24} {(!run.Succeeded ? "FAILED" : run.NotModified ? "same  " : "ok    ")} {run.RunStarted:u}  {run.Accepted} accepted, {run.Quarantined} quarantined{(run.Error is null ? "" : "  " + run.Error)}");
             }
 
             return 0;

@@ -1,0 +1,112 @@
+using System.IO.Compression;
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Functions.Stores;
+using Pipeline.Tests.Shared;
+
+namespace Pipeline.Functions.Tests;
+
+/// <summary>PollFeeds reading a feed over HTTP from a loopback feed server that wants an API key, sends ETags and gzips.</summary>
+public sealed class HttpFeedTests : IAsyncLifetime
+{
+    private const string Key = "k-123";
+    private const string Csv = "email,name,skills\nada@uni.example,Ada,PyTorch; Kubeflow\nbad-email,Bob,SQL\ncyd@uni.example,Cyd,Python\n";
+    private WebApplication _server = null!;
+    private Uri _base = null!;
+    private int _requests;
+
+    public async ValueTask InitializeAsync()
+    {
+        (_server, _base) = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapGet("/export.csv", async (HttpContext context) =>
+            {
+                Interlocked.Increment(ref _requests);
+                if (context.Request.Headers["X-Api-Key"] != Key)
+                {
+                    context.Response.StatusCode = 401;
+                    return;
+                }
+
+                if (context.Request.Headers.IfNoneMatch == "\"v1\"")
+                {
+                    context.Response.StatusCode = 304;
+                    return;
+                }
+
+                context.Response.Headers.ETag = "\"v1\"";
+                context.Response.ContentType = "text/csv";
+                var bytes = Encoding.UTF8.GetBytes(Csv);
+                if (context.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.Ordinal))
+                {
+                    context.Response.Headers.ContentEncoding = "gzip";
+                    await using var gzip = new GZipStream(context.Response.Body, CompressionLevel.Fastest);
+                    await gzip.WriteAsync(bytes);
+                    return;
+                }
+
+                await context.Response.Body.WriteAsync(bytes);
+            });
+            app.MapGet("/moved", () => Results.Redirect("https://feeds.example.invalid/export.csv"));
+            app.MapGet("/huge", () => Results.Text(new string('x', 5000)));
+            app.MapGet("/broken", () => Results.StatusCode(500));
+        });
+    }
+
+    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
+
+    private Task<RunningHandler> StartAsync(string path, string key = Key, long maxBytes = 1_000_000, bool setSecret = true) =>
+        RunningHandler.StartAsync(
+            prepareConfig: config => File.WriteAllText(Path.Combine(config, "feeds.json"), $$"""
+                { "feeds": [ { "id": "careers-api", "kind": "university", "source": "Careers API", "format": "csv",
+                               "location": "{{new Uri(_base, path)}}", "maxBytes": {{maxBytes}},
+                               "auth": { "type": "apiKey", "header": "X-Api-Key", "secret": "FEED_CAREERS_KEY" } } ] }
+                """),
+            settings: setSecret ? new Dictionary<string, string?> { ["FEED_CAREERS_KEY"] = key } : null);
+
+    [Fact]
+    public async Task PollFeeds_HttpFeed_IsReadWithTheKey_ThenNotModifiedByItsETag()
+    {
+        await using var handler = await StartAsync("/export.csv");
+
+        var (_, first) = await handler.PostAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
+        var (_, second) = await handler.PostAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
+
+        Assert.Equal(2, first.GetProperty("ReturnValue").GetProperty("rows").GetInt32());
+        Assert.Equal(1, first.GetProperty("ReturnValue").GetProperty("quarantined").GetInt32());
+        Assert.Equal(1, second.GetProperty("ReturnValue").GetProperty("feedsNotModified").GetInt32());
+        Assert.False(second.GetProperty("Outputs").TryGetProperty("candidatePages", out _));
+        var state = await handler.Services.GetRequiredService<FeedStateStore>().GetAsync("careers-api", default);
+        Assert.Equal("\"v1\"", state!.Watermark!.ETag);
+        Assert.True(state.NotModified);
+        Assert.Equal(2, _requests);
+    }
+
+    [Theory]
+    [InlineData("/export.csv", "wrong-key", 1_000_000, "refused the credentials (401)")]
+    [InlineData("/moved", Key, 1_000_000, "only redirects within the feed's own origin")]
+    [InlineData("/huge", Key, 1_000, "'maxBytes' is 1,000")]
+    [InlineData("/broken", Key, 1_000_000, "answered 500")]
+    public async Task PollFeeds_HttpFeedThatCannotBeRead_FailsClearlyAndIsRetriedNextRun(string path, string key, long maxBytes, string reason)
+    {
+        await using var handler = await StartAsync(path, key, maxBytes);
+
+        var (response, body) = await handler.PostAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, body.GetProperty("ReturnValue").GetProperty("feedsFailed").GetInt32());
+        var state = await handler.Services.GetRequiredService<FeedStateStore>().GetAsync("careers-api", default);
+        Assert.False(state!.Succeeded);
+        Assert.Contains(reason, state.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_WithoutTheSecretSetting_FailsNamingIt()
+    {
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync("/export.csv", setSecret: false));
+        Assert.Contains("'FEED_CAREERS_KEY' named by 'auth.secret' is not set", e.Message, StringComparison.Ordinal);
+    }
+}
