@@ -17,6 +17,7 @@ public sealed class HttpFeedTests : IAsyncLifetime
     private WebApplication _server = null!;
     private Uri _base = null!;
     private int _requests;
+    private int _tokenRequests;
 
     public async ValueTask InitializeAsync()
     {
@@ -50,6 +51,16 @@ public sealed class HttpFeedTests : IAsyncLifetime
 
                 await context.Response.Body.WriteAsync(bytes);
             });
+            app.MapPost("/token", async (HttpContext context) =>
+            {
+                Interlocked.Increment(ref _tokenRequests);
+                var form = await context.Request.ReadFormAsync();
+                return form["grant_type"] == "client_credentials" && form["client_id"] == "pipeline" && form["client_secret"] == "s3cret"
+                    ? Results.Json(new { access_token = "tok-1", token_type = "Bearer", expires_in = 3600 })
+                    : Results.Json(new { error = "invalid_client" }, statusCode: 401);
+            });
+            app.MapGet("/api/export.csv", (HttpContext context) =>
+                context.Request.Headers.Authorization == "Bearer tok-1" ? Results.Text(Csv, "text/csv") : Results.StatusCode(401));
             app.MapGet("/moved", () => Results.Redirect("https://feeds.example.invalid/export.csv"));
             app.MapGet("/huge", () => Results.Text(new string('x', 5000)));
             app.MapGet("/broken", () => Results.StatusCode(500));
@@ -101,6 +112,35 @@ public sealed class HttpFeedTests : IAsyncLifetime
         var state = await handler.Services.GetRequiredService<FeedStateStore>().GetAsync("careers-api", default);
         Assert.False(state!.Succeeded);
         Assert.Contains(reason, state.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("s3cret", null)]
+    [InlineData("wrong", "the token endpoint answered 401")]
+    public async Task PollFeeds_OAuth2ClientCredentials_FetchesATokenOnceAndUsesIt(string clientSecret, string? error)
+    {
+        var feeds = $$"""
+            { "feeds": [ { "id": "careers-api", "kind": "university", "source": "Careers API", "format": "csv",
+                           "location": "{{new Uri(_base, "/api/export.csv")}}",
+                           "auth": { "type": "oAuth2ClientCredentials", "tokenUrl": "{{new Uri(_base, "/token")}}", "clientId": "pipeline", "secret": "FEED_CLIENT_SECRET" } } ] }
+            """;
+        await using var handler = await RunningHandler.StartAsync(
+            prepareConfig: config => File.WriteAllText(Path.Combine(config, "feeds.json"), feeds),
+            settings: new Dictionary<string, string?> { ["FEED_CLIENT_SECRET"] = clientSecret });
+
+        var (_, first) = await handler.PostAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
+        await handler.PostAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
+
+        if (error is null)
+        {
+            Assert.Equal(2, first.GetProperty("ReturnValue").GetProperty("rows").GetInt32());
+            Assert.Equal(1, _tokenRequests); // the second run reused the token
+        }
+        else
+        {
+            var state = await handler.Services.GetRequiredService<FeedStateStore>().GetAsync("careers-api", default);
+            Assert.Contains(error, state!.Error, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -59,7 +59,7 @@ internal static class FeedsCommand
             Timeout = Timeout.InfiniteTimeSpan,
         };
         // Feed secrets come from the environment, as the function app's settings do.
-        var opener = new FeedOpener(http, new ConfigurationBuilder().AddEnvironmentVariables().Build());
+        var opener = new FeedOpener(http, new ConfigurationBuilder().AddEnvironmentVariables().Build(), TimeProvider.System);
         try
         {
             await using var opened = await opener.OpenAsync(feed, previous: null, cancellationToken);

@@ -77,6 +77,9 @@ public enum FeedAuthType
 
     /// <summary>HTTP basic authentication with <see cref="FeedAuth.Username"/> and the secret as password.</summary>
     Basic,
+
+    /// <summary>OAuth 2.0 client credentials: a bearer token from <see cref="FeedAuth.TokenUrl"/> for <see cref="FeedAuth.ClientId"/>, the secret being the client secret.</summary>
+    OAuth2ClientCredentials,
 }
 
 /// <summary>Feed authentication. <see cref="Secret"/> names the app setting holding the key or password.</summary>
@@ -90,6 +93,15 @@ public sealed record FeedAuth
 
     /// <summary>The name of the setting (environment variable, Key Vault reference) that holds the secret.</summary>
     public string? Secret { get; init; }
+
+    /// <summary>OAuth2 only: the token endpoint.</summary>
+    public string? TokenUrl { get; init; }
+
+    /// <summary>OAuth2 only.</summary>
+    public string? ClientId { get; init; }
+
+    /// <summary>OAuth2 only, optional.</summary>
+    public string? Scope { get; init; }
 }
 
 public sealed record FeedsDocument
@@ -151,6 +163,19 @@ public sealed record FeedsDocument
                 if (auth.Type == FeedAuthType.Basic && string.IsNullOrWhiteSpace(auth.Username))
                 {
                     errors.Add($"{name}: 'auth.username' is required for basic authentication.");
+                }
+
+                if (auth.Type == FeedAuthType.OAuth2ClientCredentials)
+                {
+                    if (!Uri.TryCreate(auth.TokenUrl, UriKind.Absolute, out var tokenUrl) || (tokenUrl.Scheme != Uri.UriSchemeHttps && !tokenUrl.IsLoopback))
+                    {
+                        errors.Add($"{name}: 'auth.tokenUrl' must be an https URL (got '{auth.TokenUrl}').");
+                    }
+
+                    if (string.IsNullOrWhiteSpace(auth.ClientId))
+                    {
+                        errors.Add($"{name}: 'auth.clientId' is required for OAuth2 client credentials.");
+                    }
                 }
             }
 

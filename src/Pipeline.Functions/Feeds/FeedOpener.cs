@@ -37,9 +37,12 @@ public sealed class FeedUnavailableException(string message, Exception? inner = 
 /// Last-Modified from the last successful run), gzip, the feed's credentials from configuration, a size cap and a
 /// time limit. Redirects are followed only within the same origin, so credentials never travel to another host.
 /// </summary>
-public sealed class FeedOpener(HttpClient http, IConfiguration settings, PipelineConfiguration? configuration = null)
+public sealed class FeedOpener(HttpClient http, IConfiguration settings, TimeProvider time, PipelineConfiguration? configuration = null)
 {
     private const int MaxRedirects = 5;
+
+    // OAuth2 tokens by feed, reused until shortly before they expire.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Token, DateTimeOffset Expires)> _tokens = new(StringComparer.Ordinal);
 
     public async Task<OpenedFeed> OpenAsync(FeedDefinition feed, FeedWatermark? previous, CancellationToken cancellationToken)
     {
@@ -57,7 +60,7 @@ public sealed class FeedOpener(HttpClient http, IConfiguration settings, Pipelin
             for (var hop = 0; ; hop++)
             {
                 using var request = new HttpRequestMessage(HttpMethod.Get, url);
-                Authenticate(request, feed);
+                await AuthenticateAsync(request, feed, linked.Token);
                 if (previous?.ETag is { } etag)
                 {
                     request.Headers.TryAddWithoutValidation("If-None-Match", etag);
@@ -87,6 +90,13 @@ public sealed class FeedOpener(HttpClient http, IConfiguration settings, Pipelin
                     response.Dispose();
                     timeout.Dispose();
                     return new OpenedFeed(null, previous);
+                }
+
+                if (response.StatusCode == HttpStatusCode.Unauthorized && feed.Auth?.Type == FeedAuthType.OAuth2ClientCredentials && _tokens.TryRemove(feed.Id, out _) && hop < MaxRedirects)
+                {
+                    // The cached token was revoked or expired early: get a new one and try once more.
+                    response.Dispose();
+                    continue;
                 }
 
                 if (!response.IsSuccessStatusCode)
@@ -121,7 +131,7 @@ public sealed class FeedOpener(HttpClient http, IConfiguration settings, Pipelin
         }
     }
 
-    private void Authenticate(HttpRequestMessage request, FeedDefinition feed)
+    private async Task AuthenticateAsync(HttpRequestMessage request, FeedDefinition feed, CancellationToken cancellationToken)
     {
         if (feed.Auth is not { Type: not FeedAuthType.None } auth)
         {
@@ -130,14 +140,51 @@ public sealed class FeedOpener(HttpClient http, IConfiguration settings, Pipelin
 
         var secret = settings[auth.Secret!]
             ?? throw new FeedUnavailableException($"Feed '{feed.Id}': the setting '{auth.Secret}' named by 'auth.secret' is not set.");
-        if (auth.Type == FeedAuthType.ApiKey)
+        switch (auth.Type)
         {
-            request.Headers.TryAddWithoutValidation(auth.Header, secret);
+            case FeedAuthType.ApiKey:
+                request.Headers.TryAddWithoutValidation(auth.Header, secret);
+                break;
+            case FeedAuthType.Basic:
+                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{auth.Username}:{secret}")));
+                break;
+            default:
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(feed, auth, secret, cancellationToken));
+                break;
         }
-        else
+    }
+
+    /// <summary>An OAuth2 client-credentials token for the feed, from the cache while it has more than a minute left.</summary>
+    private async Task<string> TokenAsync(FeedDefinition feed, FeedAuth auth, string secret, CancellationToken cancellationToken)
+    {
+        if (_tokens.TryGetValue(feed.Id, out var cached) && cached.Expires > time.GetUtcNow().AddMinutes(1))
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{auth.Username}:{secret}")));
+            return cached.Token;
         }
+
+        var form = new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["client_id"] = auth.ClientId!, ["client_secret"] = secret };
+        if (!string.IsNullOrWhiteSpace(auth.Scope))
+        {
+            form["scope"] = auth.Scope;
+        }
+
+        using var response = await http.PostAsync(auth.TokenUrl, new FormUrlEncodedContent(form), cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new FeedUnavailableException($"Feed '{feed.Id}': the token endpoint answered {(int)response.StatusCode}; check 'auth.clientId' and the setting '{auth.Secret}'.");
+        }
+
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        var root = json.RootElement;
+        var token = root.TryGetProperty("access_token", out var t) ? t.GetString() : null;
+        if (string.IsNullOrEmpty(token))
+        {
+            throw new FeedUnavailableException($"Feed '{feed.Id}': the token endpoint's answer has no access_token.");
+        }
+
+        var lifetime = root.TryGetProperty("expires_in", out var e) && e.TryGetInt32(out var seconds) ? seconds : 300;
+        _tokens[feed.Id] = (token, time.GetUtcNow().AddSeconds(lifetime));
+        return token;
     }
 
     private sealed class Disposables(params IDisposable[] items) : IDisposable
