@@ -5,6 +5,7 @@ var root = new RootCommand("Pipeline: pulls candidates from university and bootc
 root.Options.Add(CliOptions.Config);
 root.Options.Add(CliOptions.Data);
 root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(StatusCommand.Create());
 root.Subcommands.Add(FeedsCommand.Create());
 root.Subcommands.Add(ShortlistCommand.Create());
 root.Subcommands.Add(CertsCommand.Create());

@@ -225,6 +225,16 @@ public sealed class EndToEndTests : IDisposable
         Assert.Equal(0, listExit);
         Assert.Equal(0, JsonDocument.Parse(list).RootElement.GetArrayLength());
 
+        var (statusExit, statusText, _) = await RunProcessAsync("status", "--json", "--data", Data.FullName);
+        Assert.Equal(0, statusExit);
+        using (var status = JsonDocument.Parse(statusText))
+        {
+            Assert.Equal(["candidates", "notifications", "shortlists"], status.RootElement.GetProperty("queues").EnumerateArray().Select(q => q.GetProperty("queue").GetString()));
+            Assert.All(status.RootElement.GetProperty("queues").EnumerateArray(), q => Assert.Equal(0, q.GetProperty("active").GetInt64()));
+            Assert.All(status.RootElement.GetProperty("shortlists").EnumerateArray(), r => Assert.Equal(1, r.GetProperty("shortlistVersion").GetInt32()));
+            Assert.All(status.RootElement.GetProperty("feeds").EnumerateArray(), f => Assert.Equal("succeeded", f.GetProperty("outcome").GetString()));
+        }
+
         var (feedsExit, feeds, _) = await RunProcessAsync("feeds", "list", "--json", "--data", Data.FullName);
         Assert.Equal(0, feedsExit);
         var listed = JsonDocument.Parse(feeds).RootElement.EnumerateArray().ToList();

@@ -92,6 +92,10 @@ public sealed class ShortlistStore(ITableStore store, TimeProvider time)
                 entity.GetString("ConversationId"), entity.GetString("InternetMessageId"));
     }
 
+    /// <summary>The latest shortlist version of a requisition, or null before its first.</summary>
+    public async Task<int?> GetLatestVersionAsync(string requisitionId, CancellationToken cancellationToken) =>
+        (await _table.GetAsync(requisitionId, HeadRow, cancellationToken))?.GetInt32("Version");
+
     /// <summary>Marks the requisition's shortlist as out of date: candidates changed at <paramref name="changedAt"/>.</summary>
     public Task MarkDirtyAsync(string requisitionId, DateTimeOffset changedAt, CancellationToken cancellationToken) =>
         _table.UpsertAsync(new TableEntity(requisitionId, DirtyRow) { ["ChangedAt"] = changedAt }, TableUpdateMode.Replace, cancellationToken);
