@@ -152,6 +152,38 @@ public sealed class GraphDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NotifyShortlist_Through503Storm_FailsThenRetriesAndSendsExactlyOnce()
+    {
+        // A shortlist to deliver, built through the functions themselves.
+        var polled = await _handler.PostAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
+        foreach (var page in polled.Body.GetProperty("Outputs").GetProperty("candidatePages").EnumerateArray())
+        {
+            await _handler.PostAsync("ScreenCandidates", RunningHandler.ServiceBusEnvelope("page", page.GetRawText()));
+        }
+
+        var built = await _handler.PostAsync("BuildShortlist", RunningHandler.ServiceBusEnvelope("request", new Pipeline.Functions.Messages.ShortlistRequest { RequisitionId = "ml-engineer-platform" }));
+        var ready = built.Body.GetProperty("Outputs").GetProperty("notifications")[0].GetRawText();
+
+        // More 503s than the SDK retries: the invocation fails, so the host would redeliver it.
+        for (var i = 0; i < 6; i++)
+        {
+            _graph.Fail(503, retryAfter: "0");
+        }
+
+        var (failed, _) = await _handler.PostAsync("NotifyShortlist", RunningHandler.ServiceBusEnvelope("notification", ready));
+        Assert.False(failed.IsSuccessStatusCode);
+        Assert.Equal(0, _graph.SentItemCount);
+
+        var (redelivered, body) = await _handler.PostAsync("NotifyShortlist", RunningHandler.ServiceBusEnvelope("notification", ready, deliveryCount: 2));
+        Assert.True(redelivered.IsSuccessStatusCode, body.ToString());
+        Assert.Equal(1, _graph.SentItemCount);
+
+        // And a third delivery of the same message sends nothing more.
+        await _handler.PostAsync("NotifyShortlist", RunningHandler.ServiceBusEnvelope("notification", ready, deliveryCount: 3));
+        Assert.Equal(1, _graph.SentItemCount);
+    }
+
+    [Fact]
     public async Task AccessTokenForANonLoopbackGraph_IsRefusedAtStart()
     {
         var e = await Assert.ThrowsAsync<OptionsValidationException>(() => RunningHandler.StartAsync(settings: new Dictionary<string, string?>

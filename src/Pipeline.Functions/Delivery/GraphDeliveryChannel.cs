@@ -18,6 +18,12 @@ public sealed class GraphDeliveryChannel(GraphServiceClient graph, IOptions<Grap
     /// <summary>sendMail answers before the message reaches Sent Items; look for it this many times, a second apart.</summary>
     private const int SentItemLookups = 5;
 
+    // Outlook allows 4 concurrent requests per mailbox; keep this instance within that (host.json's maxConcurrentCalls
+    // bounds invocations; across scaled-out instances Graph's 429 + Retry-After is the backstop).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> MailboxGates = new(StringComparer.OrdinalIgnoreCase);
+
+    private SemaphoreSlim Gate => MailboxGates.GetOrAdd(Mailbox, _ => new SemaphoreSlim(4, 4));
+
     /// <summary>Identifies our sent message, so a retry after a crash can find it in Sent Items.</summary>
     public const string EffectHeader = "x-pipeline-effect";
     public const string ReferenceHeader = "x-pipeline-reference";
@@ -25,6 +31,19 @@ public sealed class GraphDeliveryChannel(GraphServiceClient graph, IOptions<Grap
     private string Mailbox => options.Value.Mailbox!;
 
     public async Task<SentEmail> SendEmailAsync(OutgoingEmail email, bool mayHaveBeenSent, CancellationToken cancellationToken)
+    {
+        await Gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await SendEmailCoreAsync(email, mayHaveBeenSent, cancellationToken);
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    private async Task<SentEmail> SendEmailCoreAsync(OutgoingEmail email, bool mayHaveBeenSent, CancellationToken cancellationToken)
     {
         if (mayHaveBeenSent && await FindSentAsync(email, cancellationToken) is { } earlier)
         {
