@@ -27,4 +27,14 @@ internal static class CliOptions
     };
 
     public static string QueueDatabase(DirectoryInfo data) => Path.Combine(data.FullName, "host-queues.db");
+
+    /// <summary>The settings every command starts the function app with: its configuration and data folders and its app root.</summary>
+    public static Dictionary<string, string?> AppSettings(DirectoryInfo config, DirectoryInfo data) => new()
+    {
+        ["Pipeline:ConfigDirectory"] = config.FullName,
+        ["Pipeline:DataDirectory"] = data.FullName,
+        ["FUNCTIONS_APP_ROOT_PATH"] = AppContext.BaseDirectory,
+    };
+
+    public static Dictionary<string, string?> AppSettings(ParseResult parse) => AppSettings(parse.GetValue(Config)!, parse.GetValue(Data)!);
 }

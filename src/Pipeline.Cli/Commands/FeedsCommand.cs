@@ -161,13 +161,7 @@ internal static class FeedsCommand
         var command = new Command("list", "Each configured feed with its last run and outcome") { CliOptions.Json };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var data = parse.GetValue(CliOptions.Data)!;
-            var settings = new Dictionary<string, string?>
-            {
-                ["Pipeline:ConfigDirectory"] = parse.GetValue(CliOptions.Config)!.FullName,
-                ["Pipeline:DataDirectory"] = data.FullName,
-                ["FUNCTIONS_APP_ROOT_PATH"] = AppContext.BaseDirectory,
-            };
+            var settings = CliOptions.AppSettings(parse);
             await using var server = await HandlerServer.TryStartAsync(settings, verbose: false, parse.InvocationConfiguration.Error, cancellationToken);
             if (server is null)
             {
@@ -176,25 +170,26 @@ internal static class FeedsCommand
 
             var configuration = server.Services.GetRequiredService<PipelineConfiguration>();
             var state = server.Services.GetRequiredService<FeedStateStore>();
-            var rows = new List<object>();
+            var runs = new List<(Domain.Feeds.FeedDefinition Feed, FeedRunRecord? Run)>();
             foreach (var feed in configuration.Feeds)
             {
-                var run = await state.GetAsync(feed.Id, cancellationToken);
-                rows.Add(new
-                {
-                    id = feed.Id, kind = feed.Kind.ToString().ToLowerInvariant(), source = feed.Source, format = feed.Format.ToString(), enabled = feed.Enabled,
-                    // File feeds are read whole each time; HTTPS feeds keep what their source last said.
-                    watermark = run?.Watermark is { } w ? new { etag = w.ETag, lastModified = w.LastModified } : null,
-                    lastRun = run is null ? null : new
-                    {
-                        started = run.RunStarted,
-                        outcome = !run.Succeeded ? "failed" : run.NotModified ? "not-modified" : "succeeded",
-                        accepted = run.Accepted,
-                        quarantined = run.Quarantined,
-                        error = run.Error,
-                    },
-                });
+                runs.Add((feed, await state.GetAsync(feed.Id, cancellationToken)));
             }
+
+            var rows = runs.Select(r => new
+            {
+                id = r.Feed.Id, kind = r.Feed.Kind.ToString().ToLowerInvariant(), source = r.Feed.Source, format = r.Feed.Format.ToString(), enabled = r.Feed.Enabled,
+                // File feeds are read whole each time; HTTPS feeds keep what their source last said.
+                watermark = r.Run?.Watermark is { } w ? new { etag = w.ETag, lastModified = w.LastModified } : null,
+                lastRun = r.Run is not { } run ? null : new
+                {
+                    started = run.RunStarted,
+                    outcome = run.Outcome,
+                    accepted = run.Accepted,
+                    quarantined = run.Quarantined,
+                    error = run.Error,
+                },
+            }).ToList();
 
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(CliOptions.Json))
@@ -203,9 +198,8 @@ internal static class FeedsCommand
                 return 0;
             }
 
-            foreach (var feed in configuration.Feeds)
+            foreach (var (feed, run) in runs)
             {
-                var run = await state.GetAsync(feed.Id, cancellationToken);
                 await output.WriteLineAsync(run is null
                     ? $"{feed.Id,-24} never run"
                     : $"{feed.Id,-24} {(!run.Succeeded ? "FAILED" : run.NotModified ? "same  " : "ok    ")} {run.RunStarted:u}  {run.Accepted} accepted, {run.Quarantined} quarantined{(run.Error is null ? "" : "  " + run.Error)}");

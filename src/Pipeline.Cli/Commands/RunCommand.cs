@@ -71,12 +71,7 @@ internal static class RunCommand
             settings["Pipeline:ShortlistQuietPeriod"] = "00:00:00";
         }
 
-        foreach (var (key, value) in new Dictionary<string, string?>
-        {
-            ["Pipeline:ConfigDirectory"] = config.FullName,
-            ["Pipeline:DataDirectory"] = data.FullName,
-            ["FUNCTIONS_APP_ROOT_PATH"] = AppContext.BaseDirectory,
-        })
+        foreach (var (key, value) in CliOptions.AppSettings(config, data))
         {
             settings[key] = value;
         }

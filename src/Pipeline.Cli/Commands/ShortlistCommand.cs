@@ -32,12 +32,7 @@ internal static class ShortlistCommand
     internal static async Task<int> PreviewAsync(
         string requisitionId, bool json, DirectoryInfo config, DirectoryInfo data, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Pipeline:ConfigDirectory"] = config.FullName,
-            ["Pipeline:DataDirectory"] = data.FullName,
-            ["FUNCTIONS_APP_ROOT_PATH"] = AppContext.BaseDirectory,
-        };
+        var settings = CliOptions.AppSettings(config, data);
         await using var server = await HandlerServer.TryStartAsync(settings, verbose: false, error, cancellationToken);
         if (server is null)
         {

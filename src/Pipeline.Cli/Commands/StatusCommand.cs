@@ -17,12 +17,7 @@ internal static class StatusCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var data = parse.GetValue(CliOptions.Data)!;
-            var settings = new Dictionary<string, string?>
-            {
-                ["Pipeline:ConfigDirectory"] = parse.GetValue(CliOptions.Config)!.FullName,
-                ["Pipeline:DataDirectory"] = data.FullName,
-                ["FUNCTIONS_APP_ROOT_PATH"] = AppContext.BaseDirectory,
-            };
+            var settings = CliOptions.AppSettings(parse);
             await using var server = await HandlerServer.TryStartAsync(settings, verbose: false, parse.InvocationConfiguration.Error, cancellationToken);
             if (server is null)
             {
@@ -34,29 +29,18 @@ internal static class StatusCommand
             var shortlists = server.Services.GetRequiredService<ShortlistStore>();
             var graph = server.Services.GetRequiredService<IOptions<GraphOptions>>().Value;
 
-            var feeds = new List<object>();
+            var runs = new List<(string Id, FeedRunRecord? Run)>();
             foreach (var feed in configuration.Feeds)
             {
-                var run = await feedState.GetAsync(feed.Id, cancellationToken);
-                feeds.Add(new
-                {
-                    id = feed.Id,
-                    outcome = run is null ? "never-run" : !run.Succeeded ? "failed" : run.NotModified ? "not-modified" : "succeeded",
-                    lastRun = run?.RunStarted,
-                    error = run?.Error,
-                });
+                runs.Add((feed.Id, await feedState.GetAsync(feed.Id, cancellationToken)));
             }
 
-            var requisitions = new List<object>();
+            var lists = new List<(string Id, bool Open, int? Version, DateTimeOffset? OutOfDateSince)>();
             foreach (var requisition in configuration.Requisitions)
             {
-                requisitions.Add(new
-                {
-                    id = requisition.Id,
-                    status = requisition.IsOpen ? "open" : "closed",
-                    shortlistVersion = await shortlists.GetLatestVersionAsync(requisition.Id, cancellationToken),
-                    outOfDateSince = (await shortlists.GetDirtyAsync(requisition.Id, cancellationToken))?.ChangedAt,
-                });
+                lists.Add((requisition.Id, requisition.IsOpen,
+                    await shortlists.GetLatestVersionAsync(requisition.Id, cancellationToken),
+                    (await shortlists.GetDirtyAsync(requisition.Id, cancellationToken))?.ChangedAt));
             }
 
             var queueFile = CliOptions.QueueDatabase(data);
@@ -72,9 +56,9 @@ internal static class StatusCommand
             var status = new
             {
                 delivery = graph.IsConfigured ? $"Microsoft Graph, from {graph.Mailbox}" : "outbox folder",
-                feeds,
+                feeds = runs.Select(f => new { id = f.Id, outcome = f.Run?.Outcome ?? "never-run", lastRun = f.Run?.RunStarted, error = f.Run?.Error }),
                 queues = queues.Select(q => new { queue = q.Queue, active = q.Active, deadLettered = q.DeadLettered }),
-                shortlists = requisitions,
+                shortlists = lists.Select(l => new { id = l.Id, status = l.Open ? "open" : "closed", shortlistVersion = l.Version, outOfDateSince = l.OutOfDateSince }),
             };
 
             var output = parse.InvocationConfiguration.Output;
@@ -86,10 +70,9 @@ internal static class StatusCommand
 
             await output.WriteLineAsync($"Delivery: {status.delivery}");
             await output.WriteLineAsync("Feeds:");
-            foreach (var feed in configuration.Feeds)
+            foreach (var (id, run) in runs)
             {
-                var run = await feedState.GetAsync(feed.Id, cancellationToken);
-                await output.WriteLineAsync($"  {feed.Id,-24} {(run is null ? "never run" : $"{(run.Succeeded ? "ok" : "FAILED")} {run.RunStarted:u}{(run.Error is null ? "" : "  " + run.Error)}")}");
+                await output.WriteLineAsync($"  {id,-24} {(run is null ? "never run" : $"{(run.Succeeded ? "ok" : "FAILED")} {run.RunStarted:u}{(run.Error is null ? "" : "  " + run.Error)}")}");
             }
 
             await output.WriteLineAsync("Queues:");
@@ -99,11 +82,9 @@ internal static class StatusCommand
             }
 
             await output.WriteLineAsync("Shortlists:");
-            foreach (var requisition in configuration.Requisitions)
+            foreach (var (id, _, version, outOfDateSince) in lists)
             {
-                var version = await shortlists.GetLatestVersionAsync(requisition.Id, cancellationToken);
-                var dirty = await shortlists.GetDirtyAsync(requisition.Id, cancellationToken);
-                await output.WriteLineAsync($"  {requisition.Id,-24} {(version is null ? "none yet" : $"version {version}")}{(dirty is { } d ? $", out of date since {d.ChangedAt:u}" : "")}");
+                await output.WriteLineAsync($"  {id,-24} {(version is null ? "none yet" : $"version {version}")}{(outOfDateSince is { } d ? $", out of date since {d:u}" : "")}");
             }
 
             return 0;

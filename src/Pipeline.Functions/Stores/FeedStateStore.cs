@@ -9,6 +9,9 @@ public sealed record FeedRunRecord(string FeedId, DateTimeOffset RunStarted, boo
 
     /// <summary>The source answered 304: nothing was read because nothing changed.</summary>
     public bool NotModified { get; init; }
+
+    /// <summary><c>succeeded</c>, <c>not-modified</c> or <c>failed</c>, as reports show it.</summary>
+    public string Outcome => !Succeeded ? "failed" : NotModified ? "not-modified" : "succeeded";
 }
 
 /// <summary>Each feed's last run: when, with what outcome, and the error if it failed.</summary>
