@@ -29,21 +29,7 @@ public static class JsonResumeFeedParser
 
         try
         {
-            var basics = Object(resume, "basics");
-            var education = LatestEducation(resume);
-            var candidate = new CandidateRecord
-            {
-                Email = Normalizer.Email(String(basics, "email", CandidateFields.Email)),
-                Name = Normalizer.Name(String(basics, "name", CandidateFields.Name)),
-                Phone = Normalizer.Phone(String(basics, "phone", CandidateFields.Phone)),
-                Location = Normalizer.Text(Location(basics), CandidateFields.Location),
-                Institution = Normalizer.Text(String(education, "institution", CandidateFields.Institution), CandidateFields.Institution),
-                Program = Normalizer.Text(Program(education), CandidateFields.Program),
-                GraduationDate = Normalizer.Date(String(education, "endDate", CandidateFields.GraduationDate), CandidateFields.GraduationDate),
-                Skills = Normalizer.Skills(Skills(resume)),
-                Certifications = Certificates(resume),
-                ProfileUrls = ProfileUrls(basics),
-            };
+            var candidate = CandidateBuilder.Build(new ResumeRow(resume));
             return seen.IsDuplicate(candidate.Email, position) is { } first
                 ? new RejectedRow(position, CandidateFields.Email, $"duplicate of entry {first} in the same document", excerpt)
                 : new AcceptedRow(position, candidate);
@@ -127,22 +113,38 @@ public static class JsonResumeFeedParser
             .OfType<ClaimedCertification>()
             .ToList();
 
-    private static IReadOnlyList<string> ProfileUrls(JsonElement? basics)
+    private static IReadOnlyList<string> ProfileUrls(JsonElement? basics) =>
+        new[] { String(basics, "url", CandidateFields.ProfileUrl) }
+            .Concat(Array(basics, "profiles").Select(p => String(p, "url", CandidateFields.ProfileUrl)))
+            .OfType<string>()
+            .ToList();
+
+    /// <summary>Where each of our fields is in a resume-schema v1 document; <see cref="CandidateBuilder"/> does the rest.</summary>
+    private sealed class ResumeRow(JsonElement resume) : IFieldSource
     {
-        var urls = new List<string>();
-        if (Normalizer.Url(String(basics, "url", CandidateFields.ProfileUrl), CandidateFields.ProfileUrl) is { } url)
-        {
-            urls.Add(url);
-        }
+        private readonly JsonElement? _basics = Object(resume, "basics");
+        private readonly JsonElement? _education = LatestEducation(resume);
 
-        foreach (var profile in Array(basics, "profiles"))
+        public string? Text(string field) => field switch
         {
-            if (Normalizer.Url(String(profile, "url", CandidateFields.ProfileUrl), CandidateFields.ProfileUrl) is { } p && !urls.Contains(p))
-            {
-                urls.Add(p);
-            }
-        }
+            CandidateFields.Email => String(_basics, "email", field),
+            CandidateFields.Name => String(_basics, "name", field),
+            CandidateFields.Phone => String(_basics, "phone", field),
+            CandidateFields.Location => Location(_basics),
+            CandidateFields.Institution => String(_education, "institution", field),
+            CandidateFields.Program => Program(_education),
+            CandidateFields.GraduationDate => String(_education, "endDate", field),
+            _ => null,
+        };
 
-        return urls;
+        public IReadOnlyList<string>? List(string field) => field switch
+        {
+            CandidateFields.Skills => Skills(resume).ToList(),
+            CandidateFields.ProfileUrl => ProfileUrls(_basics),
+            CandidateFields.Certifications => [],
+            _ => null,
+        };
+
+        public IReadOnlyList<ClaimedCertification>? Certifications() => Certificates(resume);
     }
 }
