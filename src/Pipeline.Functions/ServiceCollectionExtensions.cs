@@ -7,6 +7,7 @@ using Pipeline.Functions.Functions.BuildShortlist;
 using Pipeline.Functions.Functions.Health;
 using Pipeline.Functions.Functions.NotifyShortlist;
 using Pipeline.Functions.Functions.PollFeeds;
+using Pipeline.Functions.Functions.ReadFeed;
 using Pipeline.Functions.Functions.ScheduleShortlists;
 using Pipeline.Functions.Functions.ScreenCandidates;
 using Pipeline.Functions.Hosting;
@@ -49,6 +50,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ShortlistStore>();
         services.AddSingleton<EffectLedger>();
         services.AddSingleton<PipelineConfiguration>();
+        services.AddSingleton<FeedReader>(); // one instance, so feed OAuth tokens are cached across invocations
         services.AddHttpClient<FeedOpener>(client => client.Timeout = Timeout.InfiniteTimeSpan) // each feed sets its own limit
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
@@ -68,6 +70,7 @@ public static class ServiceCollectionExtensions
         });
 
         services.AddSingleton<IPipelineFunction, PollFeeds>();
+        services.AddSingleton<IPipelineFunction, ReadFeed>();
         services.AddSingleton<IPipelineFunction, ScreenCandidates>();
         services.AddSingleton<IPipelineFunction, ScheduleShortlists>();
         services.AddSingleton<IPipelineFunction, BuildShortlist>();

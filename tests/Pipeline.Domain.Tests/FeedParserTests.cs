@@ -11,7 +11,7 @@ public class FeedParserTests
     private static async Task<List<FeedRow>> CsvAsync(string text, FeedDefinition? feed = null)
     {
         var rows = new List<FeedRow>();
-        await foreach (var row in CsvFeedParser.ParseAsync(new StringReader(text), feed ?? CsvFeed))
+        await foreach (var row in FeedParser.ParseAsync(new MemoryStream(Encoding.UTF8.GetBytes(text)), feed ?? CsvFeed))
         {
             rows.Add(row);
         }
@@ -22,7 +22,7 @@ public class FeedParserTests
     private static async Task<List<FeedRow>> ResumesAsync(string json)
     {
         var rows = new List<FeedRow>();
-        await foreach (var row in JsonResumeFeedParser.ParseAsync(new MemoryStream(Encoding.UTF8.GetBytes(json)), ResumeFeed))
+        await foreach (var row in FeedParser.ParseAsync(new MemoryStream(Encoding.UTF8.GetBytes(json)), ResumeFeed))
         {
             rows.Add(row);
         }

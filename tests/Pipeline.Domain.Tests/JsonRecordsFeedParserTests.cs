@@ -90,16 +90,46 @@ public class JsonRecordsFeedParserTests
     }
 
     [Fact]
-    public async Task Csv_InvalidUtf8_FailsTheFeedClearly()
+    public async Task Csv_InvalidUtf8_RejectsThatRowAndKeepsTheOthers()
     {
         var feed = new FeedDefinition { Id = "bad", Source = "S", Location = "x.csv", Format = FeedFormat.Csv };
-        var bytes = Encoding.ASCII.GetBytes("email,name\na@x.example,").Concat(new byte[] { 0xC3, 0x28 }).ToArray();
+        var bytes = Encoding.ASCII.GetBytes("email,name\na@x.example,Ana\nb@x.example,Bo")
+            .Concat(new byte[] { 0xC3, 0x28 })
+            .Concat(Encoding.UTF8.GetBytes("\nc@x.example,Zoë\n"))
+            .ToArray();
 
-        await Assert.ThrowsAsync<DecoderFallbackException>(async () =>
+        var rows = new List<FeedRow>();
+        await foreach (var row in FeedParser.ParseAsync(new MemoryStream(bytes), feed))
         {
-            await foreach (var _ in FeedParser.ParseAsync(new MemoryStream(bytes), feed))
-            {
-            }
-        });
+            rows.Add(row);
+        }
+
+        Assert.Equal([2L, 4L], rows.OfType<AcceptedRow>().Select(r => r.Position));
+        Assert.Equal("Zoë", rows.OfType<AcceptedRow>().Last().Candidate.Name);
+        var rejected = Assert.Single(rows.OfType<RejectedRow>());
+        Assert.Equal(3, rejected.Position);
+        Assert.Contains("not valid UTF-8", rejected.Reason);
+        Assert.Contains("windows-1252", rejected.Reason);
+        Assert.DoesNotContain(Utf8Escaping.StandIn, rejected.Excerpt!);
+        Assert.Contains('\uFFFD', rejected.Excerpt!);
+    }
+
+    [Fact]
+    public async Task Ndjson_InvalidUtf8Line_IsRejectedAndTheOthersKept()
+    {
+        var feed = new FeedDefinition { Id = "nd", Source = "S", Location = "x.ndjson", Format = FeedFormat.Ndjson };
+        var bytes = Encoding.UTF8.GetBytes("{\"email\":\"a@x.example\"}\n{\"email\":\"b@x.example\",\"name\":\"")
+            .Concat(new byte[] { 0xFF, 0xFE })
+            .Concat(Encoding.UTF8.GetBytes("\"}\n{\"email\":\"c@x.example\"}\n"))
+            .ToArray();
+
+        var rows = new List<FeedRow>();
+        await foreach (var row in FeedParser.ParseAsync(new MemoryStream(bytes), feed))
+        {
+            rows.Add(row);
+        }
+
+        Assert.Equal([1L, 3L], rows.OfType<AcceptedRow>().Select(r => r.Position));
+        Assert.Contains("not valid UTF-8", Assert.Single(rows.OfType<RejectedRow>()).Reason);
     }
 }

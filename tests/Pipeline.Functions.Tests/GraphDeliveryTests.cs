@@ -112,8 +112,8 @@ public sealed class GraphDeliveryTests : IAsyncLifetime
     public async Task WholeChain_WithGraphConfigured_SendsThroughGraphAndWritesNoOutbox()
     {
         // The function tier, end to end, each stage drained before the next as the local host does.
-        var polled = await _handler.PostAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
-        foreach (var page in polled.Body.GetProperty("Outputs").GetProperty("candidatePages").EnumerateArray())
+        var polled = await _handler.PollFeedsAsync();
+        foreach (var page in polled.Pages)
         {
             await _handler.PostAsync("ScreenCandidates", RunningHandler.ServiceBusEnvelope("page", page.GetRawText()));
         }
@@ -155,8 +155,8 @@ public sealed class GraphDeliveryTests : IAsyncLifetime
     public async Task NotifyShortlist_Through503Storm_FailsThenRetriesAndSendsExactlyOnce()
     {
         // A shortlist to deliver, built through the functions themselves.
-        var polled = await _handler.PostAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
-        foreach (var page in polled.Body.GetProperty("Outputs").GetProperty("candidatePages").EnumerateArray())
+        var polled = await _handler.PollFeedsAsync();
+        foreach (var page in polled.Pages)
         {
             await _handler.PostAsync("ScreenCandidates", RunningHandler.ServiceBusEnvelope("page", page.GetRawText()));
         }

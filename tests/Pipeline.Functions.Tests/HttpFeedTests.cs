@@ -83,13 +83,13 @@ public sealed class HttpFeedTests : IAsyncLifetime
     {
         await using var handler = await StartAsync("/export.csv");
 
-        var (_, first) = await handler.PostAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
-        var (_, second) = await handler.PostAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
+        var first = await handler.PollFeedsAsync();
+        var second = await handler.PollFeedsAsync();
 
-        Assert.Equal(2, first.GetProperty("ReturnValue").GetProperty("rows").GetInt32());
-        Assert.Equal(1, first.GetProperty("ReturnValue").GetProperty("quarantined").GetInt32());
-        Assert.Equal(1, second.GetProperty("ReturnValue").GetProperty("feedsNotModified").GetInt32());
-        Assert.False(second.GetProperty("Outputs").TryGetProperty("candidatePages", out _));
+        Assert.Equal(2, first.Metric("rows"));
+        Assert.Equal(1, first.Metric("quarantined"));
+        Assert.Equal(1, second.Metric("feedsNotModified"));
+        Assert.Empty(second.Pages);
         var state = await handler.Services.GetRequiredService<FeedStateStore>().GetAsync("careers-api", default);
         Assert.Equal("\"v1\"", state!.Watermark!.ETag);
         Assert.True(state.NotModified);
@@ -105,10 +105,9 @@ public sealed class HttpFeedTests : IAsyncLifetime
     {
         await using var handler = await StartAsync(path, key, maxBytes);
 
-        var (response, body) = await handler.PostAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
+        var runs = await handler.PollFeedsAsync();
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(1, body.GetProperty("ReturnValue").GetProperty("feedsFailed").GetInt32());
+        Assert.Equal(1, runs.Metric("feedsFailed"));
         var state = await handler.Services.GetRequiredService<FeedStateStore>().GetAsync("careers-api", default);
         Assert.False(state!.Succeeded);
         Assert.Contains(reason, state.Error, StringComparison.Ordinal);
@@ -128,12 +127,12 @@ public sealed class HttpFeedTests : IAsyncLifetime
             prepareConfig: config => File.WriteAllText(Path.Combine(config, "feeds.json"), feeds),
             settings: new Dictionary<string, string?> { ["FEED_CLIENT_SECRET"] = clientSecret });
 
-        var (_, first) = await handler.PostAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
-        await handler.PostAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
+        var first = await handler.PollFeedsAsync();
+        await handler.PollFeedsAsync();
 
         if (error is null)
         {
-            Assert.Equal(2, first.GetProperty("ReturnValue").GetProperty("rows").GetInt32());
+            Assert.Equal(2, first.Metric("rows"));
             Assert.Equal(1, _tokenRequests); // the second run reused the token
         }
         else

@@ -25,17 +25,25 @@ public sealed class InvocationProtocolTests : IAsyncLifetime
         var (response, body) = await _handler.PostAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var pages = body.GetProperty("Outputs").GetProperty("candidatePages");
-        Assert.Equal(JsonValueKind.Array, pages.ValueKind);
-        Assert.Equal(3, pages.GetArrayLength());
-        Assert.All(pages.EnumerateArray(), page =>
+        var reads = body.GetProperty("Outputs").GetProperty("feedReads");
+        Assert.Equal(["deepforge-bootcamp", "lakeshore-tech", "northfield-university"], reads.EnumerateArray().Select(r => r.GetProperty("feedId").GetString()).Order());
+        Assert.Equal(JsonValueKind.Array, body.GetProperty("Logs").ValueKind);
+        Assert.Equal(3, body.GetProperty("ReturnValue").GetProperty("feedsStarted").GetInt32());
+    }
+
+    [Fact]
+    public async Task ReadFeed_ServiceBusPayload_AnswersPagesAsObjectsWithCounts()
+    {
+        var runs = await _handler.PollFeedsAsync();
+
+        Assert.Equal(3, runs.Pages.Count);
+        Assert.All(runs.Pages, page =>
         {
             Assert.Equal(JsonValueKind.Object, page.ValueKind);
             Assert.True(page.GetProperty("candidates").GetArrayLength() > 0);
         });
-        Assert.Equal(JsonValueKind.Array, body.GetProperty("Logs").ValueKind);
-        Assert.Equal(3, body.GetProperty("ReturnValue").GetProperty("feeds").GetInt32());
-        Assert.Equal(9, body.GetProperty("ReturnValue").GetProperty("quarantined").GetInt32());
+        Assert.Equal(3, runs.Metric("feeds"));
+        Assert.Equal(9, runs.Metric("quarantined"));
     }
 
     [Fact]

@@ -24,14 +24,13 @@ public sealed class PipelineFunctionsTests : IAsyncLifetime
         return body;
     }
 
-    private static IEnumerable<JsonElement> Messages(JsonElement body, string binding) =>
-        body.GetProperty("Outputs").TryGetProperty(binding, out var value) ? value.EnumerateArray().ToList() : [];
+    private static IEnumerable<JsonElement> Messages(JsonElement body, string binding) => RunningHandler.Messages(body, binding);
 
     [Fact]
     public async Task WholeChain_SendsOneEmailAndOneNotificationPerRequisition_AndARedeliverySendsNothingMore()
     {
-        var polled = await OkAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
-        foreach (var page in Messages(polled, "candidatePages"))
+        var polled = await _handler.PollFeedsAsync();
+        foreach (var page in polled.Pages)
         {
             await OkAsync("ScreenCandidates", RunningHandler.ServiceBusEnvelope("page", page.GetRawText()));
         }
@@ -69,8 +68,8 @@ public sealed class PipelineFunctionsTests : IAsyncLifetime
     public async Task ScheduleShortlists_WhileCandidatesKeepChanging_Waits()
     {
         await using var patient = await RunningHandler.StartAsync(settings: new Dictionary<string, string?> { ["Pipeline:ShortlistQuietPeriod"] = "00:10:00" });
-        var (_, polled) = await patient.PostAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
-        foreach (var page in Messages(polled, "candidatePages"))
+        var polled = await patient.PollFeedsAsync();
+        foreach (var page in polled.Pages)
         {
             await patient.PostAsync("ScreenCandidates", RunningHandler.ServiceBusEnvelope("page", page.GetRawText()));
         }
@@ -111,17 +110,18 @@ public sealed class PipelineFunctionsTests : IAsyncLifetime
             return rows;
         }
 
-        await OkAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
+        await _handler.PollFeedsAsync();
         var first = await QuarantinedAsync();
         Assert.Equal([26L, 27L, 28L, 29L], first.Keys.Order());
 
-        await OkAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
+        var again = await _handler.PollFeedsAsync();
+        Assert.Equal(3, again.Metric("feedsNotModified"));
         Assert.Equal(first, await QuarantinedAsync());
 
         // The export fixes the bad date on line 28.
         var feed = Path.Combine(_handler.ConfigDirectory, "feeds", "northfield-university.csv");
         File.WriteAllText(feed, File.ReadAllText(feed).Replace("June 2026", "2026-06", StringComparison.Ordinal));
-        await OkAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
+        await _handler.PollFeedsAsync();
 
         Assert.Equal([26L, 27L, 29L], (await QuarantinedAsync()).Keys.Order());
     }
@@ -131,10 +131,10 @@ public sealed class PipelineFunctionsTests : IAsyncLifetime
     {
         File.WriteAllText(Path.Combine(_handler.ConfigDirectory, "feeds", "lakeshore-tech.csv"), "Renamed Email Column,Full Name\nx@y.example,X\n");
 
-        var body = await OkAsync("PollFeeds", RunningHandler.Fixture("timer-invocation.json"));
+        var runs = await _handler.PollFeedsAsync();
 
-        Assert.Equal(1, body.GetProperty("ReturnValue").GetProperty("feedsFailed").GetInt32());
-        Assert.Equal(2, body.GetProperty("ReturnValue").GetProperty("feeds").GetInt32());
-        Assert.Contains(body.GetProperty("Logs").EnumerateArray(), l => l.GetString()!.Contains("lakeshore-tech failed", StringComparison.Ordinal));
+        Assert.Equal(1, runs.Metric("feedsFailed"));
+        Assert.Equal(2, runs.Metric("feeds"));
+        Assert.Contains(runs.Logs, l => l.Contains("lakeshore-tech failed", StringComparison.Ordinal));
     }
 }

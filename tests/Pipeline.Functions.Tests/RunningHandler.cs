@@ -39,6 +39,8 @@ public sealed class RunningHandler : IAsyncDisposable
             ["FUNCTIONS_APP_ROOT_PATH"] = AppContext.BaseDirectory,
             // Tests chain the functions by hand; shortlists are due as soon as candidates change.
             ["Pipeline:ShortlistQuietPeriod"] = "00:00:00",
+            // Each PollFeeds a test posts reads every feed, as `pipeline run --once` does.
+            ["Pipeline:IgnoreFeedSchedules"] = "true",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -57,6 +59,43 @@ public sealed class RunningHandler : IAsyncDisposable
         var text = await response.Content.ReadAsStringAsync();
         return (response, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
+
+    /// <summary>
+    /// Posts PollFeeds, then delivers to ReadFeed every <c>feedreads</c> message it sends and every continuation those
+    /// send, as the host would, until the feed runs are done.
+    /// </summary>
+    public async Task<FeedRuns> PollFeedsAsync()
+    {
+        var (response, polled) = await PostAsync("PollFeeds", Fixture("timer-invocation.json"));
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"PollFeeds answered {(int)response.StatusCode}: {polled}");
+        }
+
+        var runs = new FeedRuns(polled);
+        var pending = new Queue<JsonElement>(Messages(polled, "feedReads"));
+        while (pending.TryDequeue(out var request))
+        {
+            var (readResponse, read) = await PostAsync("ReadFeed", ServiceBusEnvelope("request", request.GetRawText()));
+            if (!readResponse.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"ReadFeed answered {(int)readResponse.StatusCode}: {read}");
+            }
+
+            runs.Reads.Add(read);
+            runs.Pages.AddRange(Messages(read, "candidatePages"));
+            foreach (var next in Messages(read, "continuation"))
+            {
+                pending.Enqueue(next);
+            }
+        }
+
+        return runs;
+    }
+
+    /// <summary>The messages an invocation sent through one output binding.</summary>
+    public static IReadOnlyList<JsonElement> Messages(JsonElement body, string binding) =>
+        body.GetProperty("Outputs").TryGetProperty(binding, out var value) ? value.EnumerateArray().ToList() : [];
 
     /// <summary>Wraps a message body the way the host delivers Service Bus messages: as a JSON string.</summary>
     public static string ServiceBusEnvelope(string bindingName, object body, int deliveryCount = 1) =>
@@ -95,4 +134,20 @@ public sealed class RunningHandler : IAsyncDisposable
             File.Copy(file, target);
         }
     }
+}
+
+/// <summary>What one PollFeeds and the ReadFeed invocations it led to answered.</summary>
+public sealed class FeedRuns(JsonElement poll)
+{
+    public JsonElement Poll { get; } = poll;
+
+    public List<JsonElement> Reads { get; } = [];
+
+    public List<JsonElement> Pages { get; } = [];
+
+    /// <summary>A count summed over the ReadFeed invocations (their ReturnValue).</summary>
+    public long Metric(string name) => Reads.Sum(r =>
+        r.TryGetProperty("ReturnValue", out var counts) && counts.ValueKind == JsonValueKind.Object && counts.TryGetProperty(name, out var n) ? n.GetInt64() : 0);
+
+    public IEnumerable<string> Logs => Reads.SelectMany(r => r.GetProperty("Logs").EnumerateArray().Select(l => l.GetString()!));
 }

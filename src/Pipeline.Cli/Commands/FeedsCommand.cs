@@ -62,30 +62,33 @@ internal static class FeedsCommand
         var opener = new FeedOpener(http, new ConfigurationBuilder().AddEnvironmentVariables().Build(), TimeProvider.System);
         try
         {
-            await using var opened = await opener.OpenAsync(feed, previous: null, cancellationToken);
-            await foreach (var row in FeedParser.ParseAsync(opened.Body, feed, cancellationToken))
-            {
-                switch (row)
-                {
-                    case AcceptedRow a:
-                        accepted++;
-                        if (showCandidates)
-                        {
-                            candidates.Add(a.Candidate);
-                        }
-
-                        break;
-                    case RejectedRow r:
-                        quarantined.Add(new { position = r.Position, field = r.Field, reason = r.Reason });
-                        break;
-                }
-            }
+            // The whole feed, every page of it, without a budget and without side effects.
+            await new FeedReader(opener).ReadAsync(feed, new FeedCursor(), OnRow, () => false, cancellationToken);
         }
-        catch (Exception e) when (e is FeedFormatException or IOException or UnauthorizedAccessException or DecoderFallbackException)
+        catch (Exception e) when (e is FeedFormatException or IOException or UnauthorizedAccessException)
         {
-            var reason = e is DecoderFallbackException ? $"{path} is not valid {feed.Encoding}; declare the feed's \"encoding\" if it is windows-1252" : e.Message;
-            await error.WriteLineAsync($"The feed cannot be read: {reason}");
+            await error.WriteLineAsync($"The feed cannot be read: {e.Message}");
             return 1;
+        }
+
+        ValueTask OnRow(FeedRow row)
+        {
+            switch (row)
+            {
+                case AcceptedRow a:
+                    accepted++;
+                    if (showCandidates)
+                    {
+                        candidates.Add(a.Candidate);
+                    }
+
+                    break;
+                case RejectedRow r:
+                    quarantined.Add(new { position = r.Position, field = r.Field, reason = r.Reason });
+                    break;
+            }
+
+            return ValueTask.CompletedTask;
         }
 
         if (json)

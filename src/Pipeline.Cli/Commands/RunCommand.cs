@@ -71,6 +71,12 @@ internal static class RunCommand
             settings["Pipeline:ShortlistQuietPeriod"] = "00:00:00";
         }
 
+        if (once && !settings.ContainsKey("Pipeline:IgnoreFeedSchedules"))
+        {
+            // "Run once" means read the feeds now; unchanged ones still answer "not modified" and cost nothing.
+            settings["Pipeline:IgnoreFeedSchedules"] = "true";
+        }
+
         foreach (var (key, value) in CliOptions.AppSettings(config, data))
         {
             settings[key] = value;

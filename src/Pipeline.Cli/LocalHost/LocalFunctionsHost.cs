@@ -305,7 +305,8 @@ public sealed class LocalFunctionsHost
                     continue;
                 }
 
-                foreach (var output in f.Bindings.Where(b => b is { Direction: "out", Type: "serviceBus", QueueName: not null }))
+                // A function that continues its own work on its own queue (ReadFeed) does not push that queue downstream.
+                foreach (var output in f.Bindings.Where(b => b is { Direction: "out", Type: "serviceBus", QueueName: not null } && b.QueueName != f.Trigger.QueueName))
                 {
                     depth[output.QueueName!] = Math.Max(depth.GetValueOrDefault(output.QueueName!), d + 1);
                 }

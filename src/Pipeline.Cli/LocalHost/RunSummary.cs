@@ -8,16 +8,20 @@ public sealed class RunSummary
     private readonly Dictionary<string, Dictionary<string, long>> _metrics = new(StringComparer.Ordinal);
 
     [JsonPropertyName("feeds")]
-    public long Feeds => Metric("PollFeeds", "feeds");
+    public long Feeds => Metric("ReadFeed", "feeds");
+
+    /// <summary>Feeds whose source said nothing changed since the last run, so nothing was read.</summary>
+    [JsonPropertyName("feedsNotModified")]
+    public long FeedsNotModified => Metric("ReadFeed", "feedsNotModified");
 
     [JsonPropertyName("feedsFailed")]
-    public long FeedsFailed => Metric("PollFeeds", "feedsFailed");
+    public long FeedsFailed => Metric("ReadFeed", "feedsFailed");
 
     [JsonPropertyName("candidates")]
     public CandidateCounts Candidates => new(Metric("ScreenCandidates", "new"), Metric("ScreenCandidates", "updated"), Metric("ScreenCandidates", "unchanged"));
 
     [JsonPropertyName("quarantined")]
-    public long Quarantined => Metric("PollFeeds", "quarantined");
+    public long Quarantined => Metric("ReadFeed", "quarantined");
 
     [JsonPropertyName("shortlists")]
     public long Shortlists => Metric("BuildShortlist", "shortlists");

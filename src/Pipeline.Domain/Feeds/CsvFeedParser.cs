@@ -9,22 +9,49 @@ namespace Pipeline.Domain.Feeds;
 /// </summary>
 public static class CsvFeedParser
 {
-    public static async IAsyncEnumerable<FeedRow> ParseAsync(TextReader reader, FeedDefinition feed, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static async IAsyncEnumerable<FeedRow> ParseAsync(
+        Stream stream, FeedDefinition feed, FeedResume? resume, FeedDocumentInfo info, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var tokenizer = new CsvTokenizer(reader, feed.Delimiter);
-        var header = await tokenizer.ReadAsync(cancellationToken).ConfigureAwait(false);
-        if (header is null)
+        var encoding = FeedParser.TextEncoding(feed);
+        var singleByte = encoding.IsSingleByte;
+
+        // The byte order mark is skipped here rather than by the reader, so byte offsets count it.
+        long start = 0;
+        if (resume is { At.Offset: > 0 })
+        {
+            start = resume.At.Offset;
+        }
+        else if (!singleByte)
+        {
+            (stream, start) = await PrefixedStream.SkipPrefixAsync(stream, Utf8ByteOrderMark, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var reader = new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024, leaveOpen: true);
+        var tokenizer = new CsvTokenizer(reader, feed.Delimiter, singleByte: singleByte, firstLine: Math.Max(1, resume?.At.Position ?? 1));
+        CsvRecord header;
+        if (resume is { At.Offset: > 0, Header: { } known })
+        {
+            header = new CsvRecord(0, known, null, string.Empty);
+        }
+        else if (await tokenizer.ReadAsync(cancellationToken).ConfigureAwait(false) is { } first)
+        {
+            header = first;
+        }
+        else
         {
             yield break;
         }
 
         var columns = MapColumns(header, feed);
+        info.Header = header.Fields;
         var seen = new DuplicateTracker();
         await foreach (var record in tokenizer.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            yield return ToRow(record, header.Fields.Count, columns, seen);
+            yield return ToRow(record, header.Fields.Count, columns, seen) with { Next = new FeedCheckpoint(start + tokenizer.BytesConsumed, tokenizer.Line) };
         }
     }
+
+    private static readonly byte[] Utf8ByteOrderMark = [0xEF, 0xBB, 0xBF];
 
     private static FeedRow ToRow(CsvRecord record, int headerWidth, Dictionary<string, int> columns, DuplicateTracker seen)
     {

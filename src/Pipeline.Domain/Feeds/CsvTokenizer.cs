@@ -9,14 +9,28 @@ public sealed record CsvRecord(long Line, IReadOnlyList<string> Fields, string? 
 /// Streams RFC 4180 records from a reader in constant memory: quoted fields may hold delimiters, doubled quotes
 /// and line breaks; a malformed record is returned with an error instead of stopping the file.
 /// </summary>
-public sealed class CsvTokenizer(TextReader reader, char delimiter = ',', int maxFieldLength = CsvTokenizer.DefaultMaxFieldLength)
+/// <remarks>
+/// It counts the bytes it has consumed, as UTF-8 or as a single-byte code page, so a reader can note where the next
+/// record starts in the file and a later invocation can continue from there (<see cref="BytesConsumed"/>,
+/// <see cref="Line"/>).
+/// </remarks>
+public sealed class CsvTokenizer(TextReader reader, char delimiter = ',', int maxFieldLength = CsvTokenizer.DefaultMaxFieldLength, bool singleByte = false, long firstLine = 1)
 {
     public const int DefaultMaxFieldLength = 32 * 1024;
 
     private char[] _buffer = new char[16 * 1024];
     private int _position;
     private int _length;
-    private long _line = 1;
+    private long _line = firstLine;
+    private long _bytes;
+    private string _lastBreak = "\n";
+    private bool _invalidBytes;
+
+    /// <summary>Bytes of the underlying text consumed so far: the end of the last record returned.</summary>
+    public long BytesConsumed => _bytes;
+
+    /// <summary>The line the next record starts on (or after, past blank lines).</summary>
+    public long Line => _line;
 
     // The raw text of the record being read, so that a malformed multi-line record can be re-read line by line.
     private readonly StringBuilder _raw = new();
@@ -137,7 +151,7 @@ public sealed class CsvTokenizer(TextReader reader, char delimiter = ',', int ma
                 {
                     Add(fields, field);
                     await ConsumeLineBreakAsync(cancellationToken).ConfigureAwait(false);
-                    return Finish(startLine, fields, error, excerpt);
+                    return Finish(startLine, fields, error, excerpt, endedWithBreak: true);
                 }
                 else
                 {
@@ -153,29 +167,45 @@ public sealed class CsvTokenizer(TextReader reader, char delimiter = ',', int ma
     /// the lines after it are read again as records of their own, so one stray quote does not swallow the rest of
     /// the file.
     /// </summary>
-    private CsvRecord Finish(long startLine, List<string> fields, string? error, StringBuilder excerpt)
+    private CsvRecord Finish(long startLine, List<string> fields, string? error, StringBuilder excerpt, bool endedWithBreak = false)
     {
+        var invalid = _invalidBytes;
+        _invalidBytes = false;
         var firstBreak = error is null ? -1 : IndexOf(_raw, '\n');
         if (firstBreak < 0)
         {
-            return new CsvRecord(startLine, fields, error, excerpt.ToString());
+            return Record(startLine, fields, error ?? (invalid ? InvalidBytes : null), excerpt.ToString(), invalid);
         }
 
         if (_rawOverflow)
         {
-            return new CsvRecord(startLine, fields, $"{error}; lines {startLine + 1} to {_line} were inside it and could not be read", excerpt.ToString());
+            return Record(startLine, fields, $"{error}; lines {startLine + 1} to {_line} were inside it and could not be read", excerpt.ToString(), invalid);
         }
 
         var firstLine = _raw.ToString(0, firstBreak).TrimEnd('\r');
-        var rest = _raw.ToString(firstBreak + 1, _raw.Length - firstBreak - 1);
+
+        // The line break that ended the record belongs to the text read again, or its last line would run into the next.
+        var rest = _raw.ToString(firstBreak + 1, _raw.Length - firstBreak - 1) + (endedWithBreak ? _lastBreak : string.Empty);
+        _bytes -= Width(rest);
         var remaining = _length - _position;
         var buffer = new char[Math.Max(rest.Length + remaining, 16 * 1024)];
         rest.CopyTo(0, buffer, 0, rest.Length);
         Array.Copy(_buffer, _position, buffer, rest.Length, remaining);
         (_buffer, _position, _length) = (buffer, 0, rest.Length + remaining);
         _line = startLine + 1;
-        return new CsvRecord(startLine, [firstLine], error, RejectedRow.Cut(firstLine)!);
+        return Record(startLine, [firstLine], error, RejectedRow.Cut(firstLine)!, firstLine.Any(IsEscapedByte));
     }
+
+    private const string InvalidBytes = "the row holds bytes that are not valid UTF-8 (if the file is a Windows-1252 export, set the feed's 'encoding' to windows-1252)";
+
+    // Stand-ins for undecodable bytes must not reach storage or reports: show them as U+FFFD.
+    private static CsvRecord Record(long line, List<string> fields, string? error, string excerpt, bool invalid) => invalid
+        ? new CsvRecord(line, fields.Select(Clean).ToList(), error, Clean(excerpt))
+        : new CsvRecord(line, fields, error, excerpt);
+
+    private static string Clean(string text) => text.Replace(Utf8Escaping.StandIn, '\uFFFD');
+
+    private static bool IsEscapedByte(char c) => c == Utf8Escaping.StandIn;
 
     private static int IndexOf(StringBuilder text, char c)
     {
@@ -211,6 +241,8 @@ public sealed class CsvTokenizer(TextReader reader, char delimiter = ',', int ma
             excerpt.Append(_buffer[_position]);
         }
 
+        Count(_buffer[_position]);
+
         if (_raw.Length < maxFieldLength)
         {
             _raw.Append(_buffer[_position]);
@@ -228,17 +260,58 @@ public sealed class CsvTokenizer(TextReader reader, char delimiter = ',', int ma
         if (_buffer[_position] == '\r')
         {
             _position++;
+            _bytes++;
+            _lastBreak = "\r";
             if (await EnsureAsync(cancellationToken).ConfigureAwait(false) && _buffer[_position] == '\n')
             {
                 _position++;
+                _bytes++;
+                _lastBreak = "\r\n";
             }
         }
         else
         {
             _position++;
+            _bytes++;
+            _lastBreak = "\n";
         }
 
         _line++;
+    }
+
+    // UTF-8 widths by UTF-16 unit: a surrogate pair is four bytes, two for each half; a stand-in is one byte that
+    // was not valid UTF-8 (see Utf8Escaping).
+    private void Count(char c)
+    {
+        if (singleByte || c < 0x80)
+        {
+            _bytes++;
+        }
+        else if (c == Utf8Escaping.StandIn)
+        {
+            _bytes++;
+            _invalidBytes = true;
+        }
+        else
+        {
+            _bytes += c < 0x800 || char.IsSurrogate(c) ? 2 : 3;
+        }
+    }
+
+    private long Width(string text)
+    {
+        if (singleByte)
+        {
+            return text.Length;
+        }
+
+        long width = 0;
+        foreach (var c in text)
+        {
+            width += c < 0x80 || c == Utf8Escaping.StandIn ? 1 : c < 0x800 || char.IsSurrogate(c) ? 2 : 3;
+        }
+
+        return width;
     }
 
     private async ValueTask<bool> EnsureAsync(CancellationToken cancellationToken)

@@ -65,6 +65,38 @@ public sealed record FeedDefinition
     public string Encoding { get; init; } = "utf-8";
 
     public bool Enabled { get; init; } = true;
+
+    /// <summary>When to read the feed: an NCRONTAB expression with seconds, in UTC (default every six hours).</summary>
+    public string Schedule { get; init; } = "0 0 */6 * * *";
+
+    /// <summary>JSON: the dotted path to the array of records when the response wraps it (<c>data</c>, <c>result.items</c>).</summary>
+    public string? RecordsPath { get; init; }
+
+    /// <summary>HTTPS: how to find the next page. A <c>Link: rel="next"</c> header is always followed.</summary>
+    public FeedPagination? Pagination { get; init; }
+
+    /// <summary>HTTPS: ask only for records changed since the last successful run.</summary>
+    public FeedIncremental? Incremental { get; init; }
+
+    /// <summary>A short hash of the definition: when it changes (a new mapping), the feed is read in full again.</summary>
+    public string Fingerprint() =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(this, DomainJson.Options)))[..16];
+}
+
+/// <summary>Where a paginated JSON feed says what comes next.</summary>
+public sealed record FeedPagination
+{
+    /// <summary>The dotted path in each response to the next page's URL, or to a cursor if <see cref="CursorParameter"/> is set.</summary>
+    public string? NextPath { get; init; }
+
+    /// <summary>The query parameter that carries the cursor to the next request (<c>cursor</c>, <c>page_token</c>).</summary>
+    public string? CursorParameter { get; init; }
+}
+
+/// <summary>An <c>updated_since</c>-style query parameter, set to when the last successful run started reading.</summary>
+public sealed record FeedIncremental
+{
+    public required string Parameter { get; init; }
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<FeedAuthType>))]
@@ -187,6 +219,44 @@ public sealed record FeedsDocument
             if (feed.Encoding.ToLowerInvariant() is not ("utf-8" or "utf8" or "windows-1252" or "cp1252"))
             {
                 errors.Add($"{name}: 'encoding' must be utf-8 or windows-1252 (got '{feed.Encoding}').");
+            }
+
+            try
+            {
+                _ = Scheduling.CronSchedule.Parse(feed.Schedule);
+            }
+            catch (FormatException e)
+            {
+                errors.Add($"{name}: 'schedule' is not a valid NCRONTAB expression with seconds: {e.Message}");
+            }
+
+            var json = feed.Format is FeedFormat.Json or FeedFormat.JsonResume;
+            if (feed.RecordsPath is not null && !json)
+            {
+                errors.Add($"{name}: 'recordsPath' applies to json and jsonResume feeds only.");
+            }
+
+            if (feed.Pagination is { } pagination)
+            {
+                if (!feed.IsHttp)
+                {
+                    errors.Add($"{name}: 'pagination' applies to https feeds only.");
+                }
+
+                if (pagination.NextPath is not null && !json)
+                {
+                    errors.Add($"{name}: 'pagination.nextPath' applies to json and jsonResume feeds; csv and ndjson feeds paginate with Link headers.");
+                }
+
+                if (pagination.CursorParameter is not null && pagination.NextPath is null)
+                {
+                    errors.Add($"{name}: 'pagination.cursorParameter' needs 'pagination.nextPath', where the cursor is found.");
+                }
+            }
+
+            if (feed.Incremental is { } incremental && (!feed.IsHttp || string.IsNullOrWhiteSpace(incremental.Parameter)))
+            {
+                errors.Add($"{name}: 'incremental.parameter' must name a query parameter, and applies to https feeds only.");
             }
 
             foreach (var field in feed.Mapping.Keys)

@@ -16,32 +16,28 @@ public static class JsonRecordsFeedParser
     /// <summary>An NDJSON line longer than this is rejected without being parsed.</summary>
     public const int MaxLineLength = 1024 * 1024;
 
-    public static async IAsyncEnumerable<FeedRow> ParseAsync(Stream stream, FeedDefinition feed, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static async IAsyncEnumerable<FeedRow> ParseAsync(
+        Stream stream, FeedDefinition feed, FeedResume? resume, FeedDocumentInfo info, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var seen = new DuplicateTracker();
         if (feed.Format != FeedFormat.Ndjson)
         {
-            await foreach (var item in JsonItems.ReadAsync(stream, feed, cancellationToken).ConfigureAwait(false))
+            await foreach (var item in JsonItems.ReadAsync(stream, feed, resume, info, cancellationToken).ConfigureAwait(false))
             {
-                yield return item.Failure is null ? ToRow(item.Element, item.Position, feed, seen) : new RejectedRow(item.Position, "document", item.Failure, null);
+                yield return (item.Failure is null
+                    ? ToRow(item.Element, item.Position, feed, seen)
+                    : new RejectedRow(item.Position, item.Fatal ? "document" : "row", item.Failure, null)) with { Next = item.Next };
             }
 
             yield break;
         }
 
-        using var reader = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
-        long line = 0;
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } text)
+        await foreach (var line in NdjsonLines.ReadAsync(stream, resume?.At, MaxLineLength, cancellationToken).ConfigureAwait(false))
         {
-            line++;
-            if (string.IsNullOrWhiteSpace(text))
+            var next = new FeedCheckpoint(line.End, line.Number + 1);
+            if (line.Problem is { } problem)
             {
-                continue;
-            }
-
-            if (text.Length > MaxLineLength)
-            {
-                yield return new RejectedRow(line, "row", $"the line is {text.Length:N0} characters long; the limit is {MaxLineLength:N0}", RejectedRow.Cut(text));
+                yield return new RejectedRow(line.Number, "row", problem, RejectedRow.Cut(line.Excerpt)) with { Next = next };
                 continue;
             }
 
@@ -49,7 +45,7 @@ public static class JsonRecordsFeedParser
             string? failure = null;
             try
             {
-                document = JsonDocument.Parse(text);
+                document = JsonDocument.Parse(line.Bytes);
             }
             catch (JsonException e)
             {
@@ -58,7 +54,9 @@ public static class JsonRecordsFeedParser
 
             using (document)
             {
-                yield return document is null ? new RejectedRow(line, "row", failure!, RejectedRow.Cut(text)) : ToRow(document.RootElement, line, feed, seen);
+                yield return (document is null
+                    ? new RejectedRow(line.Number, "row", failure!, RejectedRow.Cut(line.Excerpt))
+                    : ToRow(document.RootElement, line.Number, feed, seen)) with { Next = next };
             }
         }
     }

@@ -10,12 +10,15 @@ namespace Pipeline.Domain.Feeds;
 /// </summary>
 public static class JsonResumeFeedParser
 {
-    public static async IAsyncEnumerable<FeedRow> ParseAsync(Stream stream, FeedDefinition feed, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static async IAsyncEnumerable<FeedRow> ParseAsync(
+        Stream stream, FeedDefinition feed, FeedResume? resume, FeedDocumentInfo info, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var seen = new DuplicateTracker();
-        await foreach (var item in JsonItems.ReadAsync(stream, feed, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in JsonItems.ReadAsync(stream, feed, resume, info, cancellationToken).ConfigureAwait(false))
         {
-            yield return item.Failure is null ? ToRow(item.Element, item.Position, seen) : new RejectedRow(item.Position, "document", item.Failure, null);
+            yield return (item.Failure is null
+                ? ToRow(item.Element, item.Position, seen)
+                : new RejectedRow(item.Position, item.Fatal ? "document" : "resume", item.Failure, null)) with { Next = item.Next };
         }
     }
 

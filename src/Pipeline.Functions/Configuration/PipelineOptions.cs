@@ -47,6 +47,18 @@ public sealed class PipelineOptions
     /// </summary>
     public TimeSpan ShortlistQuietPeriod { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Pages of candidates one ReadFeed invocation hands on before it stops and continues in a follow-up message, so
+    /// neither its memory nor its response grows with the feed.
+    /// </summary>
+    public int FeedPagesPerInvocation { get; set; } = 200;
+
+    /// <summary>
+    /// Read every enabled feed on each PollFeeds run, whatever its schedule. For a one-off run (<c>pipeline run
+    /// --once</c> sets it); leave it off in Azure.
+    /// </summary>
+    public bool IgnoreFeedSchedules { get; set; }
+
     public string ResolvedOutboxDirectory => OutboxDirectory ?? Path.Combine(DataDirectory ?? ".", "outbox");
 }
 
@@ -114,6 +126,11 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
         if (options.ShortlistQuietPeriod < TimeSpan.Zero || options.ShortlistQuietPeriod > TimeSpan.FromDays(1))
         {
             errors.Add($"Pipeline:ShortlistQuietPeriod is {options.ShortlistQuietPeriod}; use a duration from 00:00:00 to 1.00:00:00.");
+        }
+
+        if (options.FeedPagesPerInvocation is < 1 or > 2000)
+        {
+            errors.Add($"Pipeline:FeedPagesPerInvocation is {options.FeedPagesPerInvocation}; use 1 to 2000.");
         }
 
         if (!System.Net.Mail.MailAddress.TryCreate(options.SenderAddress, out _))

@@ -6,8 +6,21 @@ using Pipeline.Functions.Configuration;
 
 namespace Pipeline.Functions.Feeds;
 
-/// <summary>What a feed's source said last time, sent back so an unchanged feed answers 304 and is not read again.</summary>
-public sealed record FeedWatermark(string? ETag, string? LastModified);
+/// <summary>
+/// What a feed's source said its document was (ETag, Last-Modified; for a file, its size and time), sent back so an
+/// unchanged feed answers "not modified" and is not read again, and checked when a read continues mid-document.
+/// </summary>
+public sealed record FeedWatermark(string? ETag, string? LastModified)
+{
+    public bool Matches(FeedWatermark? other) =>
+        other is not null && (ETag is not null ? ETag == other.ETag : LastModified is not null && LastModified == other.LastModified);
+}
+
+/// <summary>
+/// One request for a feed document: its URL (null: the feed's location), the watermark to send as a conditional
+/// request, the watermark the document must still have when a read continues in it, and the byte offset to start at.
+/// </summary>
+public sealed record FeedRequest(Uri? Url = null, FeedWatermark? IfChanged = null, FeedWatermark? MustMatch = null, long Offset = 0);
 
 /// <summary>A feed opened for reading, or "not modified since the watermark".</summary>
 public sealed class OpenedFeed(Stream? body, FeedWatermark? watermark, IDisposable? owner = null) : IAsyncDisposable
@@ -17,6 +30,15 @@ public sealed class OpenedFeed(Stream? body, FeedWatermark? watermark, IDisposab
     public Stream Body => body ?? throw new InvalidOperationException("The feed was not modified; there is nothing to read.");
 
     public FeedWatermark? Watermark { get; } = watermark;
+
+    /// <summary>The URL this document came from (after redirects); null for a file.</summary>
+    public Uri? Url { get; init; }
+
+    /// <summary>The next page, from a <c>Link: &lt;…&gt;; rel="next"</c> header.</summary>
+    public Uri? NextLink { get; init; }
+
+    /// <summary>The source's clock when it answered (the Date header), for incremental reads.</summary>
+    public DateTimeOffset? Date { get; init; }
 
     public async ValueTask DisposeAsync()
     {
@@ -30,31 +52,37 @@ public sealed class OpenedFeed(Stream? body, FeedWatermark? watermark, IDisposab
 }
 
 /// <summary>The feed's source could not be read (HTTP status, credentials, size); the feed is retried on its next run.</summary>
-public sealed class FeedUnavailableException(string message, Exception? inner = null) : IOException(message, inner);
+public class FeedUnavailableException(string message, Exception? inner = null) : IOException(message, inner);
+
+/// <summary>The document changed while a run was reading it in parts; the run is abandoned and the next one starts over.</summary>
+public sealed class FeedChangedException(string message) : FeedUnavailableException(message);
 
 /// <summary>
 /// Opens a feed: a file under the configuration folder, or an HTTPS URL fetched with a conditional GET (ETag /
 /// Last-Modified from the last successful run), gzip, the feed's credentials from configuration, a size cap and a
 /// time limit. Redirects are followed only within the same origin, so credentials never travel to another host.
 /// </summary>
-public sealed class FeedOpener(HttpClient http, IConfiguration settings, TimeProvider time, PipelineConfiguration? configuration = null)
+public sealed partial class FeedOpener(HttpClient http, IConfiguration settings, TimeProvider time, PipelineConfiguration? configuration = null)
 {
     private const int MaxRedirects = 5;
 
     // OAuth2 tokens by feed, reused until shortly before they expire.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Token, DateTimeOffset Expires)> _tokens = new(StringComparer.Ordinal);
 
-    public async Task<OpenedFeed> OpenAsync(FeedDefinition feed, FeedWatermark? previous, CancellationToken cancellationToken)
+    public Task<OpenedFeed> OpenAsync(FeedDefinition feed, FeedWatermark? previous, CancellationToken cancellationToken) =>
+        OpenAsync(feed, new FeedRequest(IfChanged: previous), cancellationToken);
+
+    public async Task<OpenedFeed> OpenAsync(FeedDefinition feed, FeedRequest what, CancellationToken cancellationToken)
     {
         if (!feed.IsHttp)
         {
-            var path = configuration?.ResolveLocation(feed) ?? Path.GetFullPath(feed.Location);
-            return new OpenedFeed(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true), null);
+            return OpenFile(feed, what);
         }
 
         var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(feed.TimeoutSeconds));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var url = new Uri(feed.Location);
+        var previous = what.IfChanged;
+        var url = what.Url ?? new Uri(feed.Location);
         try
         {
             for (var hop = 0; ; hop++)
@@ -115,8 +143,22 @@ public sealed class FeedOpener(HttpClient http, IConfiguration settings, TimePro
                 }
 
                 var watermark = new FeedWatermark(response.Headers.ETag?.ToString(), response.Content.Headers.LastModified?.ToString("R"));
+                if (what.MustMatch is { } expected && !expected.Matches(watermark))
+                {
+                    response.Dispose();
+                    throw new FeedChangedException($"Feed '{feed.Id}' changed while it was being read in parts; the next run reads it again from the start.");
+                }
+
                 var body = new CappedStream(await response.Content.ReadAsStreamAsync(linked.Token), feed.MaxBytes, feed.Id);
-                return new OpenedFeed(body, watermark, new Disposables(response, timeout));
+
+                // A continuation starts mid-document. Ranges would not survive gzip, so the bytes already read are read past.
+                await SkipAsync(body, what.Offset, linked.Token);
+                return new OpenedFeed(body, watermark, new Disposables(response, timeout))
+                {
+                    Url = url,
+                    NextLink = NextLink(response, url, feed),
+                    Date = response.Headers.Date,
+                };
             }
         }
         catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -130,6 +172,86 @@ public sealed class FeedOpener(HttpClient http, IConfiguration settings, TimePro
             throw new FeedUnavailableException($"Feed '{feed.Id}' could not be reached: {e.Message}", e);
         }
     }
+
+    private OpenedFeed OpenFile(FeedDefinition feed, FeedRequest request)
+    {
+        var path = configuration?.ResolveLocation(feed) ?? Path.GetFullPath(feed.Location);
+        var file = new FileInfo(path);
+        if (!file.Exists)
+        {
+            throw new FileNotFoundException($"Feed '{feed.Id}': the file {path} does not exist.", path);
+        }
+
+        // A file's watermark is its size and time of last change, so an unchanged export is not read again.
+        var watermark = new FeedWatermark($"\"{file.Length:x}-{file.LastWriteTimeUtc.Ticks:x}\"", null);
+        if (request.IfChanged is { } previous && previous.Matches(watermark))
+        {
+            return new OpenedFeed(null, previous);
+        }
+
+        if (request.MustMatch is { } expected && !expected.Matches(watermark))
+        {
+            throw new FeedChangedException($"Feed '{feed.Id}': {path} changed while it was being read in parts; the next run reads it again from the start.");
+        }
+
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true);
+        stream.Seek(request.Offset, SeekOrigin.Begin);
+        return new OpenedFeed(stream, watermark);
+    }
+
+    private static async Task SkipAsync(Stream body, long count, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[Math.Min(count, 81920)];
+        while (count > 0)
+        {
+            var read = await body.ReadAsync(buffer.AsMemory(0, (int)Math.Min(count, buffer.Length)), cancellationToken);
+            if (read == 0)
+            {
+                throw new FeedChangedException("The feed's document is shorter than where the last part of the read ended; the next run reads it again from the start.");
+            }
+
+            count -= read;
+        }
+    }
+
+    /// <summary>The <c>rel="next"</c> target of the response's Link header, if it stays within the feed's origin.</summary>
+    private static Uri? NextLink(HttpResponseMessage response, Uri current, FeedDefinition feed)
+    {
+        if (!response.Headers.TryGetValues("Link", out var values))
+        {
+            return null;
+        }
+
+        foreach (var value in values)
+        {
+            foreach (System.Text.RegularExpressions.Match link in LinkPattern().Matches(value))
+            {
+                var rels = link.Groups["params"].Value.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                    .Where(p => p.StartsWith("rel=", StringComparison.OrdinalIgnoreCase))
+                    .SelectMany(p => p[4..].Trim('"').Split(' ', StringSplitOptions.RemoveEmptyEntries));
+                if (rels.Contains("next", StringComparer.OrdinalIgnoreCase))
+                {
+                    return SameOrigin(feed, current, link.Groups["url"].Value);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A next-page reference resolved against the current URL; refused if it leaves the feed's origin, where its credentials must not go.</summary>
+    public static Uri SameOrigin(FeedDefinition feed, Uri current, string reference)
+    {
+        if (!Uri.TryCreate(current, reference, out var next) || next.GetLeftPart(UriPartial.Authority) != current.GetLeftPart(UriPartial.Authority))
+        {
+            throw new FeedUnavailableException($"Feed '{feed.Id}': the next page '{reference}' is not within the feed's origin {current.GetLeftPart(UriPartial.Authority)}; it is not followed.");
+        }
+
+        return next;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"<(?<url>[^>]*)>(?<params>[^,]*)")]
+    private static partial System.Text.RegularExpressions.Regex LinkPattern();
 
     private async Task AuthenticateAsync(HttpRequestMessage request, FeedDefinition feed, CancellationToken cancellationToken)
     {

@@ -6,9 +6,31 @@ namespace Pipeline.Functions.Messages;
 /// <summary>Queue names, as declared in the function.json files.</summary>
 public static class Queues
 {
+    public const string FeedReads = "feedreads";
     public const string Candidates = "candidates";
     public const string Shortlists = "shortlists";
     public const string Notifications = "notifications";
+}
+
+/// <summary>Read a feed, or go on reading it from where the last part stopped (queue <c>feedreads</c>).</summary>
+public sealed record FeedReadRequest
+{
+    public required string FeedId { get; init; }
+
+    /// <summary>When PollFeeds started the run; a request from an older run than the feed's current one is dropped.</summary>
+    public required DateTimeOffset RunStarted { get; init; }
+
+    /// <summary>1 for the run's first part.</summary>
+    public int Part { get; init; } = 1;
+
+    public Feeds.FeedCursor Cursor { get; init; } = new();
+
+    /// <summary>Totals of the run's earlier parts.</summary>
+    public long Accepted { get; init; }
+
+    public long Quarantined { get; init; }
+
+    public int Pages { get; init; }
 }
 
 /// <summary>A page of normalised candidates from one feed run (queue <c>candidates</c>).</summary>

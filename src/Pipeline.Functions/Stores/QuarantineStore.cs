@@ -13,10 +13,21 @@ public sealed class QuarantineStore(ITableStore store, TimeProvider time)
     /// Makes the feed's quarantine exactly the rows rejected by this run: new or changed rejections are written, rows
     /// that a later export fixed are removed, and an unchanged feed causes no writes. Returns how many rows changed.
     /// </summary>
-    public async Task<int> ReplaceAsync(string feedId, IReadOnlyCollection<RejectedRow> rows, CancellationToken cancellationToken)
+    public Task<int> ReplaceAsync(string feedId, IReadOnlyCollection<RejectedRow> rows, CancellationToken cancellationToken) =>
+        ReplaceRangeAsync(feedId, string.Empty, 0, null, rows, cancellationToken);
+
+    /// <summary>
+    /// The same for the part of a run that read positions <paramref name="from"/> (inclusive) to
+    /// <paramref name="until"/> (exclusive; null: to the end). Row keys start with <paramref name="prefix"/>: empty for
+    /// feeds read whole each run, the run's start for incremental feeds, whose positions restart with every delta.
+    /// </summary>
+    public async Task<int> ReplaceRangeAsync(
+        string feedId, string prefix, long from, long? until, IReadOnlyCollection<RejectedRow> rows, CancellationToken cancellationToken)
     {
         var stored = new Dictionary<string, string>(StringComparer.Ordinal);
-        var query = TableQuery.InPartition(feedId) with { Select = ["Field", "Reason", "Excerpt"] };
+        var range = TableFilter.Equal("PartitionKey", feedId) & TableFilter.GreaterThanOrEqual("RowKey", prefix + RowKey(from));
+        range &= until is { } end ? TableFilter.LessThan("RowKey", prefix + RowKey(end)) : TableFilter.LessThan("RowKey", prefix + "~");
+        var query = new TableQuery { Filter = range, Select = ["Field", "Reason", "Excerpt"] };
         await foreach (var entity in _table.QueryAsync(query, cancellationToken))
         {
             stored[entity.RowKey] = Signature(entity.GetString("Field"), entity.GetString("Reason"), entity.GetString("Excerpt"));
@@ -26,7 +37,7 @@ public sealed class QuarantineStore(ITableStore store, TimeProvider time)
         var actions = new List<TableTransactionAction>();
         foreach (var row in rows)
         {
-            var key = RowKey(row.Position);
+            var key = prefix + RowKey(row.Position);
             if (stored.Remove(key, out var previous) && previous == Signature(row.Field, row.Reason, row.Excerpt))
             {
                 continue;

@@ -1,6 +1,5 @@
-using System.Text;
-using Pipeline.Domain.Candidates;
-using Pipeline.Domain.Feeds;
+using Microsoft.Extensions.Options;
+using Pipeline.Domain.Scheduling;
 using Pipeline.Functions.Configuration;
 using Pipeline.Functions.Feeds;
 using Pipeline.Functions.Hosting;
@@ -10,107 +9,51 @@ using Pipeline.Functions.Stores;
 namespace Pipeline.Functions.Functions.PollFeeds;
 
 /// <summary>
-/// Timer: reads every enabled feed, quarantines rows that cannot be accepted, and hands the rest on as pages of
-/// candidates. A feed that cannot be read is recorded as failed and retried on the next run; the others go on.
+/// Timer: starts a run for every enabled feed whose own schedule has come round since its last run, by sending one
+/// <c>feedreads</c> message per feed (ReadFeed does the reading, in parts). Feeds are read independently, so a slow
+/// or failing feed does not hold up the others, and a feed still being read is not started again.
 /// </summary>
 public sealed class PollFeeds(
     PipelineConfiguration configuration,
-    QuarantineStore quarantine,
     FeedStateStore feedState,
-    FeedOpener opener,
+    IOptions<PipelineOptions> options,
     TimeProvider time,
     ILogger<PollFeeds> logger) : TimerFunction
 {
+    /// <summary>A run not heard of for this long is taken to be lost (its messages dead-lettered) and a new one may start.</summary>
+    public static readonly TimeSpan StaleRunAfter = TimeSpan.FromHours(1);
+
     protected override async Task<FunctionResult> RunAsync(TimerInfo timer, CancellationToken cancellationToken)
     {
         var result = new FunctionResult();
+        var now = time.GetUtcNow();
         foreach (var feed in configuration.Feeds.Where(f => f.Enabled))
         {
-            await PollAsync(feed, result, cancellationToken);
+            var last = await feedState.GetAsync(feed.Id, cancellationToken);
+            if (await feedState.GetRunAsync(feed.Id, cancellationToken) is { } running && now - running.LastProgress < StaleRunAfter)
+            {
+                logger.LogInformation("Feed {FeedId} is still being read (run started {RunStarted:o}); not started again", feed.Id, running.RunStarted);
+                result.Count("feedsBusy");
+                continue;
+            }
+
+            if (!options.Value.IgnoreFeedSchedules && last is not null && CronSchedule.Parse(feed.Schedule).Next(last.RunStarted) > now)
+            {
+                continue;
+            }
+
+            // The watermark and the incremental start apply only while the definition is the one they were read with.
+            var previous = last is { Succeeded: true } && last.Definition == feed.Fingerprint() ? last : null;
+            var cursor = new FeedCursor
+            {
+                IfChanged = previous?.Watermark,
+                UpdatedSince = feed.Incremental is null ? null : previous?.Since,
+            };
+            await feedState.SaveRunAsync(feed.Id, new FeedRunInProgress(now, now, 0), cancellationToken);
+            result.Send(Queues.FeedReads, new FeedReadRequest { FeedId = feed.Id, RunStarted = now, Cursor = cursor });
+            result.Count("feedsStarted");
         }
 
         return result;
-    }
-
-    private async Task PollAsync(FeedDefinition feed, FunctionResult result, CancellationToken cancellationToken)
-    {
-        var started = time.GetUtcNow();
-        var pages = new List<CandidatePage>();
-        var page = new List<CandidateRecord>(feed.PageSize);
-        var rejected = new List<RejectedRow>();
-        long accepted = 0;
-
-        void Flush()
-        {
-            if (page.Count == 0)
-            {
-                return;
-            }
-
-            pages.Add(new CandidatePage
-            {
-                FeedId = feed.Id, FeedKind = feed.Kind, Source = feed.Source, RunStarted = started, PageNumber = pages.Count + 1, Candidates = page.ToList(),
-            });
-            page.Clear();
-        }
-
-        FeedWatermark? watermark;
-        try
-        {
-            var previous = feed.IsHttp && await feedState.GetAsync(feed.Id, cancellationToken) is { Succeeded: true } last ? last.Watermark : null;
-            await using var opened = await opener.OpenAsync(feed, previous, cancellationToken);
-            if (opened.NotModified)
-            {
-                await feedState.SaveAsync(new FeedRunRecord(feed.Id, started, true, 0, 0, null) { Watermark = previous, NotModified = true }, cancellationToken);
-                result.Logs.Add($"Feed {feed.Id}: not modified since the last run");
-                result.Count("feeds");
-                result.Count("feedsNotModified");
-                return;
-            }
-
-            watermark = opened.Watermark;
-            await foreach (var row in FeedParser.ParseAsync(opened.Body, feed, cancellationToken))
-            {
-                switch (row)
-                {
-                    case AcceptedRow a:
-                        accepted++;
-                        page.Add(a.Candidate);
-                        if (page.Count == feed.PageSize)
-                        {
-                            Flush();
-                        }
-
-                        break;
-                    case RejectedRow r:
-                        rejected.Add(r);
-                        break;
-                }
-            }
-
-            Flush();
-        }
-        catch (Exception e) when (e is FeedFormatException or IOException or UnauthorizedAccessException or DecoderFallbackException)
-        {
-            var reason = e is DecoderFallbackException ? "the file is not valid UTF-8" : e.Message;
-            logger.LogWarning("Feed {FeedId} could not be read and will be retried on the next run: {Reason}", feed.Id, reason);
-            result.Logs.Add($"Feed {feed.Id} failed: {reason}");
-            result.Count("feedsFailed");
-            await feedState.SaveAsync(new FeedRunRecord(feed.Id, started, false, 0, 0, reason), cancellationToken);
-            return;
-        }
-
-        await quarantine.ReplaceAsync(feed.Id, rejected, cancellationToken);
-        foreach (var p in pages)
-        {
-            result.Send(Queues.Candidates, p);
-        }
-
-        await feedState.SaveAsync(new FeedRunRecord(feed.Id, started, true, accepted, rejected.Count, null) { Watermark = watermark }, cancellationToken);
-        logger.LogInformation("Feed {FeedId}: {Accepted} rows accepted in {Pages} pages, {Quarantined} quarantined", feed.Id, accepted, pages.Count, rejected.Count);
-        result.Logs.Add($"Feed {feed.Id}: {accepted} accepted, {rejected.Count} quarantined");
-        result.Count("feeds");
-        result.Count("rows", accepted);
-        result.Count("quarantined", rejected.Count);
     }
 }

@@ -1,0 +1,156 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Pipeline.Domain.Candidates;
+using Pipeline.Domain.Feeds;
+using Pipeline.Functions.Configuration;
+using Pipeline.Functions.Feeds;
+using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Messages;
+using Pipeline.Functions.Stores;
+
+namespace Pipeline.Functions.Functions.ReadFeed;
+
+/// <summary>
+/// Queue <c>feedreads</c>: reads one part of a feed run, from the request's cursor until
+/// <c>Pipeline:FeedPagesPerInvocation</c> pages of candidates are handed on, quarantines the rows it rejects, and
+/// either continues in a follow-up message carrying the cursor or, at the feed's end, records the run and its
+/// watermark. A feed that cannot be read ends its run as failed; the next scheduled run starts over.
+/// </summary>
+public sealed class ReadFeed(
+    PipelineConfiguration configuration,
+    FeedReader reader,
+    QuarantineStore quarantine,
+    FeedStateStore feedState,
+    IOptions<PipelineOptions> options,
+    TimeProvider time,
+    ILogger<ReadFeed> logger) : QueueFunction<FeedReadRequest>
+{
+    protected override async Task<FunctionResult> RunAsync(FeedReadRequest request, ServiceBusMessageInfo info, CancellationToken cancellationToken)
+    {
+        var result = new FunctionResult();
+        var feed = configuration.Feeds.FirstOrDefault(f => f.Id == request.FeedId && f.Enabled);
+        if (feed is null)
+        {
+            logger.LogWarning("Feed {FeedId} is no longer configured or enabled; its read request is dropped", request.FeedId);
+            result.Count("feedReadsDropped");
+            return result;
+        }
+
+        if (await feedState.GetRunAsync(feed.Id, cancellationToken) is not { } run || run.RunStarted != request.RunStarted)
+        {
+            // A newer run started (this one was given up as stale) or this run already ended: its parts are not needed.
+            logger.LogWarning("Feed {FeedId}: part {Part} of the run started {RunStarted:o} is not the current run; dropped", feed.Id, request.Part, request.RunStarted);
+            result.Count("feedReadsDropped");
+            return result;
+        }
+
+        var budget = options.Value.FeedPagesPerInvocation;
+        var pages = new List<CandidatePage>();
+        var page = new List<CandidateRecord>(feed.PageSize);
+        var rejected = new List<RejectedRow>();
+        long accepted = 0;
+
+        void Flush()
+        {
+            if (page.Count > 0)
+            {
+                pages.Add(new CandidatePage
+                {
+                    FeedId = feed.Id, FeedKind = feed.Kind, Source = feed.Source, RunStarted = request.RunStarted,
+                    PageNumber = request.Pages + pages.Count + 1, Candidates = page.ToList(),
+                });
+                page.Clear();
+            }
+        }
+
+        ValueTask OnRow(FeedRow row)
+        {
+            if (row is AcceptedRow a)
+            {
+                accepted++;
+                page.Add(a.Candidate);
+                if (page.Count == feed.PageSize)
+                {
+                    Flush();
+                }
+            }
+            else if (row is RejectedRow r)
+            {
+                rejected.Add(r);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        FeedReadResult outcome;
+        try
+        {
+            outcome = await reader.ReadAsync(feed, request.Cursor, OnRow, () => pages.Count >= budget, cancellationToken);
+        }
+        catch (Exception e) when (e is FeedFormatException or IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("Feed {FeedId} could not be read (part {Part}) and will be read again on its next run: {Reason}", feed.Id, request.Part, e.Message);
+            result.Logs.Add($"Feed {feed.Id} failed: {e.Message}");
+            result.Count("feedsFailed");
+            await feedState.FinishAsync(
+                new FeedRunRecord(feed.Id, request.RunStarted, false, request.Accepted + accepted, request.Quarantined + rejected.Count, e.Message) { Finished = time.GetUtcNow() },
+                cancellationToken);
+            return result;
+        }
+
+        if (outcome.End == FeedReadEnd.NotModified)
+        {
+            var last = await feedState.GetAsync(feed.Id, cancellationToken);
+            await feedState.FinishAsync(
+                new FeedRunRecord(feed.Id, request.RunStarted, true, 0, 0, null)
+                {
+                    Watermark = request.Cursor.IfChanged, NotModified = true, Since = last?.Since, Definition = feed.Fingerprint(), Finished = time.GetUtcNow(),
+                },
+                cancellationToken);
+            result.Logs.Add($"Feed {feed.Id}: not modified since the last run");
+            result.Count("feeds");
+            result.Count("feedsNotModified");
+            return result;
+        }
+
+        Flush();
+        var finished = outcome.End == FeedReadEnd.Finished;
+
+        // Each part owns the positions it read, so a row fixed since the last run leaves the quarantine and an
+        // unchanged feed rewrites nothing. Incremental deltas restart their positions, so their rows are kept per run.
+        var prefix = feed.Incremental is null ? string.Empty : request.RunStarted.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "-";
+        await quarantine.ReplaceRangeAsync(feed.Id, prefix, request.Cursor.Position, finished ? null : outcome.Cursor.Position, rejected, cancellationToken);
+        foreach (var p in pages)
+        {
+            result.Send(Queues.Candidates, p);
+        }
+
+        var totalAccepted = request.Accepted + accepted;
+        var totalQuarantined = request.Quarantined + rejected.Count;
+        result.Count("rows", accepted);
+        result.Count("quarantined", rejected.Count);
+        if (!finished)
+        {
+            result.Send(Queues.FeedReads, request with
+            {
+                Part = request.Part + 1, Cursor = outcome.Cursor, Accepted = totalAccepted, Quarantined = totalQuarantined, Pages = request.Pages + pages.Count,
+            });
+            await feedState.SaveRunAsync(feed.Id, new FeedRunInProgress(request.RunStarted, time.GetUtcNow(), request.Part), cancellationToken);
+            logger.LogInformation("Feed {FeedId} part {Part}: {Accepted} rows accepted in {Pages} pages, {Quarantined} quarantined; continuing", feed.Id, request.Part, accepted, pages.Count, rejected.Count);
+            result.Count("feedParts");
+            return result;
+        }
+
+        await feedState.FinishAsync(
+            new FeedRunRecord(feed.Id, request.RunStarted, true, totalAccepted, totalQuarantined, null)
+            {
+                Watermark = outcome.Cursor.RunWatermark, Since = outcome.Cursor.RunDate ?? request.RunStarted, Definition = feed.Fingerprint(), Finished = time.GetUtcNow(),
+            },
+            cancellationToken);
+        logger.LogInformation("Feed {FeedId}: {Accepted} rows accepted, {Quarantined} quarantined, in {Parts} parts", feed.Id, totalAccepted, totalQuarantined, request.Part);
+        result.Logs.Add($"Feed {feed.Id}: {totalAccepted} accepted, {totalQuarantined} quarantined");
+        result.Count("feeds");
+        result.Count("feedParts");
+        return result;
+    }
+}
