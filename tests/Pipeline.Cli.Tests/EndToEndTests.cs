@@ -78,6 +78,22 @@ public sealed class EndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task RunOnce_WithFeedsReadOnePageAtATime_ContinuesThroughTheQueues_AndEndsTheSame()
+    {
+        // Pages of 4 candidates, one page per ReadFeed invocation: each feed continues through the local queue ~6 times.
+        var config = CopySamples();
+        var feeds = Path.Combine(config.FullName, "feeds.json");
+        File.WriteAllText(feeds, File.ReadAllText(feeds).Replace("\"pageSize\": 50", "\"pageSize\": 4", StringComparison.Ordinal));
+        var run = await RunOnceAsync(config, settings: new Dictionary<string, string?> { ["Pipeline:FeedPagesPerInvocation"] = "1" });
+
+        Assert.Equal(3, run.GetProperty("feeds").GetInt32());
+        Assert.Equal(68, run.GetProperty("candidates").GetProperty("new").GetInt32() + run.GetProperty("candidates").GetProperty("updated").GetInt32());
+        Assert.Equal(9, run.GetProperty("quarantined").GetInt32());
+        Assert.Equal(2, run.GetProperty("emails").GetInt32());
+        Assert.Equal(0, run.GetProperty("deadLetters").GetInt32());
+    }
+
+    [Fact]
     public async Task RunOnce_AfterACandidateGainsASkill_SendsOnlyTheNewShortlistVersion()
     {
         var config = CopySamples();

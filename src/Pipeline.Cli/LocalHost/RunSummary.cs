@@ -21,7 +21,7 @@ public sealed class RunSummary
     public CandidateCounts Candidates => new(Metric("ScreenCandidates", "new"), Metric("ScreenCandidates", "updated"), Metric("ScreenCandidates", "unchanged"));
 
     [JsonPropertyName("quarantined")]
-    public long Quarantined => Metric("ReadFeed", "quarantined");
+    public long Quarantined => Metric("ReadFeed", "quarantined") + Metric("ScreenCandidates", "duplicates");
 
     [JsonPropertyName("shortlists")]
     public long Shortlists => Metric("BuildShortlist", "shortlists");

@@ -48,6 +48,9 @@ public sealed record CandidatePage
     public required int PageNumber { get; init; }
 
     public required IReadOnlyList<CandidateRecord> Candidates { get; init; }
+
+    /// <summary>Each candidate's position in the feed (line or entry), in the same order; lets duplicates that fall in different parts of a run be told apart.</summary>
+    public IReadOnlyList<long>? Positions { get; init; }
 }
 
 /// <summary>Asks for a requisition's shortlist to be rebuilt (queue <c>shortlists</c>).</summary>

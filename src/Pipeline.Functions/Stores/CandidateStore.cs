@@ -12,7 +12,13 @@ public enum ScreenOutcome
     New,
     Updated,
     Unchanged,
+
+    /// <summary>The same feed run already listed this person at another position: a duplicate within the file.</summary>
+    Duplicate,
 }
+
+/// <summary>What storing a candidate did; for a duplicate, the position of the row that came first.</summary>
+public readonly record struct ScreenResult(ScreenOutcome Outcome, long? FirstPosition = null);
 
 /// <summary>
 /// Candidates, one partition per person: the merged profile (row <c>profile</c>) and one row per feed that lists
@@ -26,8 +32,13 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
 
     private readonly ITable _table = store.GetTable(Tables.Candidates);
 
-    /// <summary>Records what a feed says about a person; writes nothing when it says what it said before.</summary>
-    public async Task<ScreenOutcome> UpsertAsync(string feedId, FeedKind kind, string source, CandidateRecord record, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records what a feed says about a person; writes nothing when it says what it said before. A second row for the
+    /// same person in the same run (<paramref name="runStarted"/>, at another <paramref name="position"/>) is a
+    /// duplicate within the file and is not stored.
+    /// </summary>
+    public async Task<ScreenResult> UpsertAsync(
+        string feedId, FeedKind kind, string source, CandidateRecord record, CancellationToken cancellationToken, DateTimeOffset? runStarted = null, long? position = null)
     {
         var candidateId = CandidateId.FromEmail(record.Email);
         var hash = record.ContentHash();
@@ -35,6 +46,7 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
         {
             TableEntity? profile = null;
             var sources = new List<(SourceRecord Record, string Hash)>();
+            TableEntity? mine = null;
             await foreach (var entity in _table.QueryAsync(TableQuery.InPartition(candidateId), cancellationToken))
             {
                 if (entity.RowKey == ProfileRow)
@@ -44,13 +56,20 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
                 else if (entity.RowKey.StartsWith(SourcePrefix, StringComparison.Ordinal))
                 {
                     sources.Add((ReadSource(entity), entity.GetString("Hash")!));
+                    mine = entity.RowKey == SourcePrefix + feedId ? entity : mine;
                 }
+            }
+
+            if (mine is not null && runStarted is not null && position is not null &&
+                mine.GetDateTimeOffset("Run") == runStarted && mine.GetInt64("Position") is { } first && first != position)
+            {
+                return new ScreenResult(ScreenOutcome.Duplicate, first);
             }
 
             var existing = sources.FindIndex(s => s.Record.FeedId == feedId);
             if (existing >= 0 && sources[existing].Hash == hash && profile is not null)
             {
-                return ScreenOutcome.Unchanged;
+                return new ScreenResult(ScreenOutcome.Unchanged);
             }
 
             var updated = new SourceRecord(feedId, kind, source, record);
@@ -73,6 +92,8 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
                 ["Hash"] = hash,
                 ["Record"] = JsonSerializer.Serialize(record, DomainJson.Options),
                 ["UpdatedAt"] = now,
+                ["Run"] = runStarted,
+                ["Position"] = position,
             };
             var profileEntity = new TableEntity(candidateId, ProfileRow)
             {
@@ -87,7 +108,7 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
             try
             {
                 await _table.SubmitTransactionAsync(actions, cancellationToken);
-                return profile is null ? ScreenOutcome.New : ScreenOutcome.Updated;
+                return new ScreenResult(profile is null ? ScreenOutcome.New : ScreenOutcome.Updated);
             }
             catch (RequestFailedException e) when ((e.IsConflict() || e.IsPreconditionFailed()) && attempt < MaxConcurrencyRetries)
             {

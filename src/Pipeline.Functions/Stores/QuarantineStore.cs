@@ -63,6 +63,27 @@ public sealed class QuarantineStore(ITableStore store, TimeProvider time)
         return actions.Count;
     }
 
+    /// <summary>
+    /// Row keys start with the run for incremental feeds, whose positions restart with every delta; other feeds are
+    /// read whole each run and key rows by position alone.
+    /// </summary>
+    public static string KeyPrefix(FeedDefinition feed, DateTimeOffset runStarted) =>
+        feed.Incremental is null ? string.Empty : runStarted.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "-";
+
+    /// <summary>Adds one rejected row found after parsing (a duplicate that fell in another part of the run).</summary>
+    public Task AddAsync(string feedId, string prefix, RejectedRow row, CancellationToken cancellationToken) =>
+        _table.UpsertAsync(
+            new TableEntity(feedId, prefix + RowKey(row.Position))
+            {
+                ["Position"] = row.Position,
+                ["Field"] = row.Field,
+                ["Reason"] = row.Reason,
+                ["Excerpt"] = row.Excerpt,
+                ["QuarantinedAt"] = time.GetUtcNow(),
+            },
+            TableUpdateMode.Replace,
+            cancellationToken);
+
     public IAsyncEnumerable<TableEntity> ListAsync(string feedId, CancellationToken cancellationToken) =>
         _table.QueryAsync(TableQuery.InPartition(feedId), cancellationToken);
 

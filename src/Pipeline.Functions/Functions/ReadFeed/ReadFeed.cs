@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using Pipeline.Domain.Candidates;
 using Pipeline.Domain.Feeds;
@@ -47,6 +46,7 @@ public sealed class ReadFeed(
         var budget = options.Value.FeedPagesPerInvocation;
         var pages = new List<CandidatePage>();
         var page = new List<CandidateRecord>(feed.PageSize);
+        var positions = new List<long>(feed.PageSize);
         var rejected = new List<RejectedRow>();
         long accepted = 0;
 
@@ -57,9 +57,10 @@ public sealed class ReadFeed(
                 pages.Add(new CandidatePage
                 {
                     FeedId = feed.Id, FeedKind = feed.Kind, Source = feed.Source, RunStarted = request.RunStarted,
-                    PageNumber = request.Pages + pages.Count + 1, Candidates = page.ToList(),
+                    PageNumber = request.Pages + pages.Count + 1, Candidates = page.ToList(), Positions = positions.ToList(),
                 });
                 page.Clear();
+                positions.Clear();
             }
         }
 
@@ -69,6 +70,7 @@ public sealed class ReadFeed(
             {
                 accepted++;
                 page.Add(a.Candidate);
+                positions.Add(a.Position);
                 if (page.Count == feed.PageSize)
                 {
                     Flush();
@@ -118,8 +120,7 @@ public sealed class ReadFeed(
 
         // Each part owns the positions it read, so a row fixed since the last run leaves the quarantine and an
         // unchanged feed rewrites nothing. Incremental deltas restart their positions, so their rows are kept per run.
-        var prefix = feed.Incremental is null ? string.Empty : request.RunStarted.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "-";
-        await quarantine.ReplaceRangeAsync(feed.Id, prefix, request.Cursor.Position, finished ? null : outcome.Cursor.Position, rejected, cancellationToken);
+        await quarantine.ReplaceRangeAsync(feed.Id, QuarantineStore.KeyPrefix(feed, request.RunStarted), request.Cursor.Position, finished ? null : outcome.Cursor.Position, rejected, cancellationToken);
         foreach (var p in pages)
         {
             result.Send(Queues.Candidates, p);

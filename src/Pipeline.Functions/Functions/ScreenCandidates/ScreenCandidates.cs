@@ -1,4 +1,5 @@
 using Pipeline.Domain.Candidates;
+using Pipeline.Domain.Feeds;
 using Pipeline.Functions.Configuration;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Messages;
@@ -13,6 +14,7 @@ namespace Pipeline.Functions.Functions.ScreenCandidates;
 /// </summary>
 public sealed class ScreenCandidates(
     CandidateStore candidates,
+    QuarantineStore quarantine,
     ShortlistStore shortlists,
     PipelineConfiguration configuration,
     TimeProvider time,
@@ -21,8 +23,11 @@ public sealed class ScreenCandidates(
     protected override async Task<FunctionResult> RunAsync(CandidatePage page, ServiceBusMessageInfo info, CancellationToken cancellationToken)
     {
         var result = new FunctionResult();
-        foreach (var candidate in page.Candidates)
+        var feed = configuration.Feeds.FirstOrDefault(f => f.Id == page.FeedId);
+        for (var i = 0; i < page.Candidates.Count; i++)
         {
+            var candidate = page.Candidates[i];
+            var position = page.Positions is { } positions && positions.Count == page.Candidates.Count ? positions[i] : (long?)null;
             // The page may have been replayed or written by hand: check what identifies the person again.
             string email;
             try
@@ -34,11 +39,19 @@ public sealed class ScreenCandidates(
                 throw new InvalidInvocationException($"Page {page.PageNumber} of feed {page.FeedId} holds a candidate with an invalid email: {e.Reason}.");
             }
 
-            var outcome = await candidates.UpsertAsync(page.FeedId, page.FeedKind, page.Source, candidate with { Email = email }, cancellationToken);
-            result.Count(outcome switch
+            var outcome = await candidates.UpsertAsync(page.FeedId, page.FeedKind, page.Source, candidate with { Email = email }, cancellationToken, page.RunStarted, position);
+            if (outcome is { Outcome: ScreenOutcome.Duplicate, FirstPosition: { } first })
+            {
+                // The parser catches duplicates within one part of a run; this one's first row was in another part.
+                var prefix = feed is null ? string.Empty : QuarantineStore.KeyPrefix(feed, page.RunStarted);
+                await quarantine.AddAsync(page.FeedId, prefix, new RejectedRow(position!.Value, CandidateFields.Email, $"duplicate of the row on {(feed?.Format is FeedFormat.Json or FeedFormat.JsonResume ? "entry" : "line")} {first} in the same file", null), cancellationToken);
+            }
+
+            result.Count(outcome.Outcome switch
             {
                 ScreenOutcome.New => "new",
                 ScreenOutcome.Updated => "updated",
+                ScreenOutcome.Duplicate => "duplicates",
                 _ => "unchanged",
             });
         }
