@@ -155,4 +155,29 @@ public class FeedParserTests
     {
         await Assert.ThrowsAsync<FeedFormatException>(() => ResumesAsync("email,name\n"));
     }
+
+    [Fact]
+    public async Task Resume_CredentialExtensionBlock_GivesBadgeUrlCredentialIdAndBadgeEmail()
+    {
+        var rows = await ResumesAsync("""
+            [{ "basics": { "email": "Kai@Camp.example" },
+               "certificates": [
+                 { "name": "AWS Certified Machine Learning – Specialty", "issuer": "Amazon Web Services", "url": "https://camp.example/certs/1",
+                   "credential": { "badgeUrl": "https://www.credly.com/badges/abc", "credentialId": "abc", "badgeEmail": " KAI.personal@Mail.example " } },
+                 { "name": "Plain claim" } ] },
+             { "basics": { "email": "lee@camp.example" },
+               "certificates": [ { "name": "X", "credential": { "badgeEmail": "not-an-address" } } ] }]
+            """);
+
+        var kai = Assert.IsType<AcceptedRow>(rows[0]).Candidate;
+        var claimed = kai.Certifications[0];
+        Assert.Equal("https://www.credly.com/badges/abc", claimed.Url);
+        Assert.Equal("abc", claimed.CredentialId);
+        Assert.Equal("kai.personal@mail.example", claimed.BadgeEmail);
+        Assert.Null(kai.Certifications[1].BadgeEmail);
+
+        var lee = Assert.IsType<RejectedRow>(rows[1]);
+        Assert.Equal("certifications", lee.Field);
+        Assert.Contains("badge email", lee.Reason, StringComparison.Ordinal);
+    }
 }

@@ -40,8 +40,17 @@ public sealed record CandidateRecord
     public override int GetHashCode() => ContentHash().GetHashCode(StringComparison.Ordinal);
 }
 
-/// <summary>A certification the candidate says they hold; verification is a separate step.</summary>
-public sealed record ClaimedCertification(string Name, string? Issuer = null, string? Url = null, DateOnly? Date = null);
+/// <summary>
+/// A certification the candidate says they hold; verification is a separate step. <see cref="Url"/> is the badge or
+/// credential page; <see cref="CredentialId"/> the issuer's id for it; <see cref="BadgeEmail"/> the address the
+/// badge was issued to, when it is not the one the feed lists (it also identifies the person across feeds).
+/// </summary>
+public sealed record ClaimedCertification(string Name, string? Issuer = null, string? Url = null, DateOnly? Date = null)
+{
+    public string? CredentialId { get; init; }
+
+    public string? BadgeEmail { get; init; }
+}
 
 /// <summary>
 /// Stable, non-reversible-at-a-glance identifiers for people, so logs and keys never carry an email address.

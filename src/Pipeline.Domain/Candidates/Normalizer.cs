@@ -27,6 +27,24 @@ public static partial class Normalizer
         return email;
     }
 
+    /// <summary>A second address (a badge's recipient): absent is fine, malformed is not.</summary>
+    public static string? OptionalEmail(string? raw, string field)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+
+        try
+        {
+            return Email(raw);
+        }
+        catch (FieldException e)
+        {
+            throw new FieldException(field, $"badge email: {e.Reason}");
+        }
+    }
+
     public static string? Name(string? raw) => Text(raw, "name", MaxNameLength);
 
     public static string? Text(string? raw, string field, int maxLength = MaxTextLength)

@@ -126,8 +126,12 @@ public static class JsonRecordsFeedParser
                 .Select(e => new ClaimedCertification(
                     Normalizer.Text(Get(e, "name"), CandidateFields.Certifications)!,
                     Normalizer.Text(Get(e, "issuer"), CandidateFields.Certifications),
-                    Normalizer.Url(Get(e, "url"), CandidateFields.Certifications),
-                    Normalizer.Date(Get(e, "date"), CandidateFields.Certifications)))
+                    Normalizer.Url(Get(e, "badgeUrl") ?? Get(e, "url"), CandidateFields.Certifications),
+                    Normalizer.Date(Get(e, "date"), CandidateFields.Certifications))
+                {
+                    CredentialId = Normalizer.Text(Get(e, "credentialId"), CandidateFields.Certifications, 200),
+                    BadgeEmail = Normalizer.OptionalEmail(Get(e, "badgeEmail"), CandidateFields.Certifications),
+                })
                 .ToList();
         }
 

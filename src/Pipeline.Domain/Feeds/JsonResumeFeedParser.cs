@@ -104,15 +104,30 @@ public static class JsonResumeFeedParser
         }
     }
 
+    /// <summary>
+    /// <c>certificates[]</c> of resume-schema v1, each with an optional extension block for verification:
+    /// <c>"credential": {"badgeUrl", "credentialId", "badgeEmail"}</c> (the badge URL wins over <c>url</c>).
+    /// </summary>
     private static IReadOnlyList<ClaimedCertification> Certificates(JsonElement resume) =>
         Array(resume, "certificates")
-            .Select(c => String(c, "name", CandidateFields.Certifications) is { } name
-                ? new ClaimedCertification(
+            .Select(c =>
+            {
+                if (String(c, "name", CandidateFields.Certifications) is not { } name)
+                {
+                    return null;
+                }
+
+                var credential = Object(c, "credential");
+                return new ClaimedCertification(
                     Normalizer.Text(name, CandidateFields.Certifications)!,
                     Normalizer.Text(String(c, "issuer", CandidateFields.Certifications), CandidateFields.Certifications),
-                    Normalizer.Url(String(c, "url", CandidateFields.Certifications), CandidateFields.Certifications),
+                    Normalizer.Url(String(credential, "badgeUrl", CandidateFields.Certifications) ?? String(c, "url", CandidateFields.Certifications), CandidateFields.Certifications),
                     Normalizer.Date(String(c, "date", CandidateFields.Certifications), CandidateFields.Certifications))
-                : null)
+                {
+                    CredentialId = Normalizer.Text(String(credential, "credentialId", CandidateFields.Certifications), CandidateFields.Certifications, 200),
+                    BadgeEmail = Normalizer.OptionalEmail(String(credential, "badgeEmail", CandidateFields.Certifications), CandidateFields.Certifications),
+                };
+            })
             .OfType<ClaimedCertification>()
             .ToList();
 
