@@ -6,6 +6,8 @@ return args.FirstOrDefault() switch
     "table-upserts" => await TableUpsertsBenchmark.RunAsync(args),
     "feeds" => await FeedParsingBenchmark.RunAsync(args),
     "feeds-measure" => await FeedParsingBenchmark.MeasureAsync(args),
+    "ingest" => await IngestionBenchmark.RunAsync(args),
+    "ingest-measure" => await IngestionBenchmark.MeasureAsync(args),
     _ => Usage(),
 };
 
@@ -14,11 +16,12 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: Pipeline.Benchmarks table-upserts --connection CS [--entities N] [--partitions N] [--concurrency N]
                Pipeline.Benchmarks feeds [--rows 1000000] [--dir DIR]
+               Pipeline.Benchmarks ingest [--rows 1000000] [--dir DIR] [--page-size 50]
         """);
     return 2;
 }
 
-internal static class Cli
+internal static class Args
 {
-    public static string Arg(string[] args, string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
+    public static string Get(string[] args, string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
 }

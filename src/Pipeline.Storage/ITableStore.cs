@@ -44,6 +44,19 @@ public interface ITable
     /// (<see cref="TableTransaction.Chunk"/>); a failure throws <see cref="TableTransactionFailedException"/>.
     /// </summary>
     Task SubmitTransactionAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every entity of the given partitions, partition by partition: what a page of work reads at once. SQLite
+    /// answers in one query; Azure reads the partitions in parallel.
+    /// </summary>
+    IAsyncEnumerable<TableEntity> QueryPartitionsAsync(IReadOnlyCollection<string> partitionKeys, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Submits several transactions, each atomic on its own as with <see cref="SubmitTransactionAsync"/> (there is
+    /// no atomicity across them), and answers each one's failure, or null where it succeeded. SQLite writes them all
+    /// in one database transaction; Azure sends them in parallel.
+    /// </summary>
+    Task<IReadOnlyList<RequestFailedException?>> SubmitTransactionsAsync(IReadOnlyList<IReadOnlyList<TableTransactionAction>> transactions, CancellationToken cancellationToken = default);
 }
 
 public enum TableUpdateMode

@@ -270,6 +270,50 @@ public abstract class TableContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task QueryPartitions_ReturnsEveryEntityOfThoseAndNoOtherPartitions()
+    {
+        for (var p = 0; p < 12; p++)
+        {
+            await Table.SubmitTransactionAsync([.. Enumerable.Range(0, 3).Select(r => TableTransactionAction.Add(new TableEntity($"p{p:D2}", $"r{r}") { ["N"] = p * 10 + r }))]);
+        }
+
+        var wanted = new[] { "p07", "p00", "p11", "missing", "p07" };
+        var read = new List<TableEntity>();
+        await foreach (var entity in Table.QueryPartitionsAsync(wanted))
+        {
+            read.Add(entity);
+        }
+
+        Assert.Equal(
+            ["p00/r0", "p00/r1", "p00/r2", "p07/r0", "p07/r1", "p07/r2", "p11/r0", "p11/r1", "p11/r2"],
+            read.Select(e => $"{e.PartitionKey}/{e.RowKey}").Order(StringComparer.Ordinal));
+        Assert.All(read, e => Assert.NotEqual(default, e.ETag));
+    }
+
+    [Fact]
+    public async Task SubmitTransactions_OneFails_ItAloneIsRolledBackAndReported()
+    {
+        var taken = await Table.AddAsync(new TableEntity("b", "taken") { ["V"] = "old" });
+
+        var results = await Table.SubmitTransactionsAsync(
+        [
+            [TableTransactionAction.Add(new TableEntity("a", "1")), TableTransactionAction.Add(new TableEntity("a", "2"))],
+            [TableTransactionAction.Add(new TableEntity("b", "new")), TableTransactionAction.Add(new TableEntity("b", "taken"))],
+            [TableTransactionAction.Update(new TableEntity("b", "taken") { ["V"] = "new" }, taken)],
+            [TableTransactionAction.Add(new TableEntity("c", "1"))],
+        ]);
+
+        Assert.Null(results[0]);
+        Assert.True(results[1]!.IsConflict());
+        Assert.Null(results[2]);
+        Assert.Null(results[3]);
+        Assert.NotNull(await Table.GetAsync("a", "2"));
+        Assert.Null(await Table.GetAsync("b", "new")); // its transaction failed as a whole
+        Assert.Equal("new", (await Table.GetAsync("b", "taken"))!["V"]);
+        Assert.NotNull(await Table.GetAsync("c", "1"));
+    }
+
+    [Fact]
     public async Task Transaction_TwoPartitions_IsRefused()
     {
         var e = await Assert.ThrowsAsync<ArgumentException>(() => Table.SubmitTransactionAsync(

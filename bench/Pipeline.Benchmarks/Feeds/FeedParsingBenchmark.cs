@@ -15,15 +15,9 @@ internal static class FeedParsingBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var rows = int.Parse(Cli.Arg(args, "--rows", "1000000"), CultureInfo.InvariantCulture);
-        var dir = Cli.Arg(args, "--dir", Path.Combine(Path.GetTempPath(), "pipeline-bench-feeds"));
-        Directory.CreateDirectory(dir);
-        var csv = Path.Combine(dir, $"candidates-{rows}.csv");
-        var ndjson = Path.Combine(dir, $"candidates-{rows}.ndjson");
-        if (!File.Exists(csv) || !File.Exists(ndjson))
-        {
-            Generate(rows, csv, ndjson);
-        }
+        var rows = int.Parse(Args.Get(args, "--rows", "1000000"), CultureInfo.InvariantCulture);
+        var dir = Args.Get(args, "--dir", Path.Combine(Path.GetTempPath(), "pipeline-bench-feeds"));
+        var (csv, ndjson) = EnsureFeeds(rows, dir);
 
         Console.WriteLine($"{rows:N0} rows; CSV {new FileInfo(csv).Length / 1e6:F0} MB, NDJSON {new FileInfo(ndjson).Length / 1e6:F0} MB");
         Console.WriteLine($"{"feed",-8} {"mode",-8} {"seconds",8} {"rows/s",11} {"accepted",10} {"rejected",9} {"peak MB",8}");
@@ -50,6 +44,20 @@ internal static class FeedParsingBenchmark
         }
 
         return 0;
+    }
+
+    /// <summary>The generated CSV and NDJSON feeds of <paramref name="rows"/> candidates, made once per folder.</summary>
+    public static (string Csv, string Ndjson) EnsureFeeds(int rows, string dir)
+    {
+        Directory.CreateDirectory(dir);
+        var csv = Path.Combine(dir, $"candidates-{rows}.csv");
+        var ndjson = Path.Combine(dir, $"candidates-{rows}.ndjson");
+        if (!File.Exists(csv) || !File.Exists(ndjson))
+        {
+            Generate(rows, csv, ndjson);
+        }
+
+        return (csv, ndjson);
     }
 
     /// <summary>One measurement, in this process: feeds-measure FILE csv|ndjson floor|parse.</summary>

@@ -14,10 +14,10 @@ internal static class TableUpsertsBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var connection = Cli.Arg(args, "--connection", Environment.GetEnvironmentVariable("PIPELINE_AZURITE_TABLE") ?? "UseDevelopmentStorage=true");
-        var entities = int.Parse(Cli.Arg(args, "--entities", "100000"), System.Globalization.CultureInfo.InvariantCulture);
-        var partitions = int.Parse(Cli.Arg(args, "--partitions", "100"), System.Globalization.CultureInfo.InvariantCulture);
-        var concurrency = int.Parse(Cli.Arg(args, "--concurrency", "8"), System.Globalization.CultureInfo.InvariantCulture);
+        var connection = Args.Get(args, "--connection", Environment.GetEnvironmentVariable("PIPELINE_AZURITE_TABLE") ?? "UseDevelopmentStorage=true");
+        var entities = int.Parse(Args.Get(args, "--entities", "100000"), System.Globalization.CultureInfo.InvariantCulture);
+        var partitions = int.Parse(Args.Get(args, "--partitions", "100"), System.Globalization.CultureInfo.InvariantCulture);
+        var concurrency = int.Parse(Args.Get(args, "--concurrency", "8"), System.Globalization.CultureInfo.InvariantCulture);
 
         Console.WriteLine($"Upserting {entities:N0} small entities across {partitions} partitions, {concurrency} requests in flight.");
         Console.WriteLine($"{"mode",-14} {"seconds",8} {"entities/s",11} {"HTTP requests",14} {"entities/request",17}");

@@ -210,6 +210,7 @@ public sealed class LocalFunctionsHost
         using var request = new HttpRequestMessage(HttpMethod.Post, function.Name) { Content = JsonContent.Create(envelope) };
         request.Headers.Add("X-Azure-Functions-InvocationId", Guid.NewGuid().ToString());
         request.Headers.UserAgent.ParseAdd("Pipeline-LocalHost/1.0");
+        var started = _time.GetTimestamp();
         try
         {
             using var response = await _http.SendAsync(request, cancellationToken);
@@ -234,6 +235,10 @@ public sealed class LocalFunctionsHost
         {
             summary.FailedInvocations++;
             return InvocationOutcome.Failed($"{function.Name} could not be invoked: {e.Message}");
+        }
+        finally
+        {
+            summary.Time(function.Name, _time.GetElapsedTime(started));
         }
     }
 

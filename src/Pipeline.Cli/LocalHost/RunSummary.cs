@@ -43,6 +43,20 @@ public sealed class RunSummary
     [JsonPropertyName("invocations")]
     public long Invocations { get; set; }
 
+    /// <summary>Per function: how many invocations and how long they took in all, to see where a run's time went.</summary>
+    [JsonPropertyName("functions")]
+    public SortedDictionary<string, FunctionTime> Functions { get; } = new(StringComparer.Ordinal);
+
+    public void Time(string function, TimeSpan elapsed)
+    {
+        var current = Functions.GetValueOrDefault(function) ?? new FunctionTime(0, 0);
+        Functions[function] = new FunctionTime(current.Invocations + 1, Math.Round(current.Seconds + elapsed.TotalSeconds, 3));
+    }
+
+    public sealed record FunctionTime(
+        [property: JsonPropertyName("invocations")] long Invocations,
+        [property: JsonPropertyName("seconds")] double Seconds);
+
     [JsonPropertyName("failedInvocations")]
     public long FailedInvocations { get; set; }
 

@@ -114,6 +114,57 @@ internal sealed partial class AzureTable(AzureTableStore store, string name) : I
         while (nextPartitionKey is not null);
     }
 
+    /// <summary>Partitions read this many at a time; each is a request of its own to the service.</summary>
+    private const int Parallelism = 8;
+
+    public async IAsyncEnumerable<TableEntity> QueryPartitionsAsync(IReadOnlyCollection<string> partitionKeys, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var chunk in partitionKeys.Distinct(StringComparer.Ordinal).Chunk(Parallelism))
+        {
+            var reads = chunk.Select(async pk =>
+            {
+                var entities = new List<TableEntity>();
+                await foreach (var entity in QueryAsync(TableQuery.InPartition(pk), cancellationToken).ConfigureAwait(false))
+                {
+                    entities.Add(entity);
+                }
+
+                return entities;
+            });
+            foreach (var entities in await Task.WhenAll(reads).ConfigureAwait(false))
+            {
+                foreach (var entity in entities)
+                {
+                    yield return entity;
+                }
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<RequestFailedException?>> SubmitTransactionsAsync(
+        IReadOnlyList<IReadOnlyList<TableTransactionAction>> transactions, CancellationToken cancellationToken = default)
+    {
+        var results = new RequestFailedException?[transactions.Count];
+        using var gate = new SemaphoreSlim(Parallelism);
+        await Task.WhenAll(transactions.Select(async (actions, i) =>
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e)
+            {
+                results[i] = e;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        })).ConfigureAwait(false);
+        return results;
+    }
+
     public async Task SubmitTransactionAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken = default)
     {
         TableTransaction.Validate(actions);

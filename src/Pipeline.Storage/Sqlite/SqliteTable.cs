@@ -133,6 +133,81 @@ internal sealed class SqliteTable(SqliteTableStore store, string name) : ITable
         }).ConfigureAwait(false);
     }
 
+    public async IAsyncEnumerable<TableEntity> QueryPartitionsAsync(IReadOnlyCollection<string> partitionKeys, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var chunk in partitionKeys.Distinct(StringComparer.Ordinal).Chunk(200))
+        {
+            var page = new List<TableEntity>();
+            await using (var connection = await OpenAsync(cancellationToken).ConfigureAwait(false))
+            await using (var command = connection.CreateCommand())
+            {
+                var names = chunk.Select((_, i) => "$p" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+                command.CommandText = $"SELECT pk, rk, etag, ts, props FROM entities WHERE tbl = $tbl AND pk IN ({string.Join(", ", names)}) ORDER BY pk, rk";
+                command.Parameters.AddWithValue("$tbl", name);
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    command.Parameters.AddWithValue(names[i], chunk[i]);
+                }
+
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    page.Add(ToEntity(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), (byte[])reader[4]));
+                }
+            }
+
+            foreach (var entity in page)
+            {
+                yield return entity;
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<RequestFailedException?>> SubmitTransactionsAsync(
+        IReadOnlyList<IReadOnlyList<TableTransactionAction>> transactions, CancellationToken cancellationToken = default)
+    {
+        foreach (var actions in transactions)
+        {
+            TableTransaction.Validate(actions);
+        }
+
+        // One database transaction for all, a savepoint for each: a failed one is rolled back alone.
+        var results = new RequestFailedException?[transactions.Count];
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await InTransactionAsync(connection, async tx =>
+        {
+            for (var t = 0; t < transactions.Count; t++)
+            {
+                await tx.SaveAsync("t", cancellationToken).ConfigureAwait(false);
+                var actions = transactions[t];
+                for (var i = 0; i < actions.Count && results[t] is null; i++)
+                {
+                    try
+                    {
+                        await ApplyAsync(connection, tx, actions[i], cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (RequestFailedException e)
+                    {
+                        results[t] = new TableTransactionFailedException(i, e);
+                    }
+                }
+
+                if (results[t] is null)
+                {
+                    await tx.ReleaseAsync("t", cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await tx.RollbackAsync("t", cancellationToken).ConfigureAwait(false);
+                    await tx.ReleaseAsync("t", cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return 0;
+        }).ConfigureAwait(false);
+        return results;
+    }
+
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -24,11 +24,11 @@ public sealed class ScreenCandidates(
     {
         var result = new FunctionResult();
         var feed = configuration.Feeds.FirstOrDefault(f => f.Id == page.FeedId);
+        var writes = new List<CandidateWrite>(page.Candidates.Count);
         for (var i = 0; i < page.Candidates.Count; i++)
         {
-            var candidate = page.Candidates[i];
-            var position = page.Positions is { } positions && positions.Count == page.Candidates.Count ? positions[i] : (long?)null;
             // The page may have been replayed or written by hand: check what identifies the person again.
+            var candidate = page.Candidates[i];
             string email;
             try
             {
@@ -39,15 +39,22 @@ public sealed class ScreenCandidates(
                 throw new InvalidInvocationException($"Page {page.PageNumber} of feed {page.FeedId} holds a candidate with an invalid email: {e.Reason}.");
             }
 
-            var outcome = await candidates.UpsertAsync(page.FeedId, page.FeedKind, page.Source, candidate with { Email = email }, cancellationToken, page.RunStarted, position);
-            if (outcome is { Outcome: ScreenOutcome.Duplicate, FirstPosition: { } first })
+            var position = page.Positions is { } positions && positions.Count == page.Candidates.Count ? positions[i] : (long?)null;
+            writes.Add(new CandidateWrite(page.FeedId, page.FeedKind, page.Source, candidate with { Email = email }, page.RunStarted, position));
+        }
+
+        var outcomes = await candidates.UpsertManyAsync(writes, cancellationToken);
+        for (var i = 0; i < writes.Count; i++)
+        {
+            if (outcomes[i] is { Outcome: ScreenOutcome.Duplicate, FirstPosition: { } first })
             {
                 // The parser catches duplicates within one part of a run; this one's first row was in another part.
                 var prefix = feed is null ? string.Empty : QuarantineStore.KeyPrefix(feed, page.RunStarted);
-                await quarantine.AddAsync(page.FeedId, prefix, new RejectedRow(position!.Value, CandidateFields.Email, $"duplicate of the row on {(feed?.Format is FeedFormat.Json or FeedFormat.JsonResume ? "entry" : "line")} {first} in the same file", null), cancellationToken);
+                var unit = feed?.Format is FeedFormat.Json or FeedFormat.JsonResume ? "entry" : "line";
+                await quarantine.AddAsync(page.FeedId, prefix, new RejectedRow(writes[i].Position!.Value, CandidateFields.Email, $"duplicate of the row on {unit} {first} in the same file", null), cancellationToken);
             }
 
-            result.Count(outcome.Outcome switch
+            result.Count(outcomes[i].Outcome switch
             {
                 ScreenOutcome.New => "new",
                 ScreenOutcome.Updated => "updated",
