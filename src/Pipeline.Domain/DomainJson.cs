@@ -8,5 +8,8 @@ public static class DomainJson
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = false,
+
+        // JSON for messages and storage, not for HTML (the email is encoded by its composer): no \u escapes for '+', '<' or non-ASCII.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 }

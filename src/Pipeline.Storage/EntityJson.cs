@@ -25,7 +25,9 @@ public static class EntityJson
     {
         Validate(entity);
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Stored and sent as JSON, never embedded in HTML: escaping only what JSON requires keeps nested documents
+        // (a profile serialised into a string property) from tripling in size with \u0022 escapes.
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             Write(writer, entity, includeKeys);
         }

@@ -78,7 +78,23 @@ internal static class IngestionBenchmark
         return 0;
     }
 
-    /// <summary>In the child: ingest-measure CONFIG DATA.</summary>
-    public static Task<int> MeasureAsync(string[] args) =>
-        RunCommand.RunAsync(new DirectoryInfo(args[1]), new DirectoryInfo(args[2]), once: true, maxDeliveries: 10, verbose: false, json: true, Console.Out, Console.Error, CancellationToken.None);
+    /// <summary>In the child: ingest-measure CONFIG DATA. Prints the run summary, and the peak managed heap to standard error.</summary>
+    public static async Task<int> MeasureAsync(string[] args)
+    {
+        using var done = new CancellationTokenSource();
+        long managedPeak = 0;
+        var sampler = Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                managedPeak = Math.Max(managedPeak, GC.GetGCMemoryInfo().HeapSizeBytes);
+                await Task.Delay(100, CancellationToken.None);
+            }
+        });
+        var exit = await RunCommand.RunAsync(new DirectoryInfo(args[1]), new DirectoryInfo(args[2]), once: true, maxDeliveries: 10, verbose: false, json: true, Console.Out, Console.Error, CancellationToken.None);
+        await done.CancelAsync();
+        await sampler;
+        await Console.Error.WriteLineAsync($"managed heap peak {managedPeak / 1e6:F0} MB");
+        return exit;
+    }
 }

@@ -173,25 +173,28 @@ internal static class FeedsCommand
 
             var configuration = server.Services.GetRequiredService<PipelineConfiguration>();
             var state = server.Services.GetRequiredService<FeedStateStore>();
-            var runs = new List<(Domain.Feeds.FeedDefinition Feed, FeedRunRecord? Run)>();
+            var runs = new List<(Domain.Feeds.FeedDefinition Feed, FeedRunRecord? Run, FeedRunInProgress? Reading)>();
             foreach (var feed in configuration.Feeds)
             {
-                runs.Add((feed, await state.GetAsync(feed.Id, cancellationToken)));
+                runs.Add((feed, await state.GetAsync(feed.Id, cancellationToken), await state.GetRunAsync(feed.Id, cancellationToken)));
             }
 
             var rows = runs.Select(r => new
             {
                 id = r.Feed.Id, kind = r.Feed.Kind.ToString().ToLowerInvariant(), source = r.Feed.Source, format = r.Feed.Format.ToString(), enabled = r.Feed.Enabled,
-                // File feeds are read whole each time; HTTPS feeds keep what their source last said.
-                watermark = r.Run?.Watermark is { } w ? new { etag = w.ETag, lastModified = w.LastModified } : null,
+                schedule = r.Feed.Schedule,
+                // What the source last said it was (for a file: its size and time), sent back as a conditional request.
+                watermark = r.Run?.Watermark is { } w ? new { etag = w.ETag, lastModified = w.LastModified, since = r.Run.Since } : null,
                 lastRun = r.Run is not { } run ? null : new
                 {
                     started = run.RunStarted,
+                    finished = run.Finished,
                     outcome = run.Outcome,
                     accepted = run.Accepted,
                     quarantined = run.Quarantined,
                     error = run.Error,
                 },
+                reading = r.Reading is not { } reading ? null : new { started = reading.RunStarted, lastProgress = reading.LastProgress, parts = reading.Parts },
             }).ToList();
 
             var output = parse.InvocationConfiguration.Output;
@@ -201,11 +204,15 @@ internal static class FeedsCommand
                 return 0;
             }
 
-            foreach (var (feed, run) in runs)
+            foreach (var (feed, run, reading) in runs)
             {
                 await output.WriteLineAsync(run is null
                     ? $"{feed.Id,-24} never run"
                     : $"{feed.Id,-24} {(!run.Succeeded ? "FAILED" : run.NotModified ? "same  " : "ok    ")} {run.RunStarted:u}  {run.Accepted} accepted, {run.Quarantined} quarantined{(run.Error is null ? "" : "  " + run.Error)}");
+                if (reading is not null)
+                {
+                    await output.WriteLineAsync($"{"",-24} reading since {reading.RunStarted:u}, {reading.Parts} parts so far");
+                }
             }
 
             return 0;

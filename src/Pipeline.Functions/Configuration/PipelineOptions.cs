@@ -51,7 +51,7 @@ public sealed class PipelineOptions
     /// Pages of candidates one ReadFeed invocation hands on before it stops and continues in a follow-up message, so
     /// neither its memory nor its response grows with the feed.
     /// </summary>
-    public int FeedPagesPerInvocation { get; set; } = 200;
+    public int FeedPagesPerInvocation { get; set; } = 50;
 
     /// <summary>
     /// Read every enabled feed on each PollFeeds run, whatever its schedule. For a one-off run (<c>pipeline run
