@@ -3,8 +3,14 @@ using Pipeline.Domain.Shortlists;
 
 namespace Pipeline.Domain.Candidates;
 
-/// <summary>What one feed said about a candidate.</summary>
-public sealed record SourceRecord(string FeedId, FeedKind FeedKind, string Source, CandidateRecord Record);
+/// <summary>What one feed said about a candidate, and how the record was matched to them (<see cref="MatchReasons"/>).</summary>
+public sealed record SourceRecord(string FeedId, FeedKind FeedKind, string Source, CandidateRecord Record)
+{
+    public string MatchedBy { get; init; } = MatchReasons.Email;
+}
+
+/// <summary>One record behind a profile: the feed, the id the record's own email would give, and why it belongs here.</summary>
+public sealed record SourceLink(string FeedId, string RecordId, string MatchedBy);
 
 /// <summary>A person as Pipeline knows them: all their source records merged.</summary>
 public sealed record CandidateProfile
@@ -35,13 +41,21 @@ public sealed record CandidateProfile
     /// <summary>The kinds of feed that list the person.</summary>
     public IReadOnlyList<FeedKind> Kinds { get; init; } = [];
 
+    /// <summary>Each record merged into the profile and the reason it was matched, so a wrong merge can be seen and undone.</summary>
+    public IReadOnlyList<SourceLink> Links { get; init; } = [];
+
     /// <summary>
-    /// Merges source records in feed-id order: the first feed that gives a single-valued field wins, lists are
-    /// united. The order makes the result the same whichever feed arrived first.
+    /// Merges source records, those matched by email first, then in feed-id order: the first that gives a
+    /// single-valued field wins, lists are united. The order makes the result the same whichever feed arrived first.
     /// </summary>
     public static CandidateProfile Merge(string candidateId, IEnumerable<SourceRecord> sources)
     {
-        var ordered = sources.OrderBy(s => s.FeedId, StringComparer.Ordinal).ToList();
+        // The record matched by email (the person's first) leads; then feed order.
+        var ordered = sources
+            .OrderBy(s => s.MatchedBy == MatchReasons.Email ? 0 : 1)
+            .ThenBy(s => s.FeedId, StringComparer.Ordinal)
+            .ThenBy(s => s.Record.Email, StringComparer.Ordinal)
+            .ToList();
         if (ordered.Count == 0)
         {
             throw new ArgumentException("A profile needs at least one source record.", nameof(sources));
@@ -62,6 +76,7 @@ public sealed record CandidateProfile
             Certifications = records.SelectMany(r => r.Certifications).DistinctBy(c => c.Name.ToUpperInvariant()).ToList(),
             Sources = ordered.Select(s => $"{s.Source} ({s.FeedKind.ToString().ToLowerInvariant()})").Distinct().ToList(),
             Kinds = ordered.Select(s => s.FeedKind).Distinct().Order().ToList(),
+            Links = ordered.Select(s => new SourceLink(s.FeedId, Candidates.CandidateId.FromEmail(s.Record.Email), s.MatchedBy)).ToList(),
         };
     }
 

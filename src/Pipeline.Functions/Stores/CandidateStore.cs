@@ -24,169 +24,342 @@ public sealed record CandidateWrite(string FeedId, FeedKind Kind, string Source,
 public readonly record struct ScreenResult(ScreenOutcome Outcome, long? FirstPosition = null);
 
 /// <summary>
-/// Candidates, one partition per person: the merged profile (row <c>profile</c>) and one row per feed that lists
-/// them (<c>source-{feedId}</c>), written together in one transaction.
+/// Candidates, one partition per person: the merged profile (row <c>profile</c>) and one row per record that lists
+/// them (<c>source-{feedId}-{recordId}</c>), written together in one transaction.
 /// </summary>
+/// <remarks>
+/// <para>
+/// <b>Identity resolution.</b> A record belongs to the person its email already belongs to; failing that, to the
+/// person one of its other strong keys (a badge email, a profile URL, an E.164 phone) was seen with; failing that, it
+/// starts a person of its own. The reason is kept on the record (<see cref="SourceRecord.MatchedBy"/>). The
+/// <c>identities</c> table maps each key (a hash) to its person; a key already taken is never moved. A phone or URL
+/// does not merge a record into a person who already has a record from the same feed under another email: that is
+/// two people sharing a switchboard number or a department page, not one person.
+/// </para>
+/// <para>
+/// Keys are written before the records, so a crash between the two leaves a key pointing at its person, and the
+/// redelivered page writes the record where the key says. <see cref="SplitAsync"/> undoes a merge.
+/// </para>
+/// </remarks>
 public sealed class CandidateStore(ITableStore store, TimeProvider time)
 {
     private const string ProfileRow = "profile";
     private const string SourcePrefix = "source-";
-    private const int MaxConcurrencyRetries = 5;
+    private const int MaxRounds = 6;
 
     private readonly ITable _table = store.GetTable(Tables.Candidates);
+    private readonly ITable _identities = store.GetTable(Tables.Identities);
 
     /// <summary>
     /// Records what a feed says about a person; writes nothing when it says what it said before. A second row for the
     /// same person in the same run (<see cref="CandidateWrite.Run"/>, at another <see cref="CandidateWrite.Position"/>)
     /// is a duplicate within the file and is not stored.
     /// </summary>
-    public async Task<ScreenResult> UpsertAsync(CandidateWrite write, CancellationToken cancellationToken)
-    {
-        var candidateId = CandidateId.FromEmail(write.Record.Email);
-        for (var attempt = 1; ; attempt++)
-        {
-            var partition = new List<TableEntity>();
-            await foreach (var entity in _table.QueryAsync(TableQuery.InPartition(candidateId), cancellationToken))
-            {
-                partition.Add(entity);
-            }
-
-            var plan = Plan(write, candidateId, partition);
-            if (plan.Actions is null)
-            {
-                return plan.Result;
-            }
-
-            try
-            {
-                await _table.SubmitTransactionAsync(plan.Actions, cancellationToken);
-                return plan.Result;
-            }
-            catch (RequestFailedException e) when ((e.IsConflict() || e.IsPreconditionFailed()) && attempt < MaxConcurrencyRetries)
-            {
-                // Another feed's page wrote this person meanwhile: read again and merge with what it wrote.
-            }
-        }
-    }
+    public async Task<ScreenResult> UpsertAsync(CandidateWrite write, CancellationToken cancellationToken) =>
+        (await UpsertManyAsync([write], cancellationToken))[0];
 
     /// <summary>
-    /// The same for a page of candidates, with one read of all their partitions and one submission of all their
-    /// writes; anyone written meanwhile by another page is done again on their own.
+    /// The same for a page of candidates: one read of their keys and partitions, one submission of their writes.
+    /// Anyone written meanwhile by another page, or twice in this one, is done again in a further round.
     /// </summary>
     public async Task<IReadOnlyList<ScreenResult>> UpsertManyAsync(IReadOnlyList<CandidateWrite> writes, CancellationToken cancellationToken)
     {
-        var ids = writes.Select(w => CandidateId.FromEmail(w.Record.Email)).ToList();
-        var partitions = ids.Distinct(StringComparer.Ordinal).ToDictionary(id => id, _ => new List<TableEntity>(), StringComparer.Ordinal);
-        await foreach (var entity in _table.QueryPartitionsAsync(partitions.Keys, cancellationToken))
+        var results = new ScreenResult?[writes.Count];
+        var pending = Enumerable.Range(0, writes.Count).ToList();
+        for (var round = 1; pending.Count > 0; round++)
         {
-            partitions[entity.PartitionKey].Add(entity);
+            if (round > MaxRounds)
+            {
+                throw new RequestFailedException(409, $"{pending.Count} candidates kept being written by others meanwhile; the page is retried.", TableErrorCodes.UpdateConditionNotSatisfied, null);
+            }
+
+            var done = await TryUpsertAsync(pending.Select(i => writes[i]).ToList(), cancellationToken);
+            for (var j = 0; j < done.Count; j++)
+            {
+                results[pending[j]] = done[j];
+            }
+
+            pending = pending.Where(i => results[i] is null).ToList();
         }
 
-        var results = new ScreenResult[writes.Count];
-        var alone = new List<int>();
-        var batch = new List<(int Index, TableTransactionAction[] Actions)>();
-        var planned = new HashSet<string>(StringComparer.Ordinal);
+        return results.Select(r => r!.Value).ToList();
+    }
+
+    /// <summary>Moves the records of one feed out of a merged person into a person of their own, for good.</summary>
+    /// <returns>The ids of the people the records now belong to; empty when the person has no such record.</returns>
+    public async Task<IReadOnlyList<string>> SplitAsync(string candidateId, string feedId, CancellationToken cancellationToken)
+    {
+        var partition = await ReadPartitionAsync(candidateId, cancellationToken);
+        var moving = partition.Sources
+            .Where(s => s.Source.FeedId == feedId && s.RecordId != candidateId)
+            .ToList();
+        if (moving.Count == 0)
+        {
+            return [];
+        }
+
+        var now = time.GetUtcNow();
+        var moved = new List<string>();
+        foreach (var group in moving.GroupBy(s => s.RecordId))
+        {
+            // The record's email now names its own person, pinned so its phone or URL cannot merge it back.
+            var email = group.First().Source.Record.Email;
+            await _identities.UpsertAsync(new TableEntity(IdentityKeys.Email(email).Key, string.Empty)
+            {
+                ["Person"] = group.Key, ["Reason"] = MatchReasons.Email, ["Pinned"] = true, ["SetAt"] = now,
+            }, TableUpdateMode.Replace, cancellationToken);
+
+            var target = await ReadPartitionAsync(group.Key, cancellationToken);
+            var sources = target.Sources.Select(s => s.Source).Concat(group.Select(s => s.Source with { MatchedBy = MatchReasons.Email })).ToList();
+            var actions = group.Select(s => TableTransactionAction.Upsert(SourceEntity(group.Key, s.Source with { MatchedBy = MatchReasons.Email }, s.Hash, s.Run, s.Position, now))).ToList();
+            actions.Add(ProfileAction(group.Key, target.Profile, CandidateProfile.Merge(group.Key, sources), now));
+            await _table.SubmitTransactionAsync(actions, cancellationToken);
+            moved.Add(group.Key);
+        }
+
+        var remaining = partition.Sources.Except(moving).ToList();
+        var removals = moving.Select(s => TableTransactionAction.Delete(new TableEntity(candidateId, s.RowKey), ETag.All)).ToList();
+        removals.Add(remaining.Count == 0
+            ? TableTransactionAction.Delete(new TableEntity(candidateId, ProfileRow), ETag.All)
+            : ProfileAction(candidateId, partition.Profile, CandidateProfile.Merge(candidateId, remaining.Select(s => s.Source)), now));
+        await _table.SubmitTransactionAsync(removals, cancellationToken);
+        return moved;
+    }
+
+    /// <summary>One round: results for what could be written, null for what must wait for the next round.</summary>
+    private async Task<IReadOnlyList<ScreenResult?>> TryUpsertAsync(IReadOnlyList<CandidateWrite> writes, CancellationToken cancellationToken)
+    {
+        var emailKeys = writes.Select(w => IdentityKeys.Email(w.Record.Email)).ToList();
+        var secondary = writes.Select(w => IdentityKeys.Secondary(w.Record)).ToList();
+        var identities = new Dictionary<string, Identity>(StringComparer.Ordinal);
+        await foreach (var entity in _identities.QueryPartitionsAsync(emailKeys.Concat(secondary.SelectMany(k => k)).Select(k => k.Key).Distinct().ToList(), cancellationToken))
+        {
+            identities[entity.PartitionKey] = new Identity(entity.GetString("Person")!, entity.GetString("Reason") ?? MatchReasons.Email, entity.GetBoolean("Pinned") ?? false);
+        }
+
+        // A badge email's person may be known only by their own partition (an email's own id is never written as a key).
+        var ownIds = writes.Select(w => CandidateId.FromEmail(w.Record.Email));
+        var badgeIds = writes.SelectMany(w => w.Record.Certifications).Select(c => c.BadgeEmail).OfType<string>().Select(CandidateId.FromEmail);
+        var partitions = new Dictionary<string, Partition>(StringComparer.Ordinal);
+        var raw = new Dictionary<string, List<TableEntity>>(StringComparer.Ordinal);
+        foreach (var id in ownIds.Concat(badgeIds).Concat(identities.Values.Select(i => i.Person)).Distinct(StringComparer.Ordinal))
+        {
+            raw[id] = [];
+        }
+
+        await foreach (var entity in _table.QueryPartitionsAsync(raw.Keys, cancellationToken))
+        {
+            raw[entity.PartitionKey].Add(entity);
+        }
+
+        foreach (var (id, entities) in raw)
+        {
+            partitions[id] = Partition.From(entities);
+        }
+
+        var results = new ScreenResult?[writes.Count];
+        var targeted = new HashSet<string>(StringComparer.Ordinal);
+        var keyWrites = new List<TableEntity>();
+        var batch = new List<(int Index, IReadOnlyList<TableTransactionAction> Actions, ScreenResult Result)>();
+        var now = time.GetUtcNow();
         for (var i = 0; i < writes.Count; i++)
         {
-            // The same person twice in one page: the second waits until the first is written.
-            if (!planned.Add(ids[i]))
+            var (person, reason) = Resolve(writes[i], emailKeys[i], secondary[i], identities, partitions);
+
+            // A second record for the same person in this page waits until the first is written.
+            if (!targeted.Add(person))
             {
-                alone.Add(i);
                 continue;
             }
 
-            var plan = Plan(writes[i], ids[i], partitions[ids[i]]);
-            results[i] = plan.Result;
-            if (plan.Actions is not null)
+            var plan = Plan(writes[i], person, reason, partitions.GetValueOrDefault(person) ?? Partition.Empty, now);
+            if (plan.Actions is null)
             {
-                batch.Add((i, plan.Actions));
+                results[i] = plan.Result;
+                continue;
+            }
+
+            batch.Add((i, plan.Actions, plan.Result));
+
+            // Keys this record brings that nobody holds yet now point to its person; so do later records' lookups in this page.
+            var own = CandidateId.FromEmail(writes[i].Record.Email);
+            var keys = (person == own ? [] : new[] { emailKeys[i] with { Reason = reason } }).Concat(secondary[i]);
+            foreach (var key in keys.Where(k => !identities.ContainsKey(k.Key)))
+            {
+                identities[key.Key] = new Identity(person, key.Reason, false);
+                keyWrites.Add(new TableEntity(key.Key, string.Empty) { ["Person"] = person, ["Reason"] = key.Reason, ["SetAt"] = now });
             }
         }
 
-        var failures = await _table.SubmitTransactionsAsync(batch.Select(b => (IReadOnlyList<TableTransactionAction>)b.Actions).ToList(), cancellationToken);
+        // Keys first: each its own transaction; one taken meanwhile by someone else stays theirs.
+        var keyResults = await _identities.SubmitTransactionsAsync(keyWrites.Select(k => (IReadOnlyList<TableTransactionAction>)[TableTransactionAction.Add(k)]).ToList(), cancellationToken);
+        foreach (var failure in keyResults.OfType<RequestFailedException>().Where(f => !f.IsConflict()))
+        {
+            throw failure;
+        }
+
+        var failures = await _table.SubmitTransactionsAsync(batch.Select(b => b.Actions).ToList(), cancellationToken);
         for (var b = 0; b < batch.Count; b++)
         {
-            if (failures[b] is { } failure)
+            if (failures[b] is not { } failure)
             {
-                alone.Add(failure.IsConflict() || failure.IsPreconditionFailed() ? batch[b].Index : throw failure);
+                results[batch[b].Index] = batch[b].Result;
             }
-        }
-
-        foreach (var i in alone.Order())
-        {
-            results[i] = await UpsertAsync(writes[i], cancellationToken);
+            else if (!failure.IsConflict() && !failure.IsPreconditionFailed())
+            {
+                throw failure;
+            }
         }
 
         return results;
     }
 
-    /// <summary>What writing <paramref name="write"/> into the person's partition takes: nothing (with the outcome), or the actions and the outcome once they succeed.</summary>
-    private (ScreenResult Result, TableTransactionAction[]? Actions) Plan(CandidateWrite write, string candidateId, IReadOnlyList<TableEntity> partition)
+    /// <summary>Whose record this is, and why (see the class remarks).</summary>
+    private static (string Person, string Reason) Resolve(
+        CandidateWrite write, IdentityKey emailKey, IReadOnlyList<IdentityKey> secondary, Dictionary<string, Identity> identities, Dictionary<string, Partition> partitions)
     {
-        var (feedId, kind, source, record) = (write.FeedId, write.Kind, write.Source, write.Record);
-        var hash = record.ContentHash();
-        TableEntity? profile = null;
-        TableEntity? mine = null;
-        var sources = new List<(SourceRecord Record, string Hash)>();
-        foreach (var entity in partition)
+        if (identities.TryGetValue(emailKey.Key, out var known))
         {
-            if (entity.RowKey == ProfileRow)
-            {
-                profile = entity;
-            }
-            else if (entity.RowKey.StartsWith(SourcePrefix, StringComparison.Ordinal))
-            {
-                sources.Add((ReadSource(entity), entity.GetString("Hash")!));
-                mine = entity.RowKey == SourcePrefix + feedId ? entity : mine;
-            }
+            return (known.Person, known.Reason == MatchReasons.BadgeEmail ? MatchReasons.BadgeEmail : MatchReasons.Email);
         }
 
-        if (mine is not null && write.Run is { } run && write.Position is { } position &&
-            mine.GetDateTimeOffset("Run") == run && mine.GetInt64("Position") is { } first && first != position)
+        var own = CandidateId.FromEmail(write.Record.Email);
+        if (partitions.GetValueOrDefault(own)?.Profile is not null)
+        {
+            return (own, MatchReasons.Email);
+        }
+
+        foreach (var key in secondary)
+        {
+            var person = identities.TryGetValue(key.Key, out var holder) ? holder.Person : null;
+            if (person is null && key.Reason == MatchReasons.BadgeEmail)
+            {
+                // The badge email may be another person's own email.
+                var badge = write.Record.Certifications.Select(c => c.BadgeEmail).OfType<string>().FirstOrDefault(b => IdentityKeys.Email(b).Key == key.Key);
+                person = badge is not null && partitions.GetValueOrDefault(CandidateId.FromEmail(badge))?.Profile is not null ? CandidateId.FromEmail(badge) : null;
+            }
+
+            if (person is null || person == own)
+            {
+                continue;
+            }
+
+            // Someone else from this very feed already holds the key: a shared number or page, not the same person.
+            var sameFeedOther = partitions.GetValueOrDefault(person)?.Sources.Any(s => s.Source.FeedId == write.FeedId && s.RecordId != own) ?? false;
+            if (key.Reason != MatchReasons.BadgeEmail && sameFeedOther)
+            {
+                continue;
+            }
+
+            return (person, key.Reason);
+        }
+
+        return (own, MatchReasons.Email);
+    }
+
+    /// <summary>What writing the record into its person's partition takes: nothing (with the outcome), or the actions and the outcome once they succeed.</summary>
+    private static (ScreenResult Result, IReadOnlyList<TableTransactionAction>? Actions) Plan(CandidateWrite write, string person, string reason, Partition partition, DateTimeOffset now)
+    {
+        var recordId = CandidateId.FromEmail(write.Record.Email);
+        var hash = write.Record.ContentHash();
+        var mine = partition.Sources.FirstOrDefault(s => s.Source.FeedId == write.FeedId && s.RecordId == recordId);
+        if (mine is not null && write.Run is { } run && write.Position is { } position && mine.Run == run && mine.Position is { } first && first != position)
         {
             return (new ScreenResult(ScreenOutcome.Duplicate, first), null);
         }
 
-        var existing = sources.FindIndex(s => s.Record.FeedId == feedId);
-        if (existing >= 0 && sources[existing].Hash == hash && profile is not null)
+        if (mine is not null && mine.Hash == hash && partition.Profile is not null)
         {
             return (new ScreenResult(ScreenOutcome.Unchanged), null);
         }
 
-        var updated = new SourceRecord(feedId, kind, source, record);
-        if (existing >= 0)
+        var updated = new SourceRecord(write.FeedId, write.Kind, write.Source, write.Record) { MatchedBy = mine?.Source.MatchedBy ?? reason };
+        var sources = partition.Sources.Where(s => s != mine).Select(s => s.Source).Append(updated).ToList();
+        var actions = new List<TableTransactionAction> { TableTransactionAction.Upsert(SourceEntity(person, updated, hash, write.Run, write.Position, now)) };
+        if (mine is not null && mine.RowKey != SourceRowKey(write.FeedId, recordId))
         {
-            sources[existing] = (updated, hash);
-        }
-        else
-        {
-            sources.Add((updated, hash));
+            actions.Add(TableTransactionAction.Delete(new TableEntity(person, mine.RowKey), ETag.All)); // written under an older key
         }
 
-        var merged = CandidateProfile.Merge(candidateId, sources.Select(s => s.Record));
-        var now = time.GetUtcNow();
-        var sourceEntity = new TableEntity(candidateId, SourcePrefix + feedId)
+        actions.Add(ProfileAction(person, partition.Profile, CandidateProfile.Merge(person, sources), now));
+        return (new ScreenResult(partition.Profile is null ? ScreenOutcome.New : ScreenOutcome.Updated), actions);
+    }
+
+    private static string SourceRowKey(string feedId, string recordId) => $"{SourcePrefix}{feedId}-{recordId}";
+
+    private static TableEntity SourceEntity(string person, SourceRecord source, string hash, DateTimeOffset? run, long? position, DateTimeOffset now) =>
+        new(person, SourceRowKey(source.FeedId, CandidateId.FromEmail(source.Record.Email)))
         {
-            ["FeedId"] = feedId,
-            ["FeedKind"] = kind.ToString(),
-            ["Source"] = source,
+            ["FeedId"] = source.FeedId,
+            ["FeedKind"] = source.FeedKind.ToString(),
+            ["Source"] = source.Source,
             ["Hash"] = hash,
-            ["Record"] = JsonSerializer.Serialize(record, DomainJson.Options),
+            ["Record"] = JsonSerializer.Serialize(source.Record, DomainJson.Options),
+            ["MatchedBy"] = source.MatchedBy,
             ["UpdatedAt"] = now,
-            ["Run"] = write.Run,
-            ["Position"] = write.Position,
+            ["Run"] = run,
+            ["Position"] = position,
         };
-        var profileEntity = new TableEntity(candidateId, ProfileRow)
+
+    /// <summary>Adds the profile, or replaces it if it has not changed since it was read (another page may be merging into the same person).</summary>
+    private static TableTransactionAction ProfileAction(string person, TableEntity? stored, CandidateProfile profile, DateTimeOffset now)
+    {
+        var entity = new TableEntity(person, ProfileRow) { ["Profile"] = JsonSerializer.Serialize(profile, DomainJson.Options), ["UpdatedAt"] = now };
+        return stored is null ? TableTransactionAction.Add(entity) : TableTransactionAction.Update(entity, stored.ETag);
+    }
+
+    private async Task<Partition> ReadPartitionAsync(string person, CancellationToken cancellationToken)
+    {
+        var entities = new List<TableEntity>();
+        await foreach (var entity in _table.QueryAsync(TableQuery.InPartition(person), cancellationToken))
         {
-            ["Profile"] = JsonSerializer.Serialize(merged, DomainJson.Options),
-            ["UpdatedAt"] = now,
-        };
-        TableTransactionAction[] actions =
-        [
-            TableTransactionAction.Upsert(sourceEntity),
-            profile is null ? TableTransactionAction.Add(profileEntity) : TableTransactionAction.Update(profileEntity, profile.ETag),
-        ];
-        return (new ScreenResult(profile is null ? ScreenOutcome.New : ScreenOutcome.Updated), actions);
+            entities.Add(entity);
+        }
+
+        return Partition.From(entities);
+    }
+
+    /// <summary>Reads a person: their profile and the records it was merged from.</summary>
+    public async Task<(CandidateProfile? Profile, IReadOnlyList<SourceRecord> Sources)> GetAsync(string candidateId, CancellationToken cancellationToken)
+    {
+        var partition = await ReadPartitionAsync(candidateId, cancellationToken);
+        var profile = partition.Profile?.GetString("Profile") is { } json ? JsonSerializer.Deserialize<CandidateProfile>(json, DomainJson.Options) : null;
+        return (profile, partition.Sources.Select(s => s.Source).ToList());
+    }
+
+    /// <summary>The person an email belongs to now: its key if it was merged or split, otherwise its own id.</summary>
+    public async Task<string> ResolveEmailAsync(string normalizedEmail, CancellationToken cancellationToken) =>
+        await _identities.GetAsync(IdentityKeys.Email(normalizedEmail).Key, string.Empty, cancellationToken) is { } identity
+            ? identity.GetString("Person")!
+            : CandidateId.FromEmail(normalizedEmail);
+
+    private sealed record Identity(string Person, string Reason, bool Pinned);
+
+    private sealed record StoredSource(string RowKey, SourceRecord Source, string RecordId, string Hash, DateTimeOffset? Run, long? Position);
+
+    private sealed record Partition(TableEntity? Profile, IReadOnlyList<StoredSource> Sources)
+    {
+        public static Partition Empty { get; } = new(null, []);
+
+        public static Partition From(IEnumerable<TableEntity> entities)
+        {
+            TableEntity? profile = null;
+            var sources = new List<StoredSource>();
+            foreach (var entity in entities)
+            {
+                if (entity.RowKey == ProfileRow)
+                {
+                    profile = entity;
+                }
+                else if (entity.RowKey.StartsWith(SourcePrefix, StringComparison.Ordinal))
+                {
+                    var source = ReadSource(entity);
+                    sources.Add(new StoredSource(entity.RowKey, source, CandidateId.FromEmail(source.Record.Email), entity.GetString("Hash")!, entity.GetDateTimeOffset("Run"), entity.GetInt64("Position")));
+                }
+            }
+
+            return new Partition(profile, sources);
+        }
     }
 
     public async IAsyncEnumerable<CandidateProfile> ProfilesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
@@ -202,5 +375,8 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
         entity.GetString("FeedId")!,
         Enum.Parse<FeedKind>(entity.GetString("FeedKind")!),
         entity.GetString("Source")!,
-        JsonSerializer.Deserialize<CandidateRecord>(entity.GetString("Record")!, DomainJson.Options)!);
+        JsonSerializer.Deserialize<CandidateRecord>(entity.GetString("Record")!, DomainJson.Options)!)
+    {
+        MatchedBy = entity.GetString("MatchedBy") ?? MatchReasons.Email,
+    };
 }

@@ -11,7 +11,10 @@ public static class Tables
     public const string Shortlists = "shortlists";
     public const string Effects = "effects";
 
-    public static IReadOnlyList<string> All { get; } = [Candidates, Quarantine, Feeds, Shortlists, Effects];
+    /// <summary>Strong keys of people (hashed email, badge email, phone, profile URL) and whom each belongs to.</summary>
+    public const string Identities = "identities";
+
+    public static IReadOnlyList<string> All { get; } = [Candidates, Quarantine, Feeds, Shortlists, Effects, Identities];
 }
 
 /// <summary>Creates every table before the first invocation, so no request pays for it or races on it.</summary>

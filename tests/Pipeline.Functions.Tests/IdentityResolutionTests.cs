@@ -1,0 +1,164 @@
+using Pipeline.Domain.Candidates;
+using Pipeline.Domain.Feeds;
+using Pipeline.Functions.Stores;
+using Pipeline.Storage;
+using Pipeline.Storage.Sqlite;
+
+namespace Pipeline.Functions.Tests;
+
+/// <summary>Candidates from different feeds found to be one person by a strong key, the reason kept, and merges undone.</summary>
+public sealed class IdentityResolutionTests : IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "pipeline-tests", Guid.NewGuid().ToString("N"));
+    private ITableStore _store = null!;
+    private CandidateStore _candidates = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(_folder);
+        _store = new SqliteTableStore(Path.Combine(_folder, "pipeline.db"), TimeProvider.System);
+        foreach (var table in Tables.All)
+        {
+            await _store.GetTable(table).CreateIfNotExistsAsync();
+        }
+
+        _candidates = new CandidateStore(_store, TimeProvider.System);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+
+    private static CandidateWrite From(string feed, string email, string? phone = null, string? url = null, string? badgeEmail = null, string? name = null, params string[] skills) =>
+        new(feed, feed.StartsWith("uni", StringComparison.Ordinal) ? FeedKind.University : FeedKind.Bootcamp, feed, new CandidateRecord
+        {
+            Email = email,
+            Name = name,
+            Phone = phone,
+            ProfileUrls = url is null ? [] : [url],
+            Skills = skills,
+            Certifications = badgeEmail is null ? [] : [new ClaimedCertification("AWS Certified Machine Learning – Specialty") { BadgeEmail = badgeEmail }],
+        });
+
+    private async Task<CandidateProfile[]> PeopleAsync()
+    {
+        var people = new List<CandidateProfile>();
+        await foreach (var profile in _candidates.ProfilesAsync(default))
+        {
+            people.Add(profile);
+        }
+
+        return [.. people];
+    }
+
+    [Fact]
+    public async Task SameEmail_InTwoFeeds_IsOnePerson()
+    {
+        await _candidates.UpsertAsync(From("uni-a", "ana@uni.example", skills: "PyTorch"), default);
+        var second = await _candidates.UpsertAsync(From("camp-b", "ana@uni.example", skills: "Kubeflow"), default);
+
+        Assert.Equal(ScreenOutcome.Updated, second.Outcome);
+        var ana = Assert.Single(await PeopleAsync());
+        Assert.Equal(["Kubeflow", "PyTorch"], ana.Skills.Order());
+        Assert.All(ana.Links, l => Assert.Equal(MatchReasons.Email, l.MatchedBy));
+    }
+
+    [Fact]
+    public async Task SamePhone_InAnotherFeed_MergesByPhone_AndTheFirstRecordLeads()
+    {
+        await _candidates.UpsertAsync(From("uni-a", "ana@uni.example", phone: "+16175550101", name: "Ana Lima"), default);
+        var merged = await _candidates.UpsertAsync(From("camp-b", "ana.lima@mail.example", phone: "+16175550101", name: "Ana L."), default);
+
+        Assert.Equal(ScreenOutcome.Updated, merged.Outcome);
+        var ana = Assert.Single(await PeopleAsync());
+        Assert.Equal("ana@uni.example", ana.Email);
+        Assert.Equal("Ana Lima", ana.Name);
+        Assert.Equal([("camp-b", MatchReasons.Phone), ("uni-a", MatchReasons.Email)], ana.Links.Select(l => (l.FeedId, l.MatchedBy)).Order());
+
+        // The merged address now finds the person directly.
+        Assert.Equal(ana.CandidateId, await _candidates.ResolveEmailAsync("ana.lima@mail.example", default));
+    }
+
+    [Fact]
+    public async Task SharedPhone_WithinOneFeed_IsTwoPeople()
+    {
+        // A careers office number on every row of one export is not a person.
+        await _candidates.UpsertManyAsync(
+        [
+            From("uni-a", "ana@uni.example", phone: "+16175550000"),
+            From("uni-a", "bo@uni.example", phone: "+16175550000"),
+        ], default);
+        await _candidates.UpsertAsync(From("uni-a", "cy@uni.example", phone: "+16175550000"), default);
+
+        Assert.Equal(3, (await PeopleAsync()).Length);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task BadgeEmail_MatchesTheAddressAnotherFeedUses_WhicheverArrivesFirst(bool badgeFirst)
+    {
+        var withBadge = From("uni-a", "kai@uni.example", badgeEmail: "kai.personal@mail.example");
+        var personal = From("camp-b", "kai.personal@mail.example");
+        foreach (var write in badgeFirst ? new[] { withBadge, personal } : [personal, withBadge])
+        {
+            await _candidates.UpsertAsync(write, default);
+        }
+
+        var kai = Assert.Single(await PeopleAsync());
+        Assert.Contains(kai.Links, l => l.MatchedBy == MatchReasons.BadgeEmail);
+    }
+
+    [Fact]
+    public async Task ProfileUrl_WrittenDifferently_StillMatches()
+    {
+        await _candidates.UpsertAsync(From("uni-a", "li@uni.example", url: "https://www.linkedin.com/in/li-wei/"), default);
+        await _candidates.UpsertAsync(From("camp-b", "wei@mail.example", url: "http://linkedin.com/in/Li-Wei"), default);
+
+        var li = Assert.Single(await PeopleAsync());
+        Assert.Contains(li.Links, l => l is { FeedId: "camp-b", MatchedBy: MatchReasons.ProfileUrl });
+    }
+
+    [Fact]
+    public async Task UnchangedMergedRecord_WritesNothing()
+    {
+        await _candidates.UpsertAsync(From("uni-a", "ana@uni.example", phone: "+16175550101"), default);
+        await _candidates.UpsertAsync(From("camp-b", "ana.lima@mail.example", phone: "+16175550101"), default);
+        var before = (await PeopleAsync())[0];
+        var stamp = (await _store.GetTable(Tables.Candidates).GetAsync(before.CandidateId, "profile"))!.ETag;
+
+        var again = await _candidates.UpsertManyAsync([From("camp-b", "ana.lima@mail.example", phone: "+16175550101"), From("uni-a", "ana@uni.example", phone: "+16175550101")], default);
+
+        Assert.All(again, r => Assert.Equal(ScreenOutcome.Unchanged, r.Outcome));
+        Assert.Equal(stamp, (await _store.GetTable(Tables.Candidates).GetAsync(before.CandidateId, "profile"))!.ETag);
+    }
+
+    [Fact]
+    public async Task Split_UndoesAMerge_AndTheRecordStaysApartWhenItComesAgain()
+    {
+        await _candidates.UpsertAsync(From("uni-a", "ana@uni.example", phone: "+16175550101", skills: "PyTorch"), default);
+        await _candidates.UpsertAsync(From("camp-b", "someone.else@mail.example", phone: "+16175550101", skills: "Excel"), default);
+        var merged = Assert.Single(await PeopleAsync());
+
+        var moved = await _candidates.SplitAsync(merged.CandidateId, "camp-b", default);
+
+        var own = Assert.Single(moved);
+        Assert.Equal(CandidateId.FromEmail("someone.else@mail.example"), own);
+        var people = await PeopleAsync();
+        Assert.Equal(2, people.Length);
+        Assert.Equal(["PyTorch"], people.Single(p => p.CandidateId == merged.CandidateId).Skills);
+        Assert.Equal(["Excel"], people.Single(p => p.CandidateId == own).Skills);
+
+        // The next export lists them again, changed, with the same phone: they stay apart.
+        var again = await _candidates.UpsertAsync(From("camp-b", "someone.else@mail.example", "+16175550101", null, null, null, "Excel", "SQL"), default);
+        Assert.Equal(ScreenOutcome.Updated, again.Outcome);
+        Assert.Equal(2, (await PeopleAsync()).Length);
+        Assert.Equal(["Excel", "SQL"], (await PeopleAsync()).Single(p => p.CandidateId == own).Skills.Order());
+
+        // The first record of a person is not split away from them.
+        Assert.Empty(await _candidates.SplitAsync(merged.CandidateId, "uni-a", default));
+    }
+}
