@@ -294,6 +294,36 @@ public sealed class EndToEndTests : IDisposable
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CandidatesCommands_ShowAMergeByPhone_AndSplitUndoesIt()
+    {
+        var config = CopySamples();
+        File.WriteAllText(Path.Combine(config.FullName, "feeds.json"), """
+            { "feeds": [
+              { "id": "uni-a", "kind": "university", "source": "Uni A", "format": "csv", "location": "feeds/a.csv" },
+              { "id": "camp-b", "kind": "bootcamp", "source": "Camp B", "format": "csv", "location": "feeds/b.csv" } ] }
+            """);
+        File.WriteAllText(Path.Combine(config.FullName, "feeds", "a.csv"), "email,name,phone,skills\nana@uni.example,Ana Lima,+1 617 555 0101,PyTorch\n");
+        File.WriteAllText(Path.Combine(config.FullName, "feeds", "b.csv"), "email,name,phone,skills\nana.lima@mail.example,Ana L,+1 617 555 0101,Kubeflow\n");
+        await RunOnceAsync(config);
+
+        var shown = new StringWriter();
+        Assert.Equal(0, await CandidatesCommand.ShowAsync("Ana.Lima@mail.example", json: true, config, Data, shown, new StringWriter(), CancellationToken.None));
+        using var person = JsonDocument.Parse(shown.ToString());
+        var id = person.RootElement.GetProperty("profile").GetProperty("candidateId").GetString()!;
+        Assert.Equal(["email", "phone"], person.RootElement.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("matchedBy").GetString()).Order());
+
+        var said = new StringWriter();
+        Assert.Equal(0, await CandidatesCommand.SplitAsync(id, "camp-b", config, Data, said, new StringWriter(), CancellationToken.None));
+        Assert.Contains("Moved the records of 'camp-b'", said.ToString(), StringComparison.Ordinal);
+
+        var after = new StringWriter();
+        Assert.Equal(0, await CandidatesCommand.ShowAsync("ana.lima@mail.example", json: true, config, Data, after, new StringWriter(), CancellationToken.None));
+        using var apart = JsonDocument.Parse(after.ToString());
+        Assert.NotEqual(id, apart.RootElement.GetProperty("profile").GetProperty("candidateId").GetString());
+        Assert.Equal(1, await CandidatesCommand.SplitAsync(id, "camp-b", config, Data, new StringWriter(), new StringWriter(), CancellationToken.None));
+    }
+
     private DirectoryInfo CopySamples()
     {
         var target = Path.Combine(_root, "config");

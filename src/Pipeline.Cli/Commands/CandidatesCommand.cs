@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Cli.LocalHost;
+using Pipeline.Domain.Candidates;
+using Pipeline.Functions.Configuration;
+using Pipeline.Functions.Stores;
+
+namespace Pipeline.Cli.Commands;
+
+/// <summary><c>pipeline candidates show|split</c>: look at one person and the records merged into them, and undo a wrong merge.</summary>
+internal static class CandidatesCommand
+{
+    private static readonly JsonSerializerOptions Output = new(Domain.DomainJson.Options)
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static Command Create()
+    {
+        var who = new Argument<string>("candidate") { Description = "A candidate id (c…) or an email address" };
+        var show = new Command("show", "A candidate's profile and each record merged into it, with the feed and the reason it was matched") { who, CliOptions.Json };
+        show.SetAction((parse, cancellationToken) => ShowAsync(
+            parse.GetValue(who)!, parse.GetValue(CliOptions.Json), parse.GetValue(CliOptions.Config)!, parse.GetValue(CliOptions.Data)!,
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+
+        var id = new Argument<string>("candidate-id") { Description = "The merged candidate's id" };
+        var feed = new Option<string>("--feed") { Description = "The feed whose records are not this person", Required = true };
+        var split = new Command("split", "Undo a merge: move one feed's records out of a candidate into a candidate of their own, for good") { id, feed };
+        split.SetAction((parse, cancellationToken) => SplitAsync(
+            parse.GetValue(id)!, parse.GetValue(feed)!, parse.GetValue(CliOptions.Config)!, parse.GetValue(CliOptions.Data)!,
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+
+        return new Command("candidates", "Inspect candidates and undo wrong merges") { show, split };
+    }
+
+    internal static async Task<int> ShowAsync(
+        string who, bool json, DirectoryInfo config, DirectoryInfo data, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        await using var server = await HandlerServer.TryStartAsync(CliOptions.AppSettings(config, data), verbose: false, error, cancellationToken);
+        if (server is null)
+        {
+            return 2;
+        }
+
+        var store = server.Services.GetRequiredService<CandidateStore>();
+        string candidateId;
+        try
+        {
+            candidateId = who.Contains('@', StringComparison.Ordinal) ? await store.ResolveEmailAsync(Normalizer.Email(who), cancellationToken) : who;
+        }
+        catch (FieldException e)
+        {
+            await error.WriteLineAsync($"'{who}' is neither a candidate id nor an email address: {e.Reason}.");
+            return 2;
+        }
+
+        var (profile, sources) = await store.GetAsync(candidateId, cancellationToken);
+        if (profile is null)
+        {
+            await error.WriteLineAsync($"There is no candidate {candidateId}.");
+            return 1;
+        }
+
+        if (json)
+        {
+            await output.WriteLineAsync(JsonSerializer.Serialize(new { profile, records = sources }, Output));
+            return 0;
+        }
+
+        await output.WriteLineAsync($"{profile.CandidateId}  {profile.Name ?? "(no name)"} <{profile.Email}>");
+        await output.WriteLineAsync($"  skills: {string.Join(", ", profile.Skills)}");
+        foreach (var source in sources)
+        {
+            await output.WriteLineAsync($"  {source.FeedId,-24} {source.Record.Email,-36} matched by {source.MatchedBy}");
+        }
+
+        return 0;
+    }
+
+    internal static async Task<int> SplitAsync(
+        string candidateId, string feedId, DirectoryInfo config, DirectoryInfo data, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        await using var server = await HandlerServer.TryStartAsync(CliOptions.AppSettings(config, data), verbose: false, error, cancellationToken);
+        if (server is null)
+        {
+            return 2;
+        }
+
+        var moved = await server.Services.GetRequiredService<CandidateStore>().SplitAsync(candidateId, feedId, cancellationToken);
+        if (moved.Count == 0)
+        {
+            await error.WriteLineAsync($"Candidate {candidateId} has no record from feed '{feedId}' other than their first; nothing to split.");
+            return 1;
+        }
+
+        // Both people changed: the open requisitions' shortlists are out of date.
+        var shortlists = server.Services.GetRequiredService<ShortlistStore>();
+        var now = server.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        foreach (var requisition in server.Services.GetRequiredService<PipelineConfiguration>().Requisitions.Where(r => r.IsOpen))
+        {
+            await shortlists.MarkDirtyAsync(requisition.Id, now, cancellationToken);
+        }
+
+        await output.WriteLineAsync($"Moved the records of '{feedId}' out of {candidateId} into {string.Join(", ", moved)}. Open shortlists are rebuilt on the next run.");
+        return 0;
+    }
+}
