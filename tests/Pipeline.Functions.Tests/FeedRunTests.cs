@@ -57,6 +57,21 @@ public sealed class FeedRunTests : IAsyncLifetime
                 return Results.Json(new { paging = new { next_cursor = next }, data });
             });
 
+            // A big export in one response, gzipped, with or without an ETag: read in parts, each reading past what came before.
+            app.MapGet("/big.csv", async (HttpContext context) =>
+            {
+                _requests.Enqueue(context.Request.Path + context.Request.QueryString);
+                if (context.Request.Query["etag"] != "none")
+                {
+                    context.Response.Headers.ETag = "\"big-v1\"";
+                }
+
+                context.Response.Headers.ContentEncoding = "gzip";
+                context.Response.ContentType = "text/csv";
+                await using var gzip = new GZipStream(context.Response.Body, CompressionLevel.Fastest);
+                await gzip.WriteAsync(Encoding.UTF8.GetBytes(BigCsv(120)));
+            });
+
             app.MapGet("/loop", () => Results.Json(new { data = new[] { new { email = "x@loop.example" } }, next = "/loop" }));
             app.MapGet("/escape", () => Results.Json(new { data = new[] { new { email = "x@loop.example" } }, next = "https://elsewhere.example.invalid/p2" }));
         });
@@ -116,7 +131,7 @@ public sealed class FeedRunTests : IAsyncLifetime
 
         var expected = await OutcomeAsync(whole, oneRun, "big-export");
         var actual = await OutcomeAsync(parts, inParts, "big-export");
-        Assert.Single(oneRun.Reads);
+        Assert.Equal(2, oneRun.Reads.Count); // the part, and the completion that records the run
         Assert.True(inParts.Reads.Count > 50, $"{inParts.Reads.Count} parts");
         Assert.Equal(400 - 400 / 37, expected.Candidates.Count);
         Assert.Equal(expected.Candidates, actual.Candidates);
@@ -127,6 +142,28 @@ public sealed class FeedRunTests : IAsyncLifetime
 
         // Pages are numbered on across the parts, so each has its own number.
         Assert.Equal(Enumerable.Range(1, inParts.Pages.Count), inParts.Pages.Select(p => p.GetProperty("pageNumber").GetInt32()));
+    }
+
+    [Theory]
+    [InlineData("/big.csv")]
+    [InlineData("/big.csv?etag=none")]
+    public async Task HttpFeed_ReadInParts_ReadsPastWhatEarlierPartsRead_AndGivesWhatOneReadGives(string path)
+    {
+        string Feeds(int pageSize) => $$"""
+            { "feeds": [ { "id": "big-export", "kind": "university", "source": "Big U", "format": "csv", "location": "{{new Uri(_base, path)}}", "pageSize": {{pageSize}} } ] }
+            """;
+        await using var whole = await StartAsync(Feeds(50));
+        var oneRun = await whole.PollFeedsAsync();
+        await using var parts = await StartAsync(Feeds(4), new Dictionary<string, string?> { ["Pipeline:FeedPagesPerInvocation"] = "3" });
+        var inParts = await parts.PollFeedsAsync();
+
+        var expected = await OutcomeAsync(whole, oneRun, "big-export");
+        var actual = await OutcomeAsync(parts, inParts, "big-export");
+        Assert.Equal(120 - 3, expected.Candidates.Count);
+        Assert.Equal(expected.Candidates, actual.Candidates);
+        Assert.Equal(expected.Quarantine, actual.Quarantine);
+        Assert.True(inParts.Reads.Count > 5);
+        Assert.Equal(1 + (inParts.Reads.Count - 1), _requests.Count); // the whole read's request, then one per part (the completion reads nothing)
     }
 
     [Fact]
@@ -240,11 +277,20 @@ public sealed class FeedRunTests : IAsyncLifetime
         Assert.Equal(3, whileReading.GetProperty("ReturnValue").GetProperty("feedsBusy").GetInt32());
         Assert.Empty(RunningHandler.Messages(whileReading, "feedReads"));
 
-        foreach (var request in RunningHandler.Messages(started, "feedReads"))
+        // Deliver the runs PollFeeds started, each part and then its completion.
+        var pending = new Queue<JsonElement>(RunningHandler.Messages(started, "feedReads"));
+        var finished = 0;
+        while (pending.TryDequeue(out var request))
         {
             var (_, read) = await handler.PostAsync("ReadFeed", RunningHandler.ServiceBusEnvelope("request", request.GetRawText()));
-            Assert.Equal(1, read.GetProperty("ReturnValue").GetProperty("feeds").GetInt32());
+            finished += read.GetProperty("ReturnValue").TryGetProperty("feeds", out var feeds) ? feeds.GetInt32() : 0;
+            foreach (var next in RunningHandler.Messages(read, "continuation"))
+            {
+                pending.Enqueue(next);
+            }
         }
+
+        Assert.Equal(3, finished);
 
         // Read, and every six hours by default: not due again yet.
         var afterwards = await PollAsync();

@@ -58,7 +58,10 @@ public sealed class LocalFunctionsHost
         _queueOrder = QueueOrder(functions);
     }
 
-    /// <summary>Queues in pipeline order, upstream first, so a run drains each stage before the next one starts.</summary>
+    /// <summary>
+    /// Queues in pipeline order, upstream first, so a run drains each stage before the next one starts; a queue that
+    /// continues its own work (feedreads) after the queue it feeds.
+    /// </summary>
     public IReadOnlyList<string> Queues => _queueOrder;
 
     /// <summary>
@@ -318,10 +321,24 @@ public sealed class LocalFunctionsHost
             }
         }
 
+        // A queue its own function continues on (feedreads) comes after the queues it feeds, so each part of a feed
+        // is screened before the next is read and the candidates queue stays short.
+        var selfContinuing = functions
+            .Where(f => f.Trigger.QueueName is { } q && f.Bindings.Any(b => b is { Direction: "out", Type: "serviceBus" } && b.QueueName == q))
+            .Select(f => f.Trigger.QueueName!)
+            .ToHashSet(StringComparer.Ordinal);
+        double Rank(string queue) => selfContinuing.Contains(queue)
+            ? functions.Where(f => f.Trigger.QueueName == queue)
+                .SelectMany(f => f.Bindings.Where(b => b is { Direction: "out", Type: "serviceBus", QueueName: not null } && b.QueueName != queue))
+                .Select(b => depth.GetValueOrDefault(b.QueueName!, int.MaxValue - 1) + 0.5)
+                .DefaultIfEmpty(depth.GetValueOrDefault(queue, int.MaxValue))
+                .Max()
+            : depth.GetValueOrDefault(queue, int.MaxValue);
+
         return functions.Where(f => f.Trigger is { Type: FunctionMetadata.ServiceBusTrigger, QueueName: not null })
             .Select(f => f.Trigger.QueueName!)
             .Distinct()
-            .OrderBy(q => depth.GetValueOrDefault(q, int.MaxValue))
+            .OrderBy(Rank)
             .ThenBy(q => q, StringComparer.Ordinal)
             .ToList();
     }

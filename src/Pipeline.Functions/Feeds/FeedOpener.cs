@@ -12,8 +12,12 @@ namespace Pipeline.Functions.Feeds;
 /// </summary>
 public sealed record FeedWatermark(string? ETag, string? LastModified)
 {
+    /// <summary>
+    /// Whether <paramref name="other"/> is the same document. A source that sends neither validator cannot be
+    /// checked, and is taken at its word.
+    /// </summary>
     public bool Matches(FeedWatermark? other) =>
-        other is not null && (ETag is not null ? ETag == other.ETag : LastModified is not null && LastModified == other.LastModified);
+        other is not null && (ETag is not null ? ETag == other.ETag : LastModified is null || LastModified == other.LastModified);
 }
 
 /// <summary>

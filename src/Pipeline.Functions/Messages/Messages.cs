@@ -31,6 +31,12 @@ public sealed record FeedReadRequest
     public long Quarantined { get; init; }
 
     public int Pages { get; init; }
+
+    /// <summary>
+    /// The run's last pages were sent with this message: record the run and its watermark. Sent after the pages, so
+    /// the watermark never advances past pages that were not handed on.
+    /// </summary>
+    public bool Complete { get; init; }
 }
 
 /// <summary>A page of normalised candidates from one feed run (queue <c>candidates</c>).</summary>

@@ -12,8 +12,9 @@ namespace Pipeline.Functions.Functions.ReadFeed;
 /// <summary>
 /// Queue <c>feedreads</c>: reads one part of a feed run, from the request's cursor until
 /// <c>Pipeline:FeedPagesPerInvocation</c> pages of candidates are handed on, quarantines the rows it rejects, and
-/// either continues in a follow-up message carrying the cursor or, at the feed's end, records the run and its
-/// watermark. A feed that cannot be read ends its run as failed; the next scheduled run starts over.
+/// continues in a follow-up message carrying the cursor. At the feed's end the follow-up is a completion, which records
+/// the run and its watermark once the last pages have been sent. A feed that cannot be read ends its run as failed;
+/// the next scheduled run starts over.
 /// </summary>
 public sealed class ReadFeed(
     PipelineConfiguration configuration,
@@ -40,6 +41,20 @@ public sealed class ReadFeed(
             // A newer run started (this one was given up as stale) or this run already ended: its parts are not needed.
             logger.LogWarning("Feed {FeedId}: part {Part} of the run started {RunStarted:o} is not the current run; dropped", feed.Id, request.Part, request.RunStarted);
             result.Count("feedReadsDropped");
+            return result;
+        }
+
+        if (request.Complete)
+        {
+            await feedState.FinishAsync(
+                new FeedRunRecord(feed.Id, request.RunStarted, true, request.Accepted, request.Quarantined, null)
+                {
+                    Watermark = request.Cursor.RunWatermark, Since = request.Cursor.RunDate ?? request.RunStarted, Definition = feed.Fingerprint(), Finished = time.GetUtcNow(),
+                },
+                cancellationToken);
+            logger.LogInformation("Feed {FeedId}: {Accepted} rows accepted, {Quarantined} quarantined, in {Parts} parts", feed.Id, request.Accepted, request.Quarantined, request.Part - 1);
+            result.Logs.Add($"Feed {feed.Id}: {request.Accepted} accepted, {request.Quarantined} quarantined");
+            result.Count("feeds");
             return result;
         }
 
@@ -130,27 +145,13 @@ public sealed class ReadFeed(
         var totalQuarantined = request.Quarantined + rejected.Count;
         result.Count("rows", accepted);
         result.Count("quarantined", rejected.Count);
-        if (!finished)
+        // Not finished: the rest of the run follows. Finished: a completion follows the last pages, and records the run.
+        result.Send(Queues.FeedReads, request with
         {
-            result.Send(Queues.FeedReads, request with
-            {
-                Part = request.Part + 1, Cursor = outcome.Cursor, Accepted = totalAccepted, Quarantined = totalQuarantined, Pages = request.Pages + pages.Count,
-            });
-            await feedState.SaveRunAsync(feed.Id, new FeedRunInProgress(request.RunStarted, time.GetUtcNow(), request.Part), cancellationToken);
-            logger.LogInformation("Feed {FeedId} part {Part}: {Accepted} rows accepted in {Pages} pages, {Quarantined} quarantined; continuing", feed.Id, request.Part, accepted, pages.Count, rejected.Count);
-            result.Count("feedParts");
-            return result;
-        }
-
-        await feedState.FinishAsync(
-            new FeedRunRecord(feed.Id, request.RunStarted, true, totalAccepted, totalQuarantined, null)
-            {
-                Watermark = outcome.Cursor.RunWatermark, Since = outcome.Cursor.RunDate ?? request.RunStarted, Definition = feed.Fingerprint(), Finished = time.GetUtcNow(),
-            },
-            cancellationToken);
-        logger.LogInformation("Feed {FeedId}: {Accepted} rows accepted, {Quarantined} quarantined, in {Parts} parts", feed.Id, totalAccepted, totalQuarantined, request.Part);
-        result.Logs.Add($"Feed {feed.Id}: {totalAccepted} accepted, {totalQuarantined} quarantined");
-        result.Count("feeds");
+            Part = request.Part + 1, Cursor = outcome.Cursor, Accepted = totalAccepted, Quarantined = totalQuarantined, Pages = request.Pages + pages.Count, Complete = finished,
+        });
+        await feedState.SaveRunAsync(feed.Id, new FeedRunInProgress(request.RunStarted, time.GetUtcNow(), request.Part), cancellationToken);
+        logger.LogInformation("Feed {FeedId} part {Part}: {Accepted} rows accepted in {Pages} pages, {Quarantined} quarantined", feed.Id, request.Part, accepted, pages.Count, rejected.Count);
         result.Count("feedParts");
         return result;
     }
