@@ -64,6 +64,25 @@ public sealed class HttpFeedTests : IAsyncLifetime
             app.MapGet("/moved", () => Results.Redirect("https://feeds.example.invalid/export.csv"));
             app.MapGet("/huge", () => Results.Text(new string('x', 5000)));
             app.MapGet("/broken", () => Results.StatusCode(500));
+            app.MapGet("/slow", async (HttpContext context) =>
+            {
+                context.Response.ContentType = "text/csv";
+                await context.Response.WriteAsync("email,name\nada@uni.example,Ada\n");
+                await context.Response.Body.FlushAsync();
+                await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted);
+            });
+            app.MapGet("/truncated", async (HttpContext context) =>
+            {
+                context.Response.ContentType = "text/csv";
+                context.Response.ContentLength = 10_000;
+                await context.Response.WriteAsync("email,name\nada@uni.example,Ada\n");
+                await context.Response.Body.FlushAsync();
+                await Task.Delay(300); // let the headers and the first rows arrive before the connection drops
+                context.Abort();
+            });
+            app.MapGet("/sign-in", () => Results.Content("<html><body><form>Sign in</form></body></html>", "text/html"));
+            app.MapGet("/round", () => Results.Redirect("/round"));
+            app.MapGet("/empty", () => Results.Text(string.Empty, "text/csv"));
         });
     }
 
@@ -73,7 +92,7 @@ public sealed class HttpFeedTests : IAsyncLifetime
         RunningHandler.StartAsync(
             prepareConfig: config => File.WriteAllText(Path.Combine(config, "feeds.json"), $$"""
                 { "feeds": [ { "id": "careers-api", "kind": "university", "source": "Careers API", "format": "csv",
-                               "location": "{{new Uri(_base, path)}}", "maxBytes": {{maxBytes}},
+                               "location": "{{new Uri(_base, path)}}", "maxBytes": {{maxBytes}}, "timeoutSeconds": 1,
                                "auth": { "type": "apiKey", "header": "X-Api-Key", "secret": "FEED_CAREERS_KEY" } } ] }
                 """),
             settings: setSecret ? new Dictionary<string, string?> { ["FEED_CAREERS_KEY"] = key } : null);
@@ -101,6 +120,10 @@ public sealed class HttpFeedTests : IAsyncLifetime
     [InlineData("/moved", Key, 1_000_000, "only redirects within the feed's own origin")]
     [InlineData("/huge", Key, 1_000, "'maxBytes' is 1,000")]
     [InlineData("/broken", Key, 1_000_000, "answered 500")]
+    [InlineData("/slow", Key, 1_000_000, "did not finish sending within 1 s")]
+    [InlineData("/truncated", Key, 1_000_000, "the connection broke after")]
+    [InlineData("/sign-in", Key, 1_000_000, "answered with a web page (text/html)")]
+    [InlineData("/round", Key, 1_000_000, "redirected more than 5 times")]
     public async Task PollFeeds_HttpFeedThatCannotBeRead_FailsClearlyAndIsRetriedNextRun(string path, string key, long maxBytes, string reason)
     {
         await using var handler = await StartAsync(path, key, maxBytes);
@@ -111,6 +134,20 @@ public sealed class HttpFeedTests : IAsyncLifetime
         var state = await handler.Services.GetRequiredService<FeedStateStore>().GetAsync("careers-api", default);
         Assert.False(state!.Succeeded);
         Assert.Contains(reason, state.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EmptyFeed_IsARunWithNoRows_NotAFailure()
+    {
+        await using var handler = await StartAsync("/empty");
+
+        var runs = await handler.PollFeedsAsync();
+
+        Assert.Equal(1, runs.Metric("feeds"));
+        Assert.Equal(0, runs.Metric("rows"));
+        var state = await handler.Services.GetRequiredService<FeedStateStore>().GetAsync("careers-api", default);
+        Assert.True(state!.Succeeded);
+        Assert.Equal(0, state.Accepted);
     }
 
     [Theory]

@@ -108,9 +108,14 @@ public sealed partial class FeedOpener(HttpClient http, IConfiguration settings,
                 {
                     response.Dispose();
                     var next = location.IsAbsoluteUri ? location : new Uri(url, location);
-                    if (next.GetLeftPart(UriPartial.Authority) != url.GetLeftPart(UriPartial.Authority) || hop >= MaxRedirects)
+                    if (next.GetLeftPart(UriPartial.Authority) != url.GetLeftPart(UriPartial.Authority))
                     {
                         throw new FeedUnavailableException($"Feed '{feed.Id}' redirects to {next.GetLeftPart(UriPartial.Authority)}; only redirects within the feed's own origin are followed.");
+                    }
+
+                    if (hop >= MaxRedirects)
+                    {
+                        throw new FeedUnavailableException($"Feed '{feed.Id}' redirected more than {MaxRedirects} times (last to {next.AbsolutePath}); is it redirecting in a loop?");
                     }
 
                     url = next;
@@ -153,7 +158,15 @@ public sealed partial class FeedOpener(HttpClient http, IConfiguration settings,
                     throw new FeedChangedException($"Feed '{feed.Id}' changed while it was being read in parts; the next run reads it again from the start.");
                 }
 
-                var body = new CappedStream(await response.Content.ReadAsStreamAsync(linked.Token), feed.MaxBytes, feed.Id);
+                // A sign-in or error page served with 200 is not the feed: say so rather than quarantine every "row" of it.
+                if (response.Content.Headers.ContentType?.MediaType is "text/html" or "application/xhtml+xml")
+                {
+                    response.Dispose();
+                    throw new FeedUnavailableException($"Feed '{feed.Id}' answered with a web page (text/html), not its {feed.Format} data: a sign-in or error page? Check the URL and the credentials.");
+                }
+
+                // The time limit covers the whole response, body included, not only its headers.
+                var body = new CappedStream(await response.Content.ReadAsStreamAsync(linked.Token), feed.MaxBytes, feed.Id, timeout.Token, feed.TimeoutSeconds);
 
                 // A continuation starts mid-document. Ranges would not survive gzip, so the bytes already read are read past.
                 await SkipAsync(body, what.Offset, linked.Token);
@@ -325,8 +338,11 @@ public sealed partial class FeedOpener(HttpClient http, IConfiguration settings,
     }
 }
 
-/// <summary>Stops reading once a feed has sent more than its cap, so one huge or endless response cannot exhaust memory or time.</summary>
-internal sealed class CappedStream(Stream inner, long maxBytes, string feedId) : Stream
+/// <summary>
+/// Stops reading once a feed has sent more than its cap or taken longer than its time limit, so one huge, endless or
+/// trickling response cannot exhaust memory or time; a connection that breaks mid-body is reported as such.
+/// </summary>
+internal sealed class CappedStream(Stream inner, long maxBytes, string feedId, CancellationToken deadline = default, int timeoutSeconds = 0) : Stream
 {
     private long _read;
 
@@ -340,10 +356,24 @@ internal sealed class CappedStream(Stream inner, long maxBytes, string feedId) :
 
     public override long Position { get => _read; set => throw new NotSupportedException(); }
 
-    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Count(await inner.ReadAsync(buffer, cancellationToken));
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline);
+        try
+        {
+            return Count(await inner.ReadAsync(buffer, linked.Token));
+        }
+        catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new FeedUnavailableException($"Feed '{feedId}' did not finish sending within {timeoutSeconds} s ({_read:N0} bytes arrived).", e);
+        }
+        catch (IOException e) when (e is not FeedUnavailableException)
+        {
+            throw new FeedUnavailableException($"Feed '{feedId}': the connection broke after {_read:N0} bytes, before the whole response arrived ({e.Message}).", e);
+        }
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
