@@ -211,14 +211,14 @@ public static partial class ReplyParser
                 previous = null;
             }
 
-            if (!chunk.HasRefs)
-            {
-                continue;
-            }
-
             foreach (var bad in chunk.OutOfRange)
             {
                 unclear.Add($"{bad}: the shortlist has {candidates} candidates (\"{Cut(line)}\")");
+            }
+
+            if (!chunk.HasRefs)
+            {
+                continue;
             }
 
             var decision = chunk.Decision;
@@ -313,6 +313,7 @@ public static partial class ReplyParser
         text = Politeness().Replace(text, " ");
         text = NotANumber().Replace(text, "$1 person");
         text = Dates().Replace(text, " a date ");
+        text = Times().Replace(text, " a time ");
         text = AllBut().Replace(text, "$1 except");
         text = SpacedRange().Replace(text, "$1-$2");
         text = CandidateWord().Replace(text, "#");
@@ -495,6 +496,9 @@ public static partial class ReplyParser
 
     [GeneratedRegex(@"\b(?:jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|september|oct|october|nov|november|dec|december)\.?\s+\d{1,2}(?:st|nd|rd|th)?\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|september|oct|october|nov|november|dec|december)\b|\b(?:mon|monday|tue|tues|tuesday|wed|wednesday|thu|thur|thurs|thursday|fri|friday|sat|saturday|sun|sunday)\s+\d{1,2}(?:st|nd|rd|th)?\b")]
     private static partial Regex Dates();
+
+    [GeneratedRegex(@"\b\d{1,2}[:.h]\d{2}\s*(?:am|pm)?\b|\b\d{1,2}\s*(?:am|pm)\b")]
+    private static partial Regex Times();
 
     [GeneratedRegex(@"\b(all|everyone|everybody|anyone|all of them)\s+but\b")]
     private static partial Regex AllBut();

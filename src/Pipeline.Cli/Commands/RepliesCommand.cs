@@ -1,0 +1,75 @@
+using System.CommandLine;
+using System.Text.Json;
+using Pipeline.Domain.Replies;
+
+namespace Pipeline.Cli.Commands;
+
+/// <summary><c>pipeline replies parse</c>: what a hiring manager's reply would decide, without recording anything.</summary>
+internal static class RepliesCommand
+{
+    private static readonly JsonSerializerOptions Output = new(Domain.DomainJson.Options) { WriteIndented = true };
+
+    public static Command Create()
+    {
+        var file = new Option<FileInfo>("--file") { Description = "The reply: plain text or the HTML body as a mail client sent it", Required = true };
+        var candidates = new Option<int>("--candidates") { Description = "How many candidates the shortlist numbered", Required = true };
+        var names = new Option<FileInfo?>("--names") { Description = "When the shortlist showed names: one per line in shortlist order, or a JSON object {\"1\": \"Name\"}" };
+        var parse = new Command("parse", "Show the decisions a reply yields and the sentences that could not be used; records nothing") { file, candidates, names, CliOptions.Json };
+        parse.SetAction((result, cancellationToken) => ParseAsync(
+            result.GetValue(file)!, result.GetValue(candidates), result.GetValue(names), result.GetValue(CliOptions.Json),
+            result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken));
+        return new Command("replies", "Hiring managers' replies to shortlists") { parse };
+    }
+
+    internal static async Task<int> ParseAsync(FileInfo file, int candidates, FileInfo? namesFile, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (candidates is < 1 or > 50)
+        {
+            await error.WriteLineAsync($"--candidates is {candidates}; a shortlist has 1 to 50.");
+            return 2;
+        }
+
+        string body;
+        IReadOnlyDictionary<int, string>? names;
+        try
+        {
+            body = await File.ReadAllTextAsync(file.FullName, cancellationToken);
+            names = namesFile is null ? null : ReadNames(await File.ReadAllTextAsync(namesFile.FullName, cancellationToken));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or FormatException)
+        {
+            await error.WriteLineAsync($"Cannot read the input: {e.Message}");
+            return 2;
+        }
+
+        var parsed = ReplyParser.Parse(body, candidates, names);
+        if (json)
+        {
+            await output.WriteLineAsync(JsonSerializer.Serialize(new
+            {
+                decisions = parsed.Decisions.Select(d => new { candidate = d.Candidate, decision = d.Decision.ToString().ToLowerInvariant(), sentence = d.Sentence }),
+                unclear = parsed.Unclear,
+                clear = parsed.IsClear,
+            }, Output));
+            return 0;
+        }
+
+        foreach (var decision in parsed.Decisions)
+        {
+            await output.WriteLineAsync($"#{decision.Candidate,-3} {decision.Decision.ToString().ToLowerInvariant(),-10} \"{decision.Sentence}\"");
+        }
+
+        foreach (var line in parsed.Unclear)
+        {
+            await output.WriteLineAsync($"unclear: {line}");
+        }
+
+        await output.WriteLineAsync(parsed.IsClear ? "The reply is clear." : "The reply would get a clarification listing what was and was not understood.");
+        return 0;
+    }
+
+    private static Dictionary<int, string> ReadNames(string text) =>
+        text.TrimStart().StartsWith('{')
+            ? JsonSerializer.Deserialize<Dictionary<string, string>>(text)!.ToDictionary(p => int.Parse(p.Key, System.Globalization.CultureInfo.InvariantCulture), p => p.Value)
+            : text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select((name, i) => (name, i)).ToDictionary(p => p.i + 1, p => p.name);
+}
