@@ -76,6 +76,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IPipelineFunction, BuildShortlist>();
         services.AddSingleton<IPipelineFunction, NotifyShortlist>();
         services.AddSingleton<IPipelineFunction, Health>();
+        services.AddSingleton<IPipelineFunction, Functions.Decision.Decision>();
+        services.AddSingleton<DecisionStore>();
+        services.AddSingleton<Decisions.DecisionLinkFactory>();
         services.AddSingleton<FunctionRegistry>();
         return services;
     }

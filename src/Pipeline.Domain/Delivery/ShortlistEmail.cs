@@ -11,7 +11,8 @@ public sealed record ShortlistEmail(string Subject, string Html)
 {
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Default;
 
-    public static ShortlistEmail Compose(Requisition requisition, Shortlist shortlist)
+    /// <param name="decisionLink">The one-click link for a candidate (by rank) and a decision; null: the email has none.</param>
+    public static ShortlistEmail Compose(Requisition requisition, Shortlist shortlist, Func<int, Replies.Decision, string>? decisionLink = null)
     {
         var count = shortlist.Members.Count;
         var subject = $"Shortlist: {OneLine(requisition.Title)} — {count} candidate{(count == 1 ? "" : "s")} [{shortlist.ReferenceToken}]";
@@ -35,10 +36,11 @@ public sealed record ShortlistEmail(string Subject, string Html)
 
         foreach (var member in shortlist.Members)
         {
-            AppendCard(html, member);
+            AppendCard(html, member, decisionLink);
         }
 
         html.Append("<h2 style=\"font-size:16px;margin:24px 0 8px\">How to answer</h2>")
+            .Append(decisionLink is null ? "" : "<p>Use the links under each candidate, or reply in your own words.</p>")
             .Append("<p>Reply to this email in your own words, for example <em>interview 1 and 3, pass on 2</em>. ")
             .Append("Keep the reference <strong>").Append(E(shortlist.ReferenceToken)).Append("</strong> in the subject.</p>")
             .Append("<p style=\"color:#555;font-size:12px\">Requisition ").Append(E(requisition.Id))
@@ -47,7 +49,7 @@ public sealed record ShortlistEmail(string Subject, string Html)
         return new ShortlistEmail(subject, html.ToString());
     }
 
-    private static void AppendCard(StringBuilder html, ShortlistMember member)
+    private static void AppendCard(StringBuilder html, ShortlistMember member, Func<int, Replies.Decision, string>? decisionLink)
     {
         var card = member.Card;
         html.Append("<div style=\"border:1px solid #c8c8c8;border-radius:4px;padding:12px 16px;margin:12px 0\">")
@@ -92,6 +94,14 @@ public sealed record ShortlistEmail(string Subject, string Html)
         {
             html.Append("<p style=\"margin:8px 0 0\">Certifications claimed (not yet verified): ")
                 .Append(string.Join(", ", card.Certifications.Select(E))).Append("</p>");
+        }
+
+        if (decisionLink is not null)
+        {
+            html.Append("<p style=\"margin:8px 0 0\">Decide: ");
+            var links = new[] { (Replies.Decision.Interview, "Interview"), (Replies.Decision.Reject, "Pass"), (Replies.Decision.Hold, "Hold") }
+                .Select(d => $"<a href=\"{E(decisionLink(member.Rank, d.Item1))}\">{d.Item2}</a>");
+            html.Append(string.Join(" · ", links)).Append("</p>");
         }
 
         html.Append("</div>");

@@ -59,6 +59,20 @@ public sealed class PipelineOptions
     /// </summary>
     public bool IgnoreFeedSchedules { get; set; }
 
+    /// <summary>
+    /// The key that signs one-click decision links (base64, at least 32 bytes). A secret. With
+    /// <see cref="PublicBaseUrl"/>, shortlist emails carry Interview / Pass / Hold links per candidate.
+    /// </summary>
+    public string? DecisionLinkKey { get; set; }
+
+    /// <summary>The function app's public address (<c>https://{app}.azurewebsites.net</c>), which decision links point to.</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>How long a decision link stays valid.</summary>
+    public TimeSpan DecisionLinkLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    public bool DecisionLinksEnabled => !string.IsNullOrWhiteSpace(DecisionLinkKey) && !string.IsNullOrWhiteSpace(PublicBaseUrl);
+
     public string ResolvedOutboxDirectory => OutboxDirectory ?? Path.Combine(DataDirectory ?? ".", "outbox");
 }
 
@@ -126,6 +140,40 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
         if (options.ShortlistQuietPeriod < TimeSpan.Zero || options.ShortlistQuietPeriod > TimeSpan.FromDays(1))
         {
             errors.Add($"Pipeline:ShortlistQuietPeriod is {options.ShortlistQuietPeriod}; use a duration from 00:00:00 to 1.00:00:00.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.DecisionLinkKey) != string.IsNullOrWhiteSpace(options.PublicBaseUrl))
+        {
+            errors.Add("Decision links need both Pipeline:DecisionLinkKey and Pipeline:PublicBaseUrl; set both or neither.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.DecisionLinkKey))
+        {
+            byte[]? key = null;
+            try
+            {
+                key = Convert.FromBase64String(options.DecisionLinkKey);
+            }
+            catch (FormatException)
+            {
+            }
+
+            if (key is null || key.Length < Domain.Replies.DecisionLinks.MinimumKeyBytes)
+            {
+                // The message never repeats the value: it is a secret.
+                errors.Add($"Pipeline:DecisionLinkKey must be base64 of at least {Domain.Replies.DecisionLinks.MinimumKeyBytes} random bytes (e.g. openssl rand -base64 32).");
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.PublicBaseUrl) &&
+            (!Uri.TryCreate(options.PublicBaseUrl, UriKind.Absolute, out var publicUrl) || (publicUrl.Scheme != Uri.UriSchemeHttps && !publicUrl.IsLoopback)))
+        {
+            errors.Add($"Pipeline:PublicBaseUrl is '{options.PublicBaseUrl}', which is not an https URL.");
+        }
+
+        if (options.DecisionLinkLifetime < TimeSpan.FromHours(1) || options.DecisionLinkLifetime > TimeSpan.FromDays(90))
+        {
+            errors.Add($"Pipeline:DecisionLinkLifetime is {options.DecisionLinkLifetime}; use 01:00:00 to 90.00:00:00.");
         }
 
         if (options.FeedPagesPerInvocation is < 1 or > 2000)

@@ -14,7 +14,10 @@ public static class Tables
     /// <summary>Strong keys of people (hashed email, badge email, phone, profile URL) and whom each belongs to.</summary>
     public const string Identities = "identities";
 
-    public static IReadOnlyList<string> All { get; } = [Candidates, Quarantine, Feeds, Shortlists, Effects, Identities];
+    /// <summary>Hiring managers' decisions per requisition, shortlist version and candidate.</summary>
+    public const string Decisions = "decisions";
+
+    public static IReadOnlyList<string> All { get; } = [Candidates, Quarantine, Feeds, Shortlists, Effects, Identities, Decisions];
 }
 
 /// <summary>Creates every table before the first invocation, so no request pays for it or races on it.</summary>

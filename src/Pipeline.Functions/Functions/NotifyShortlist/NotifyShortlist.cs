@@ -21,6 +21,7 @@ public sealed class NotifyShortlist(
     IDeliveryChannel channel,
     PipelineConfiguration configuration,
     IOptions<PipelineOptions> options,
+    Decisions.DecisionLinkFactory links,
     ILogger<NotifyShortlist> logger) : QueueFunction<ShortlistReady>
 {
     protected override async Task<FunctionResult> RunAsync(ShortlistReady message, ServiceBusMessageInfo info, CancellationToken cancellationToken)
@@ -37,7 +38,7 @@ public sealed class NotifyShortlist(
             ?? throw new InvalidInvocationException($"Shortlist {message.RequisitionId} version {message.Version} does not exist.");
 
         var scope = $"shortlist-{requisition.Id}-v{shortlist.Version}";
-        var email = ShortlistEmail.Compose(requisition, shortlist);
+        var email = ShortlistEmail.Compose(requisition, shortlist, links.For(shortlist));
         var from = new Contact(options.Value.SenderAddress, options.Value.SenderName);
         var emailKey = "email-" + RecipientHash(requisition.HiringManager.Email);
         var outgoing = new OutgoingEmail($"{scope}-{emailKey}", shortlist.ReferenceToken, from, [requisition.HiringManager], email.Subject, email.Html);

@@ -1,0 +1,132 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Domain.Replies;
+using Pipeline.Functions.Stores;
+
+namespace Pipeline.Functions.Tests;
+
+/// <summary>One-click decision links: in the email, confirmed by POST only, once, and refused when forged, altered or expired.</summary>
+public sealed class DecisionLinkTests : IAsyncLifetime
+{
+    private static readonly byte[] Key = RandomKey();
+    private RunningHandler _handler = null!;
+    private Dictionary<(int Candidate, string Decision), string> _links = null!;
+
+    private static byte[] RandomKey() => System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+
+    public async ValueTask InitializeAsync()
+    {
+        _handler = await RunningHandler.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Pipeline:DecisionLinkKey"] = Convert.ToBase64String(Key),
+            ["Pipeline:PublicBaseUrl"] = "https://pipeline.contoso.example",
+        });
+
+        // A shortlist, built and sent through the functions.
+        foreach (var page in (await _handler.PollFeedsAsync()).Pages)
+        {
+            await _handler.PostAsync("ScreenCandidates", RunningHandler.ServiceBusEnvelope("page", page.GetRawText()));
+        }
+
+        var (_, built) = await _handler.PostAsync("BuildShortlist", RunningHandler.ServiceBusEnvelope("request", new Messages.ShortlistRequest { RequisitionId = "ml-engineer-platform" }));
+        var ready = RunningHandler.Messages(built, "notifications")[0].GetRawText();
+        await _handler.PostAsync("NotifyShortlist", RunningHandler.ServiceBusEnvelope("notification", ready));
+
+        // The .eml's HTML body is base64, after the blank line that ends the headers.
+        var eml = File.ReadAllText(Directory.GetFiles(Path.Combine(_handler.DataDirectory, "outbox", "mail"), "*ml-engineer-platform*.eml").Single()).ReplaceLineEndings("\n");
+        var html = Encoding.UTF8.GetString(Convert.FromBase64String(eml[(eml.IndexOf("\n\n", StringComparison.Ordinal) + 2)..].Replace("\n", "", StringComparison.Ordinal)));
+        _links = System.Text.RegularExpressions.Regex.Matches(WebUtility.HtmlDecode(html), @"https://pipeline\.contoso\.example/api/decision\?t=([A-Za-z0-9_%\-.]+)")
+            .Select(m => Uri.UnescapeDataString(m.Groups[1].Value))
+            .Distinct()
+            .Select(t => (Token: t, Claims: DecisionLinks.Verify(Key, t, DateTimeOffset.UtcNow).Claims!))
+            .ToDictionary(l => (l.Claims.Candidate, l.Claims.Decision.ToString()), l => l.Token);
+    }
+
+    public async ValueTask DisposeAsync() => await _handler.DisposeAsync();
+
+    private Task<(HttpResponseMessage Response, JsonElement Body)> GetAsync(string token) =>
+        _handler.PostAsync("Decision", Http("GET", query: new Dictionary<string, string> { ["t"] = token }));
+
+    private Task<(HttpResponseMessage Response, JsonElement Body)> ConfirmAsync(string token) =>
+        _handler.PostAsync("Decision", Http("POST", body: "t=" + Uri.EscapeDataString(token)));
+
+    private static string Http(string method, Dictionary<string, string>? query = null, string? body = null) => JsonSerializer.Serialize(new
+    {
+        Data = new { req = new { Url = "https://pipeline.contoso.example/api/decision", Method = method, Query = query ?? [], Headers = new Dictionary<string, string[]>(), Body = body } },
+        Metadata = new { },
+    });
+
+    private static (int Status, string Html) Page(JsonElement body)
+    {
+        var res = body.GetProperty("Outputs").GetProperty("res");
+        return (res.GetProperty("statusCode").GetInt32(), res.GetProperty("body").GetString()!);
+    }
+
+    private async Task<List<RecordedDecision>> DecisionsAsync()
+    {
+        var list = new List<RecordedDecision>();
+        await foreach (var d in _handler.Services.GetRequiredService<DecisionStore>().ListAsync("ml-engineer-platform", default))
+        {
+            list.Add(d);
+        }
+
+        return list;
+    }
+
+    [Fact]
+    public void Email_CarriesInterviewPassAndHoldLinks_ForEveryCandidate()
+    {
+        Assert.NotEmpty(_links);
+        foreach (var candidate in _links.Keys.Select(k => k.Candidate).Distinct())
+        {
+            Assert.All(new[] { "Interview", "Reject", "Hold" }, d => Assert.True(_links.ContainsKey((candidate, d))));
+        }
+    }
+
+    [Fact]
+    public async Task Get_OnlyAsksForConfirmation_SoALinkScannerDecidesNothing()
+    {
+        var token = _links[(1, "Interview")];
+        for (var i = 0; i < 3; i++)
+        {
+            var (status, html) = Page((await GetAsync(token)).Body);
+            Assert.Equal(200, status);
+            Assert.Contains("<form method=\"post\"", html, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(await DecisionsAsync());
+    }
+
+    [Fact]
+    public async Task Post_RecordsOnce_AndTheSameLinkAgainIsRefused()
+    {
+        var token = _links[(1, "Interview")];
+
+        var (first, html) = Page((await ConfirmAsync(token)).Body);
+        var (again, _) = Page((await ConfirmAsync(token)).Body);
+
+        Assert.Equal(200, first);
+        Assert.Contains("Recorded: interview candidate 1", html, StringComparison.Ordinal);
+        Assert.Equal(409, again);
+        var decision = Assert.Single(await DecisionsAsync());
+        Assert.Equal((1, Decision.Interview, "link"), (decision.Candidate, decision.Decision, decision.Source));
+    }
+
+    [Fact]
+    public async Task ForgedAlteredOrExpiredLinks_AreRefused_AndRecordNothing()
+    {
+        var genuine = _links[(2, "Reject")];
+        var claims = DecisionLinks.Verify(Key, genuine, DateTimeOffset.UtcNow).Claims!;
+        var altered = DecisionLinks.Sign(Key, claims with { Decision = Decision.Interview }).Split('.')[0] + "." + genuine.Split('.')[1];
+        var otherKey = DecisionLinks.Sign(RandomKey(), claims);
+        var expired = DecisionLinks.Sign(Key, claims with { Expires = DateTimeOffset.UtcNow.AddMinutes(-1), Nonce = "old" });
+
+        Assert.Equal(400, Page((await ConfirmAsync(altered)).Body).Status);
+        Assert.Equal(400, Page((await ConfirmAsync(otherKey)).Body).Status);
+        Assert.Equal(400, Page((await ConfirmAsync("garbage")).Body).Status);
+        Assert.Equal(410, Page((await ConfirmAsync(expired)).Body).Status);
+        Assert.Empty(await DecisionsAsync());
+    }
+}
