@@ -77,6 +77,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IPipelineFunction, NotifyShortlist>();
         services.AddSingleton<IPipelineFunction, Health>();
         services.AddSingleton<IPipelineFunction, Functions.Decision.Decision>();
+        services.AddSingleton<IPipelineFunction, Functions.ProcessReply.ProcessReply>();
         services.AddSingleton<DecisionStore>();
         services.AddSingleton<Decisions.DecisionLinkFactory>();
         services.AddSingleton<FunctionRegistry>();

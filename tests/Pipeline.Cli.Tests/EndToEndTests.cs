@@ -246,7 +246,7 @@ public sealed class EndToEndTests : IDisposable
         Assert.Equal(0, statusExit);
         using (var status = JsonDocument.Parse(statusText))
         {
-            Assert.Equal(["candidates", "feedreads", "notifications", "shortlists"], status.RootElement.GetProperty("queues").EnumerateArray().Select(q => q.GetProperty("queue").GetString()));
+            Assert.Equal(["candidates", "feedreads", "notifications", "replies", "shortlists"], status.RootElement.GetProperty("queues").EnumerateArray().Select(q => q.GetProperty("queue").GetString()));
             Assert.All(status.RootElement.GetProperty("queues").EnumerateArray(), q => Assert.Equal(0, q.GetProperty("active").GetInt64()));
             Assert.All(status.RootElement.GetProperty("shortlists").EnumerateArray(), r => Assert.Equal(1, r.GetProperty("shortlistVersion").GetInt32()));
             Assert.All(status.RootElement.GetProperty("feeds").EnumerateArray(), f => Assert.Equal("succeeded", f.GetProperty("outcome").GetString()));
@@ -322,6 +322,28 @@ public sealed class EndToEndTests : IDisposable
         using var apart = JsonDocument.Parse(after.ToString());
         Assert.NotEqual(id, apart.RootElement.GetProperty("profile").GetProperty("candidateId").GetString());
         Assert.Equal(1, await CandidatesCommand.SplitAsync(id, "camp-b", config, Data, new StringWriter(), new StringWriter(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ReplySubmitted_IsRecordedOnTheNextRun_ConfirmedOnce_AndListed()
+    {
+        await RunOnceAsync();
+        var subject = OutboxCommand.List(Path.Combine(Data.FullName, "outbox")).Single(i => i.Kind == "email" && i.Subject!.Contains("Machine Learning Engineer", StringComparison.Ordinal)).Subject!;
+        var reply = Path.Combine(_root, "reply.txt");
+        File.WriteAllText(reply, "Hi,\nLet's interview 1 and pass on 2.\n\nThanks,\nDana\n\nOn Tue, Talent Pipeline wrote:\n> Reply yes to 1 and 3");
+        var queued = new StringWriter();
+        Assert.Equal(0, await RepliesCommand.SubmitAsync(new FileInfo(reply), "Dana.Whitfield@contoso.example", "RE: " + subject, Data, queued, new StringWriter(), CancellationToken.None));
+
+        var run = await RunOnceAsync();
+        var again = await RunOnceAsync();
+
+        Assert.Equal(2, run.GetProperty("decisions").GetInt32());
+        Assert.Equal(0, again.GetProperty("decisions").GetInt32());
+        var listed = new StringWriter();
+        Assert.Equal(0, await DecisionsCommand.ListAsync("ml-engineer-platform", json: true, Samples, Data, listed, new StringWriter(), CancellationToken.None));
+        using var decisions = JsonDocument.Parse(listed.ToString());
+        Assert.Equal(["1:interview", "2:reject"], decisions.RootElement.EnumerateArray().Select(d => $"{d.GetProperty("candidate").GetInt32()}:{d.GetProperty("decision").GetString()}"));
+        Assert.Single(OutboxCommand.List(Path.Combine(Data.FullName, "outbox")), i => i.Kind == "email" && i.Subject == "RE: " + subject);
     }
 
     private DirectoryInfo CopySamples()

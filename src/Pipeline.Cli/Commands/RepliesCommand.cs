@@ -18,7 +18,50 @@ internal static class RepliesCommand
         parse.SetAction((result, cancellationToken) => ParseAsync(
             result.GetValue(file)!, result.GetValue(candidates), result.GetValue(names), result.GetValue(CliOptions.Json),
             result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken));
-        return new Command("replies", "Hiring managers' replies to shortlists") { parse };
+        var replyFile = new Option<FileInfo>("--file") { Description = "The reply's body, text or HTML", Required = true };
+        var from = new Option<string>("--from") { Description = "Who sent it (the hiring manager's address)", Required = true };
+        var subject = new Option<string>("--subject") { Description = "Its subject, with the shortlist reference (e.g. \"Re: Shortlist: … [SL-7Q4K2M]\")", Required = true };
+        var submit = new Command("submit", "Put a reply in the local replies queue, as if it had arrived in the shared mailbox; the next `pipeline run` handles it")
+        {
+            replyFile, from, subject,
+        };
+        submit.SetAction((result, cancellationToken) => SubmitAsync(
+            result.GetValue(replyFile)!, result.GetValue(from)!, result.GetValue(subject)!, result.GetValue(CliOptions.Data)!,
+            result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken));
+        return new Command("replies", "Hiring managers' replies to shortlists") { parse, submit };
+    }
+
+    internal static async Task<int> SubmitAsync(FileInfo file, string from, string subject, DirectoryInfo data, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        string body;
+        try
+        {
+            body = await File.ReadAllTextAsync(file.FullName, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"Cannot read the reply: {e.Message}");
+            return 2;
+        }
+
+        if (Domain.Delivery.ReplyAnswers.ReferenceIn(subject) is null)
+        {
+            await error.WriteLineAsync("The subject has no shortlist reference (SL-XXXXXX); replies are matched to shortlists by it.");
+            return 2;
+        }
+
+        var reply = new Functions.Messages.IncomingReply
+        {
+            InternetMessageId = $"<local-{Guid.NewGuid():N}@pipeline.local>",
+            From = from,
+            Subject = subject,
+            Body = body,
+            ReceivedAt = TimeProvider.System.GetUtcNow(),
+        };
+        var queues = new LocalHost.LocalQueueStore(CliOptions.QueueDatabase(data), TimeProvider.System);
+        await queues.EnqueueAsync(Functions.Messages.Queues.Replies, [JsonSerializer.Serialize(reply, Domain.DomainJson.Options)], cancellationToken);
+        await output.WriteLineAsync($"Queued {reply.InternetMessageId} in {CliOptions.QueueDatabase(data)}; `pipeline run --once` handles it.");
+        return 0;
     }
 
     internal static async Task<int> ParseAsync(FileInfo file, int candidates, FileInfo? namesFile, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)

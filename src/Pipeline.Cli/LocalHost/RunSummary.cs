@@ -29,6 +29,13 @@ public sealed class RunSummary
     [JsonPropertyName("emails")]
     public long Emails => Metric("NotifyShortlist", "emails");
 
+    /// <summary>Decisions recorded from hiring managers' replies.</summary>
+    [JsonPropertyName("decisions")]
+    public long Decisions => Metric("ProcessReply", "decisions");
+
+    [JsonPropertyName("clarifications")]
+    public long Clarifications => Metric("ProcessReply", "clarifications");
+
     [JsonPropertyName("notifications")]
     public long Notifications => Metric("NotifyShortlist", "notifications");
 

@@ -10,6 +10,7 @@ public static class Queues
     public const string Candidates = "candidates";
     public const string Shortlists = "shortlists";
     public const string Notifications = "notifications";
+    public const string Replies = "replies";
 }
 
 /// <summary>Read a feed, or go on reading it from where the last part stopped (queue <c>feedreads</c>).</summary>
@@ -72,3 +73,27 @@ public sealed record ShortlistReady
 
     public required int Version { get; init; }
 }
+
+/// <summary>
+/// An email that arrived in the shared mailbox, as read through Graph (queue <c>replies</c>). The same reply may
+/// arrive twice (a change notification and the delta catch-up); <see cref="InternetMessageId"/> makes it one.
+/// </summary>
+public sealed record IncomingReply
+{
+    public required string InternetMessageId { get; init; }
+
+    /// <summary>The message's id in the mailbox, to reply in its thread; null for a reply submitted by hand.</summary>
+    public string? MessageId { get; init; }
+
+    public string? ConversationId { get; init; }
+
+    public required string From { get; init; }
+
+    public required string Subject { get; init; }
+
+    /// <summary>The body as sent, HTML or text; quoted history is removed when it is read.</summary>
+    public required string Body { get; init; }
+
+    public DateTimeOffset ReceivedAt { get; init; }
+}
+

@@ -6,7 +6,11 @@ namespace Pipeline.Functions.Stores;
 
 /// <summary>A recorded decision, with where it came from (a reply or a link), who made it and the words behind it.</summary>
 public sealed record RecordedDecision(
-    string RequisitionId, int Version, int Candidate, string CandidateId, Decision Decision, string Source, string By, DateTimeOffset At, string Evidence);
+    string RequisitionId, int Version, int Candidate, string CandidateId, Decision Decision, string Source, string By, DateTimeOffset At, string Evidence)
+{
+    /// <summary>The reply (its Internet message id) the decision was read from; null for a link.</summary>
+    public string? MessageId { get; init; }
+}
 
 /// <summary>Decisions per requisition (partition), shortlist version and candidate: the latest one per candidate stands.</summary>
 public sealed class DecisionStore(ITableStore store)
@@ -25,6 +29,7 @@ public sealed class DecisionStore(ITableStore store)
                 ["By"] = decision.By,
                 ["At"] = decision.At,
                 ["Evidence"] = decision.Evidence,
+                ["MessageId"] = decision.MessageId,
             },
             TableUpdateMode.Replace,
             cancellationToken);
@@ -35,7 +40,10 @@ public sealed class DecisionStore(ITableStore store)
         {
             yield return new RecordedDecision(
                 requisitionId, (int)e.GetInt64("Version")!, (int)e.GetInt64("Candidate")!, e.GetString("CandidateId")!, Enum.Parse<Decision>(e.GetString("Decision")!),
-                e.GetString("Source")!, e.GetString("By")!, e.GetDateTimeOffset("At")!.Value, e.GetString("Evidence")!);
+                e.GetString("Source")!, e.GetString("By")!, e.GetDateTimeOffset("At")!.Value, e.GetString("Evidence")!)
+            {
+                MessageId = e.GetString("MessageId"),
+            };
         }
     }
 

@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.RegularExpressions;
+using Pipeline.Domain.Replies;
+using Pipeline.Domain.Requisitions;
+using Pipeline.Domain.Shortlists;
+
+namespace Pipeline.Domain.Delivery;
+
+/// <summary>
+/// What Pipeline answers a hiring manager's reply with: a confirmation of what it recorded, a clarification that
+/// lists what it understood and what it did not (recording nothing), or a note that the requisition is closed. Every
+/// value from outside (titles, names, the manager's own sentences) is HTML-encoded.
+/// </summary>
+public static partial class ReplyAnswers
+{
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Default;
+
+    /// <summary>The shortlist reference in a subject (<c>Re: Shortlist: … [SL-7Q4K2M]</c>), or null.</summary>
+    public static string? ReferenceIn(string? subject) => subject is not null && Reference().Match(subject) is { Success: true } m ? m.Value : null;
+
+    public static string Subject(string originalSubject) =>
+        originalSubject.StartsWith("re:", StringComparison.OrdinalIgnoreCase) ? originalSubject : "Re: " + originalSubject;
+
+    public static string Confirmation(Requisition requisition, Shortlist shortlist, ParsedReply reply)
+    {
+        var html = Start(requisition);
+        html.Append("<p>Recorded for ").Append(E(requisition.Title)).Append(" (shortlist ").Append(E(shortlist.ReferenceToken)).Append("):</p><ul>");
+        foreach (var decision in reply.Decisions)
+        {
+            html.Append("<li>").Append(E(Line(decision, shortlist))).Append("</li>");
+        }
+
+        html.Append("</ul><p>The recruiters have been told. To change a decision, reply again.</p>");
+        return End(html);
+    }
+
+    public static string Clarification(Requisition requisition, Shortlist shortlist, ParsedReply reply)
+    {
+        var html = Start(requisition);
+        html.Append("<p>Thank you. Nothing is recorded yet, because part of your reply was not clear to me.</p>");
+        if (reply.Decisions.Count > 0)
+        {
+            html.Append("<p>What I understood:</p><ul>");
+            foreach (var decision in reply.Decisions)
+            {
+                html.Append("<li>").Append(E(Line(decision, shortlist))).Append("</li>");
+            }
+
+            html.Append("</ul>");
+        }
+
+        html.Append("<p>What I could not use:</p><ul>");
+        foreach (var unclear in reply.Unclear)
+        {
+            html.Append("<li>").Append(E(unclear)).Append("</li>");
+        }
+
+        html.Append("</ul><p>Please reply with a decision for each candidate you want to decide, for example <em>interview 1 and 3, pass on 2, hold 4</em>.</p>");
+        return End(html);
+    }
+
+    public static string Closed(Requisition requisition) =>
+        End(Start(requisition).Append("<p>").Append(E(requisition.Title)).Append(" is closed, so nothing was recorded. If it should be open, please tell the recruiters.</p>"));
+
+    /// <summary>The Teams notification to the recruiters once decisions are recorded.</summary>
+    public static TeamsActivity DecisionsRecorded(Requisition requisition, Shortlist shortlist, ParsedReply reply, string teamsAppId)
+    {
+        int Count(Decision d) => reply.Decisions.Count(x => x.Decision == d);
+        var manager = requisition.HiringManager.Name ?? "The hiring manager";
+        var preview = $"{manager} decided on {requisition.Title}: {Count(Decision.Interview)} to interview, {Count(Decision.Reject)} passed, {Count(Decision.Hold)} on hold";
+        var context = Uri.EscapeDataString($"{{\"subEntityId\":\"{requisition.Id}/{shortlist.Version}/decisions\"}}");
+        return new TeamsActivity(
+            "decisionsRecorded",
+            $"{requisition.Title} decisions",
+            $"https://teams.microsoft.com/l/entity/{teamsAppId}/shortlists?context={context}",
+            preview.Length <= TeamsActivity.MaxPreviewLength ? preview : preview[..(TeamsActivity.MaxPreviewLength - 1)] + "…",
+            [
+                new("requisitionTitle", requisition.Title),
+                new("hiringManager", manager),
+                new("interviewCount", Count(Decision.Interview).ToString(CultureInfo.InvariantCulture)),
+                new("reference", shortlist.ReferenceToken),
+            ],
+            requisition.Recruiters);
+    }
+
+    private static string Line(CandidateDecision decision, Shortlist shortlist)
+    {
+        var name = shortlist.Members.FirstOrDefault(m => m.Rank == decision.Candidate)?.Card.Name;
+        var who = $"#{decision.Candidate}{(name is null ? string.Empty : " " + name)}";
+        return decision.Decision switch
+        {
+            Decision.Interview => $"interview {who}",
+            Decision.Reject => $"pass on {who}",
+            _ => $"hold {who}",
+        } + $" — from “{decision.Sentence}”";
+    }
+
+    private static StringBuilder Start(Requisition requisition) =>
+        new StringBuilder("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"></head><body style=\"font-family:Segoe UI,Arial,sans-serif;font-size:14px\">")
+            .Append("<p>Hello").Append(requisition.HiringManager.Name is { } name ? " " + E(name) : string.Empty).Append(",</p>");
+
+    private static string End(StringBuilder html) => html.Append("</body></html>").ToString();
+
+    private static string E(string value) => Encoder.Encode(value);
+
+    [GeneratedRegex(@"SL-[2-9A-HJ-NP-Z]{6}")]
+    private static partial Regex Reference();
+}
