@@ -61,13 +61,18 @@ public static class ServiceCollectionExtensions
         services.AddOptions<GraphOptions>().Bind(configuration.GetSection(GraphOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GraphOptions>, GraphOptionsValidator>();
         services.AddSingleton<OutboxChannel>();
+        services.AddSingleton(sp => PipelineGraphClient.Create(sp.GetRequiredService<IOptions<GraphOptions>>().Value));
         services.AddSingleton<IDeliveryChannel>(sp =>
         {
             var graph = sp.GetRequiredService<IOptions<GraphOptions>>();
             return graph.Value.IsConfigured
-                ? new GraphDeliveryChannel(PipelineGraphClient.Create(graph.Value), graph, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GraphDeliveryChannel>>())
+                ? new GraphDeliveryChannel(sp.GetRequiredService<Microsoft.Graph.GraphServiceClient>(), graph, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GraphDeliveryChannel>>())
                 : sp.GetRequiredService<OutboxChannel>();
         });
+        services.AddSingleton<Mail.IInbox>(sp => sp.GetRequiredService<IOptions<GraphOptions>>().Value.IsConfigured
+            ? new Mail.GraphInbox(sp.GetRequiredService<Microsoft.Graph.GraphServiceClient>(), sp.GetRequiredService<IOptions<GraphOptions>>())
+            : new Mail.NoInbox());
+        services.AddSingleton<MailboxStateStore>();
 
         services.AddSingleton<IPipelineFunction, PollFeeds>();
         services.AddSingleton<IPipelineFunction, ReadFeed>();
@@ -78,6 +83,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IPipelineFunction, Health>();
         services.AddSingleton<IPipelineFunction, Functions.Decision.Decision>();
         services.AddSingleton<IPipelineFunction, Functions.ProcessReply.ProcessReply>();
+        services.AddSingleton<IPipelineFunction, Functions.CatchUpReplies.CatchUpReplies>();
         services.AddSingleton<DecisionStore>();
         services.AddSingleton<Decisions.DecisionLinkFactory>();
         services.AddSingleton<FunctionRegistry>();

@@ -194,4 +194,38 @@ public sealed class GraphDeliveryTests : IAsyncLifetime
         }));
         Assert.Contains("only for a Graph stand-in on loopback", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ReplyInTheMailbox_IsReadByDelta_RecordedAndConfirmedThroughGraph_AndNotReadAgain()
+    {
+        // A shortlist sent through Graph.
+        foreach (var page in (await _handler.PollFeedsAsync()).Pages)
+        {
+            await _handler.PostAsync("ScreenCandidates", RunningHandler.ServiceBusEnvelope("page", page.GetRawText()));
+        }
+
+        var built = await _handler.PostAsync("BuildShortlist", RunningHandler.ServiceBusEnvelope("request", new Pipeline.Functions.Messages.ShortlistRequest { RequisitionId = "ml-engineer-platform" }));
+        await _handler.PostAsync("NotifyShortlist", RunningHandler.ServiceBusEnvelope("notification", RunningHandler.Messages(built.Body, "notifications")[0].GetRawText()));
+        var subject = GraphStandIn.Get(GraphStandIn.Get(_graph.SendMails.Single().Body, "message"), "subject")!.GetValue<string>();
+
+        // The hiring manager answers from Outlook; someone sends something else; the first page of the delta holds two.
+        _graph.Receive("Dana.Whitfield@contoso.example", "RE: " + subject,
+            "<html><body><div>Yes to 1, pass on 2.</div><div>Thanks,</div><div>Dana</div><div id=\"divRplyFwdMsg\"><hr><b>From:</b> Talent Pipeline</div><blockquote>yes to all</blockquote></body></html>");
+        _graph.Receive("newsletter@vendor.example", "Our spring offers", "<p>Hello</p>");
+        _graph.Receive("someone@contoso.example", "Lunch?", "<p>Friday?</p>");
+
+        var caughtUp = await _handler.PostAsync("CatchUpReplies", RunningHandler.Fixture("timer-invocation.json"));
+        var replies = RunningHandler.Messages(caughtUp.Body, "replies");
+        var reply = Assert.Single(replies);
+        var processed = await _handler.PostAsync("ProcessReply", RunningHandler.ServiceBusEnvelope("reply", reply.GetRawText()));
+
+        Assert.Equal(2, processed.Body.GetProperty("ReturnValue").GetProperty("decisions").GetInt32());
+        Assert.Contains(_graph.SendMails, m => GraphStandIn.Get(GraphStandIn.Get(m.Body, "message"), "subject")!.GetValue<string>() == "RE: " + subject);
+        Assert.Contains(_graph.Requests, r => r.Path.Contains("/messages/delta", StringComparison.Ordinal) && r.Query.Contains("receivedDateTime ge", StringComparison.Ordinal));
+
+        // The next round continues from the stored delta link: nothing is read twice.
+        var again = await _handler.PostAsync("CatchUpReplies", RunningHandler.Fixture("timer-invocation.json"));
+        Assert.Empty(RunningHandler.Messages(again.Body, "replies"));
+        Assert.Contains("$deltatoken=3", _graph.Requests.Last(r => r.Path.Contains("/messages/delta", StringComparison.Ordinal)).Query, StringComparison.Ordinal);
+    }
 }

@@ -19,6 +19,10 @@ public sealed class GraphStandIn : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<(int Status, string? RetryAfter)> _faults = new();
     private readonly List<JsonObject> _sentItems = [];
+    private readonly List<JsonObject> _inbox = [];
+
+    /// <summary>Messages per page of an Inbox delta, small so tests cross page boundaries.</summary>
+    public int DeltaPageSize { get; set; } = 2;
 
     private GraphStandIn(WebApplication app) => _app = app;
 
@@ -62,6 +66,24 @@ public sealed class GraphStandIn : IAsyncDisposable
                 ["id"] = Guid.NewGuid().ToString(),
                 ["subject"] = subject,
                 ["internetMessageHeaders"] = new JsonArray(new JsonObject { ["name"] = "x-pipeline-effect", ["value"] = effectKey }),
+            });
+        }
+    }
+
+    /// <summary>A message arriving in the mailbox's Inbox; the next delta round returns it.</summary>
+    public void Receive(string from, string subject, string body, string? internetMessageId = null)
+    {
+        lock (_inbox)
+        {
+            _inbox.Add(new JsonObject
+            {
+                ["id"] = "AAMk" + Guid.NewGuid().ToString("N"),
+                ["internetMessageId"] = internetMessageId ?? $"<{Guid.NewGuid():N}@mail.contoso.example>",
+                ["conversationId"] = "conv-" + Guid.NewGuid().ToString("N")[..8],
+                ["subject"] = subject,
+                ["receivedDateTime"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                ["from"] = new JsonObject { ["emailAddress"] = new JsonObject { ["address"] = from } },
+                ["body"] = new JsonObject { ["contentType"] = "html", ["content"] = body },
             });
         }
     }
@@ -114,6 +136,34 @@ public sealed class GraphStandIn : IAsyncDisposable
         if (request.Method == "POST" && path.EndsWith("/sendActivityNotificationToRecipients", StringComparison.OrdinalIgnoreCase))
         {
             context.Response.StatusCode = StatusCodes.Status202Accepted;
+            return;
+        }
+
+        if (request.Method == "GET" && path.Contains("/messages/delta", StringComparison.OrdinalIgnoreCase))
+        {
+            // Paged by $skiptoken (the next index); the last page carries a $deltatoken (the index to continue from).
+            var from = int.TryParse(request.Query["$skiptoken"].FirstOrDefault() ?? request.Query["$deltatoken"].FirstOrDefault(), out var index) ? index : 0;
+            JsonArray value;
+            int count;
+            lock (_inbox)
+            {
+                count = _inbox.Count;
+                value = new JsonArray(_inbox.Skip(from).Take(DeltaPageSize).Select(m => (JsonNode)m.DeepClone()).ToArray());
+            }
+
+            var next = from + value.Count;
+            var link = $"{BaseUrl}{path[(path.IndexOf("/users/", StringComparison.Ordinal))..]}";
+            var page = new JsonObject { ["value"] = value };
+            if (next < count)
+            {
+                page["@odata.nextLink"] = $"{link}?$skiptoken={next}";
+            }
+            else
+            {
+                page["@odata.deltaLink"] = $"{link}?$deltatoken={next}";
+            }
+
+            await context.Response.WriteAsJsonAsync(page);
             return;
         }
 

@@ -17,7 +17,10 @@ public static class Tables
     /// <summary>Hiring managers' decisions per requisition, shortlist version and candidate.</summary>
     public const string Decisions = "decisions";
 
-    public static IReadOnlyList<string> All { get; } = [Candidates, Quarantine, Feeds, Shortlists, Effects, Identities, Decisions];
+    /// <summary>Where reading the shared mailbox goes on from (the Inbox delta link).</summary>
+    public const string Mailbox = "mailbox";
+
+    public static IReadOnlyList<string> All { get; } = [Candidates, Quarantine, Feeds, Shortlists, Effects, Identities, Decisions, Mailbox];
 }
 
 /// <summary>Creates every table before the first invocation, so no request pays for it or races on it.</summary>
