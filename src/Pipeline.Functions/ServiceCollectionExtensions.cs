@@ -73,6 +73,7 @@ public static class ServiceCollectionExtensions
             ? new Mail.GraphInbox(sp.GetRequiredService<Microsoft.Graph.GraphServiceClient>(), sp.GetRequiredService<IOptions<GraphOptions>>())
             : new Mail.NoInbox());
         services.AddSingleton<MailboxStateStore>();
+        services.AddSingleton<Mail.InboxSync>();
 
         services.AddSingleton<IPipelineFunction, PollFeeds>();
         services.AddSingleton<IPipelineFunction, ReadFeed>();
@@ -84,6 +85,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IPipelineFunction, Functions.Decision.Decision>();
         services.AddSingleton<IPipelineFunction, Functions.ProcessReply.ProcessReply>();
         services.AddSingleton<IPipelineFunction, Functions.CatchUpReplies.CatchUpReplies>();
+        services.AddSingleton<IPipelineFunction, Functions.MailWebhook.MailWebhook>();
+        services.AddSingleton<IPipelineFunction, Functions.MailLifecycle.MailLifecycle>();
+        services.AddSingleton<IPipelineFunction, Functions.SyncInbox.SyncInbox>();
+        services.AddSingleton<IPipelineFunction, Functions.RenewMailSubscription.RenewMailSubscription>();
+        services.AddSingleton<Mail.MailSubscriptions>();
         services.AddSingleton<DecisionStore>();
         services.AddSingleton<Decisions.DecisionLinkFactory>();
         services.AddSingleton<FunctionRegistry>();

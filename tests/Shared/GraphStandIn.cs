@@ -20,6 +20,12 @@ public sealed class GraphStandIn : IAsyncDisposable
     private readonly ConcurrentQueue<(int Status, string? RetryAfter)> _faults = new();
     private readonly List<JsonObject> _sentItems = [];
     private readonly List<JsonObject> _inbox = [];
+    private readonly ConcurrentDictionary<string, JsonObject> _subscriptions = new();
+
+    public IReadOnlyCollection<JsonObject> Subscriptions => [.. _subscriptions.Values];
+
+    /// <summary>Graph dropped every subscription (as after a long outage): renewals answer 404.</summary>
+    public void RemoveSubscriptions() => _subscriptions.Clear();
 
     /// <summary>Messages per page of an Inbox delta, small so tests cross page boundaries.</summary>
     public int DeltaPageSize { get; set; } = 2;
@@ -136,6 +142,31 @@ public sealed class GraphStandIn : IAsyncDisposable
         if (request.Method == "POST" && path.EndsWith("/sendActivityNotificationToRecipients", StringComparison.OrdinalIgnoreCase))
         {
             context.Response.StatusCode = StatusCodes.Status202Accepted;
+            return;
+        }
+
+        if (request.Method == "POST" && path.EndsWith("/subscriptions", StringComparison.OrdinalIgnoreCase))
+        {
+            var created = (JsonObject)body!.DeepClone();
+            created["id"] = Guid.NewGuid().ToString();
+            _subscriptions[created["id"]!.GetValue<string>()] = created;
+            context.Response.StatusCode = StatusCodes.Status201Created;
+            await context.Response.WriteAsJsonAsync(created);
+            return;
+        }
+
+        if (request.Method == "PATCH" && path.Contains("/subscriptions/", StringComparison.OrdinalIgnoreCase))
+        {
+            var id = path[(path.LastIndexOf('/') + 1)..];
+            if (!_subscriptions.TryGetValue(id, out var subscription))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                await context.Response.WriteAsJsonAsync(new { error = new { code = "ResourceNotFound", message = "The object was not found." } });
+                return;
+            }
+
+            subscription["expirationDateTime"] = Get(body, "expirationDateTime")?.DeepClone();
+            await context.Response.WriteAsJsonAsync(subscription);
             return;
         }
 

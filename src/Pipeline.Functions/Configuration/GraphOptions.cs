@@ -32,6 +32,13 @@ public sealed class GraphOptions
     /// <summary>A fixed bearer token, for a Graph stand-in on loopback only (tests, local evaluation).</summary>
     public string? AccessToken { get; set; }
 
+    /// <summary>
+    /// The secret Graph echoes in every change notification for the Inbox subscription (16–128 characters). With
+    /// <c>Pipeline:PublicBaseUrl</c>, Pipeline subscribes to the Inbox and is woken by new replies; without, the
+    /// five-minute catch-up alone reads them.
+    /// </summary>
+    public string? NotificationClientState { get; set; }
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Mailbox);
 }
 
@@ -62,6 +69,11 @@ public sealed class GraphOptionsValidator : IValidateOptions<GraphOptions>
         if (ways != 1)
         {
             errors.Add("Graph:Mailbox is set, so set exactly one way to authenticate: Graph:ClientSecret (with TenantId and ClientId), Graph:UseManagedIdentity, or (loopback only) Graph:AccessToken.");
+        }
+
+        if (options.NotificationClientState is { Length: > 0 } state && state.Length is < 16 or > 128)
+        {
+            errors.Add("Graph:NotificationClientState must be 16 to 128 characters (a random secret).");
         }
 
         if (!string.IsNullOrEmpty(options.ClientSecret) && (string.IsNullOrWhiteSpace(options.TenantId) || string.IsNullOrWhiteSpace(options.ClientId)))

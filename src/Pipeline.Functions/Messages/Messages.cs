@@ -11,6 +11,7 @@ public static class Queues
     public const string Shortlists = "shortlists";
     public const string Notifications = "notifications";
     public const string Replies = "replies";
+    public const string MailSync = "mailsync";
 }
 
 /// <summary>Read a feed, or go on reading it from where the last part stopped (queue <c>feedreads</c>).</summary>
@@ -95,5 +96,15 @@ public sealed record IncomingReply
     public required string Body { get; init; }
 
     public DateTimeOffset ReceivedAt { get; init; }
+}
+
+/// <summary>
+/// Read the shared mailbox now (queue <c>mailsync</c>): a change notification said something arrived, or a lifecycle
+/// event said notifications were missed or the subscription needs renewing (<see cref="Reason"/>).
+/// </summary>
+public sealed record MailSync
+{
+    /// <summary><c>created</c> for a new message; <c>missed</c>, <c>subscriptionRemoved</c> or <c>reauthorizationRequired</c> from lifecycle events.</summary>
+    public required string Reason { get; init; }
 }
 

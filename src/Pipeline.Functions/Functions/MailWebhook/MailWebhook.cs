@@ -1,0 +1,39 @@
+using Pipeline.Functions.Hosting;
+using Pipeline.Functions.Mail;
+using Pipeline.Functions.Messages;
+
+namespace Pipeline.Functions.Functions.MailWebhook;
+
+/// <summary>
+/// HTTP <c>POST /api/graph/notify</c>: Graph change notifications for the shared mailbox's Inbox. Answers the
+/// validation handshake; for notifications, checks each one's clientState (one that is not ours is refused and
+/// logged), and when any is genuine queues one <c>mailsync</c> to read the Inbox. It answers at once: the reading is
+/// SyncInbox's work.
+/// </summary>
+public sealed class MailWebhook(MailSubscriptions subscriptions, ILogger<MailWebhook> logger) : HttpFunction
+{
+    protected override Task<FunctionResult> RunAsync(HttpTriggerRequest request, CancellationToken cancellationToken)
+    {
+        if (GraphNotifications.Handshake(request) is { } handshake)
+        {
+            return Task.FromResult(handshake);
+        }
+
+        var result = new FunctionResult { Http = GraphNotifications.Accepted() };
+        var notifications = GraphNotifications.Read(request);
+        var genuine = notifications.Count(n => subscriptions.IsOurs(n.ClientState));
+        if (genuine < notifications.Count)
+        {
+            logger.LogWarning("{Count} change notifications with a clientState that is not ours were refused", notifications.Count - genuine);
+            result.Count("notificationsRefused", notifications.Count - genuine);
+        }
+
+        if (genuine > 0)
+        {
+            result.Send(Queues.MailSync, new MailSync { Reason = "created" });
+            result.Count("notifications", genuine);
+        }
+
+        return Task.FromResult(result);
+    }
+}
