@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Azure.Identity;
 using Microsoft.Extensions.Options;
 using Pipeline.Functions.Configuration;
@@ -22,7 +23,7 @@ public static class ServiceCollectionExtensions
 {
     public static IServiceCollection AddPipelineFunctions(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System); // a caller (tests) may bring its own clock
         services.AddProblemDetails();
 
         services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.Section)).ValidateOnStart();
@@ -85,12 +86,14 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IPipelineFunction, Functions.Decision.Decision>();
         services.AddSingleton<IPipelineFunction, Functions.ProcessReply.ProcessReply>();
         services.AddSingleton<IPipelineFunction, Functions.CatchUpReplies.CatchUpReplies>();
+        services.AddSingleton<IPipelineFunction, Functions.RemindHiringManagers.RemindHiringManagers>();
         services.AddSingleton<IPipelineFunction, Functions.MailWebhook.MailWebhook>();
         services.AddSingleton<IPipelineFunction, Functions.MailLifecycle.MailLifecycle>();
         services.AddSingleton<IPipelineFunction, Functions.SyncInbox.SyncInbox>();
         services.AddSingleton<IPipelineFunction, Functions.RenewMailSubscription.RenewMailSubscription>();
         services.AddSingleton<Mail.MailSubscriptions>();
         services.AddSingleton<DecisionStore>();
+        services.AddSingleton<AuditStore>();
         services.AddSingleton<Decisions.DecisionLinkFactory>();
         services.AddSingleton<FunctionRegistry>();
         return services;

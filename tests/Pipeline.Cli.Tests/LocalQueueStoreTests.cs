@@ -1,4 +1,5 @@
 using Pipeline.Cli.LocalHost;
+using Pipeline.Tests.Shared;
 
 namespace Pipeline.Cli.Tests;
 

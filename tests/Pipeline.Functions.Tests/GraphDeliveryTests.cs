@@ -228,4 +228,27 @@ public sealed class GraphDeliveryTests : IAsyncLifetime
         Assert.Empty(RunningHandler.Messages(again.Body, "replies"));
         Assert.Contains("$deltatoken=3", _graph.Requests.Last(r => r.Path.Contains("/messages/delta", StringComparison.Ordinal)).Query, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ReplyWhoseSubjectLostTheReference_IsMatchedByItsConversation()
+    {
+        foreach (var page in (await _handler.PollFeedsAsync()).Pages)
+        {
+            await _handler.PostAsync("ScreenCandidates", RunningHandler.ServiceBusEnvelope("page", page.GetRawText()));
+        }
+
+        var built = await _handler.PostAsync("BuildShortlist", RunningHandler.ServiceBusEnvelope("request", new Pipeline.Functions.Messages.ShortlistRequest { RequisitionId = "ml-engineer-platform" }));
+        await _handler.PostAsync("NotifyShortlist", RunningHandler.ServiceBusEnvelope("notification", RunningHandler.Messages(built.Body, "notifications")[0].GetRawText()));
+        var delivery = await _handler.Services.GetRequiredService<Pipeline.Functions.Stores.ShortlistStore>()
+            .FindByReferenceAsync(new Pipeline.Domain.Shortlists.Shortlist("ml-engineer-platform", 1, []).ReferenceToken, CancellationToken.None);
+
+        var reply = new Pipeline.Functions.Messages.IncomingReply
+        {
+            InternetMessageId = "<edited-subject@mail.contoso.example>", ConversationId = delivery!.ConversationId, From = "dana.whitfield@contoso.example",
+            Subject = "RE: candidates", Body = "Yes to 1.", ReceivedAt = DateTimeOffset.UtcNow,
+        };
+        var processed = await _handler.PostAsync("ProcessReply", RunningHandler.ServiceBusEnvelope("reply", reply));
+
+        Assert.Equal(1, processed.Body.GetProperty("ReturnValue").GetProperty("decisions").GetInt32());
+    }
 }

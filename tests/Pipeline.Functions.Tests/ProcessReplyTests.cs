@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Domain.Replies;
 using Pipeline.Functions.Messages;
 using Pipeline.Functions.Stores;
+using Pipeline.Tests.Shared;
 
 namespace Pipeline.Functions.Tests;
 
@@ -14,9 +15,21 @@ public sealed class ProcessReplyTests : IAsyncLifetime
     private string _subject = null!;
     private int _members;
 
+    private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+
     public async ValueTask InitializeAsync()
     {
-        _handler = await RunningHandler.StartAsync();
+        // A delegate may decide for Dana.
+        _handler = await RunningHandler.StartAsync(
+            prepareConfig: config =>
+            {
+                var path = Path.Combine(config, "requisitions.json");
+                File.WriteAllText(path, File.ReadAllText(path).Replace(
+                    "\"hiringManager\": { \"email\": \"dana.whitfield@contoso.example\", \"name\": \"Dana Whitfield\" },",
+                    "\"hiringManager\": { \"email\": \"dana.whitfield@contoso.example\", \"name\": \"Dana Whitfield\" }, \"delegates\": [ { \"email\": \"omar.haddad@contoso.example\", \"name\": \"Omar Haddad\" } ],",
+                    StringComparison.Ordinal));
+            },
+            time: _clock);
         foreach (var page in (await _handler.PollFeedsAsync()).Pages)
         {
             await _handler.PostAsync("ScreenCandidates", RunningHandler.ServiceBusEnvelope("page", page.GetRawText()));
@@ -87,6 +100,47 @@ public sealed class ProcessReplyTests : IAsyncLifetime
         Assert.Equal(mailBefore + 1, Outbox("mail").Length);
     }
 
+    [Fact]
+    public async Task Delegate_MayDecide_AndIsRecordedAsTheOneWhoDid()
+    {
+        var answer = await DeliverAsync("Interview 2 please", from: "Omar.Haddad@contoso.example");
+
+        Assert.Equal(1, answer.GetProperty("decisions").GetInt32());
+        Assert.Equal("omar.haddad@contoso.example", Assert.Single(await DecisionsAsync()).By);
+    }
+
+    [Fact]
+    public async Task UndecidedShortlist_RemindsTheManagerAfterThreeDays_ThenEscalatesAfterSix_EachOnce()
+    {
+        async Task<JsonElement> RemindAsync() => (await _handler.PostAsync("RemindHiringManagers", RunningHandler.Fixture("timer-invocation.json"))).Body.GetProperty("ReturnValue");
+
+        var early = await RemindAsync();
+        _clock.Advance(TimeSpan.FromDays(3));
+        var reminded = await RemindAsync();
+        var remindedAgain = await RemindAsync();
+        _clock.Advance(TimeSpan.FromDays(3));
+        var escalated = await RemindAsync();
+
+        Assert.False(early.TryGetProperty("reminders", out _));
+        Assert.Equal(1, reminded.GetProperty("reminders").GetInt32());
+        Assert.False(remindedAgain.TryGetProperty("reminders", out _));
+        Assert.Equal(1, escalated.GetProperty("escalations").GetInt32());
+        Assert.Equal(1, escalated.GetProperty("notifications").GetInt32());
+        Assert.Contains(Outbox("mail"), f => f.Contains("-reminder", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DecidedShortlist_IsNotReminded()
+    {
+        await DeliverAsync("Yes to 1");
+        _clock.Advance(TimeSpan.FromDays(7));
+
+        var (_, body) = await _handler.PostAsync("RemindHiringManagers", RunningHandler.Fixture("timer-invocation.json"));
+
+        Assert.False(body.GetProperty("ReturnValue").TryGetProperty("reminders", out _));
+        Assert.False(body.GetProperty("ReturnValue").TryGetProperty("escalations", out _));
+    }
+
     [Theory]
     [InlineData("someone.else@contoso.example", null, "repliesIgnored")]
     [InlineData(Manager, "Re: lunch on Friday?", "repliesUncorrelated")]
@@ -97,5 +151,12 @@ public sealed class ProcessReplyTests : IAsyncLifetime
 
         Assert.Equal(1, answer.GetProperty(counted).GetInt32());
         Assert.Empty(await DecisionsAsync());
+        var audited = new List<Pipeline.Storage.TableEntity>();
+        await foreach (var e in _handler.Services.GetRequiredService<AuditStore>().ListAsync(counted == "repliesIgnored" ? "ml-engineer-platform" : "unmatched", default))
+        {
+            audited.Add(e);
+        }
+
+        Assert.Equal(from, Assert.Single(audited).GetString("Who"));
     }
 }

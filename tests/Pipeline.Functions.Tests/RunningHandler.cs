@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Pipeline.Functions.Tests;
@@ -27,7 +28,7 @@ public sealed class RunningHandler : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<RunningHandler> StartAsync(Action<string>? prepareConfig = null, IDictionary<string, string?>? settings = null)
+    public static async Task<RunningHandler> StartAsync(Action<string>? prepareConfig = null, IDictionary<string, string?>? settings = null, TimeProvider? time = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "pipeline-tests", Guid.NewGuid().ToString("N"));
         CopyDirectory(Path.Combine(AppContext.BaseDirectory, "samples"), Path.Combine(root, "config"));
@@ -47,7 +48,14 @@ public sealed class RunningHandler : IAsyncDisposable
             values[key] = value;
         }
 
-        var (app, address) = await HandlerApp.StartOnLoopbackAsync(values, builder => builder.Logging.ClearProviders());
+        var (app, address) = await HandlerApp.StartOnLoopbackAsync(values, builder =>
+        {
+            builder.Logging.ClearProviders();
+            if (time is not null)
+            {
+                builder.Services.AddSingleton(time);
+            }
+        });
         return new RunningHandler(app, new HttpClient { BaseAddress = address }, root);
     }
 

@@ -77,7 +77,7 @@ public sealed class GraphStandIn : IAsyncDisposable
     }
 
     /// <summary>A message arriving in the mailbox's Inbox; the next delta round returns it.</summary>
-    public void Receive(string from, string subject, string body, string? internetMessageId = null)
+    public void Receive(string from, string subject, string body, string? internetMessageId = null, string? conversationId = null)
     {
         lock (_inbox)
         {
@@ -85,7 +85,7 @@ public sealed class GraphStandIn : IAsyncDisposable
             {
                 ["id"] = "AAMk" + Guid.NewGuid().ToString("N"),
                 ["internetMessageId"] = internetMessageId ?? $"<{Guid.NewGuid():N}@mail.contoso.example>",
-                ["conversationId"] = "conv-" + Guid.NewGuid().ToString("N")[..8],
+                ["conversationId"] = conversationId ?? "conv-" + Guid.NewGuid().ToString("N")[..8],
                 ["subject"] = subject,
                 ["receivedDateTime"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
                 ["from"] = new JsonObject { ["emailAddress"] = new JsonObject { ["address"] = from } },

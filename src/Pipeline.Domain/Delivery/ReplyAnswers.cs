@@ -64,6 +64,34 @@ public static partial class ReplyAnswers
     public static string Closed(Requisition requisition) =>
         End(Start(requisition).Append("<p>").Append(E(requisition.Title)).Append(" is closed, so nothing was recorded. If it should be open, please tell the recruiters.</p>"));
 
+    /// <summary>A reminder to the hiring manager that a shortlist still waits for a decision.</summary>
+    public static string Reminder(Requisition requisition, Shortlist shortlist, int days) =>
+        End(Start(requisition)
+            .Append("<p>The shortlist for ").Append(E(requisition.Title)).Append(" (").Append(E(shortlist.ReferenceToken)).Append(") has waited ")
+            .Append(days.ToString(CultureInfo.InvariantCulture)).Append(" days for your decision. Reply to the shortlist email, for example <em>interview 1 and 3, pass on 2</em>.</p>"));
+
+    /// <summary>To the delegates: the hiring manager has not decided; they may.</summary>
+    public static string Escalation(Requisition requisition, Shortlist shortlist, int days) =>
+        End(new StringBuilder("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"></head><body style=\"font-family:Segoe UI,Arial,sans-serif;font-size:14px\">")
+            .Append("<p>Hello,</p><p>The shortlist for ").Append(E(requisition.Title)).Append(" (").Append(E(shortlist.ReferenceToken)).Append(") has had no decision for ")
+            .Append(days.ToString(CultureInfo.InvariantCulture)).Append(" days. As a delegate of ").Append(E(requisition.HiringManager.Name ?? requisition.HiringManager.Email))
+            .Append(", you may decide: reply with the reference in the subject, for example <em>interview 1 and 3, pass on 2</em>.</p>"));
+
+    /// <summary>The Teams notification to the recruiters when a shortlist waits too long.</summary>
+    public static TeamsActivity Escalated(Requisition requisition, Shortlist shortlist, int days, string teamsAppId)
+    {
+        var manager = requisition.HiringManager.Name ?? "The hiring manager";
+        var preview = $"{requisition.Title}: no decision on the shortlist for {days} days ({manager})";
+        var context = Uri.EscapeDataString($"{{\"subEntityId\":\"{requisition.Id}/{shortlist.Version}\"}}");
+        return new TeamsActivity(
+            "shortlistWaiting",
+            $"{requisition.Title} shortlist",
+            $"https://teams.microsoft.com/l/entity/{teamsAppId}/shortlists?context={context}",
+            preview.Length <= TeamsActivity.MaxPreviewLength ? preview : preview[..(TeamsActivity.MaxPreviewLength - 1)] + "…",
+            [new("requisitionTitle", requisition.Title), new("days", days.ToString(CultureInfo.InvariantCulture)), new("reference", shortlist.ReferenceToken)],
+            requisition.Recruiters);
+    }
+
     /// <summary>The Teams notification to the recruiters once decisions are recorded.</summary>
     public static TeamsActivity DecisionsRecorded(Requisition requisition, Shortlist shortlist, ParsedReply reply, string teamsAppId)
     {

@@ -42,7 +42,21 @@ public sealed record Requisition
     /// </summary>
     public bool BlindMode { get; init; } = true;
 
+    /// <summary>People who may decide in the hiring manager's place; escalations go to them too.</summary>
+    public IReadOnlyList<Contact> Delegates { get; init; } = [];
+
+    /// <summary>Days after a shortlist is sent without any decision before the hiring manager is reminded (0: never).</summary>
+    public int ReminderDays { get; init; } = 3;
+
+    /// <summary>Days after a shortlist is sent without any decision before delegates and recruiters are told (0: never).</summary>
+    public int EscalationDays { get; init; } = 6;
+
     public bool IsOpen => Status == RequisitionStatus.Open;
+
+    /// <summary>Whether <paramref name="email"/> may decide on this requisition's shortlists: the hiring manager or a delegate.</summary>
+    public bool MayDecide(string email) =>
+        string.Equals(email.Trim(), HiringManager.Email, StringComparison.OrdinalIgnoreCase) ||
+        Delegates.Any(d => string.Equals(email.Trim(), d.Email, StringComparison.OrdinalIgnoreCase));
 }
 
 public sealed record RequisitionsDocument
@@ -93,6 +107,23 @@ public sealed record RequisitionsDocument
             if (r.MinimumScore is < 0 or > 1 || double.IsNaN(r.MinimumScore))
             {
                 errors.Add($"{name}: 'minimumScore' must be between 0 and 1 (got {r.MinimumScore}).");
+            }
+
+            foreach (var (d, index) in r.Delegates.Select((d, index) => (d, index)))
+            {
+                try
+                {
+                    Normalizer.Email(d?.Email);
+                }
+                catch (FieldException e)
+                {
+                    errors.Add($"{name}: 'delegates[{index}].email' is {e.Reason} (got '{d?.Email}').");
+                }
+            }
+
+            if (r.ReminderDays is < 0 or > 60 || r.EscalationDays is < 0 or > 60 || (r.EscalationDays > 0 && r.ReminderDays > 0 && r.EscalationDays <= r.ReminderDays))
+            {
+                errors.Add($"{name}: 'reminderDays' and 'escalationDays' are 0 (off) to 60, the escalation after the reminder (got {r.ReminderDays} and {r.EscalationDays}).");
             }
 
             if (r.Recruiters.Count > 100)

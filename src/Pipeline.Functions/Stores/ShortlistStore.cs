@@ -69,8 +69,9 @@ public sealed class ShortlistStore(ITableStore store, TimeProvider time)
     /// Records how the shortlist email is known in the mailbox, under its reference token, so that a reply can be
     /// traced back to the shortlist by the token in its subject or by its conversation.
     /// </summary>
-    public Task RecordDeliveryAsync(Shortlist shortlist, string? conversationId, string? internetMessageId, CancellationToken cancellationToken) =>
-        _table.UpsertAsync(
+    public async Task RecordDeliveryAsync(Shortlist shortlist, string? conversationId, string? internetMessageId, CancellationToken cancellationToken)
+    {
+        await _table.UpsertAsync(
             new TableEntity(ReferencePartition(shortlist.ReferenceToken), DeliveryRow)
             {
                 ["RequisitionId"] = shortlist.RequisitionId,
@@ -82,6 +83,19 @@ public sealed class ShortlistStore(ITableStore store, TimeProvider time)
             TableUpdateMode.Replace,
             cancellationToken);
 
+        // Found again by conversation, for a reply whose subject lost the reference.
+        if (conversationId is not null)
+        {
+            await _table.UpsertAsync(new TableEntity(ConversationPartition(conversationId), DeliveryRow) { ["Reference"] = shortlist.ReferenceToken }, TableUpdateMode.Replace, cancellationToken);
+        }
+    }
+
+    /// <summary>The shortlist whose email started the conversation a reply belongs to.</summary>
+    public async Task<ShortlistDelivery?> FindByConversationAsync(string conversationId, CancellationToken cancellationToken) =>
+        await _table.GetAsync(ConversationPartition(conversationId), DeliveryRow, cancellationToken) is { } entity
+            ? await FindByReferenceAsync(entity.GetString("Reference")!, cancellationToken)
+            : null;
+
     /// <summary>The shortlist a reference token (e.g. <c>SL-7Q2FJ3</c>) was sent for, with the mail ids recorded then.</summary>
     public async Task<ShortlistDelivery?> FindByReferenceAsync(string referenceToken, CancellationToken cancellationToken)
     {
@@ -89,7 +103,10 @@ public sealed class ShortlistStore(ITableStore store, TimeProvider time)
         return entity is null
             ? null
             : new ShortlistDelivery(referenceToken, entity.GetString("RequisitionId")!, entity.GetInt32("Version")!.Value,
-                entity.GetString("ConversationId"), entity.GetString("InternetMessageId"));
+                entity.GetString("ConversationId"), entity.GetString("InternetMessageId"))
+            {
+                SentAt = entity.GetDateTimeOffset("SentAt"),
+            };
     }
 
     /// <summary>The latest shortlist version of a requisition, or null before its first.</summary>
@@ -123,7 +140,14 @@ public sealed class ShortlistStore(ITableStore store, TimeProvider time)
     // Requisition ids are lower-case, so an upper-case "REF-" partition can never collide with one.
     private static string ReferencePartition(string referenceToken) => "REF-" + referenceToken.ToUpperInvariant();
 
+    // Conversation ids are long and may hold characters keys refuse: hashed.
+    private static string ConversationPartition(string conversationId) =>
+        "CONV-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(conversationId)))[..32];
+
     private static string VersionRow(int version) => "v" + version.ToString("D6", CultureInfo.InvariantCulture);
 }
 
-public sealed record ShortlistDelivery(string ReferenceToken, string RequisitionId, int Version, string? ConversationId, string? InternetMessageId);
+public sealed record ShortlistDelivery(string ReferenceToken, string RequisitionId, int Version, string? ConversationId, string? InternetMessageId)
+{
+    public DateTimeOffset? SentAt { get; init; }
+}

@@ -20,7 +20,10 @@ public static class Tables
     /// <summary>Where reading the shared mailbox goes on from (the Inbox delta link).</summary>
     public const string Mailbox = "mailbox";
 
-    public static IReadOnlyList<string> All { get; } = [Candidates, Quarantine, Feeds, Shortlists, Effects, Identities, Decisions, Mailbox];
+    /// <summary>Events to look into: replies from people who may not decide, replies about no shortlist.</summary>
+    public const string Audit = "audit";
+
+    public static IReadOnlyList<string> All { get; } = [Candidates, Quarantine, Feeds, Shortlists, Effects, Identities, Decisions, Mailbox, Audit];
 }
 
 /// <summary>Creates every table before the first invocation, so no request pays for it or races on it.</summary>

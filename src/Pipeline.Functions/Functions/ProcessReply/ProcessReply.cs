@@ -14,14 +14,15 @@ namespace Pipeline.Functions.Functions.ProcessReply;
 
 /// <summary>
 /// Queue <c>replies</c>: turns a hiring manager's reply into decisions. The reply is matched to its shortlist by the
-/// reference in its subject; only the requisition's hiring manager may decide (anyone else is ignored and logged by a
-/// hash of their address). A clear reply is recorded (with the sentence behind each decision), confirmed to the
+/// reference in its subject, or failing that by its conversation; only the requisition's hiring manager or a delegate
+/// may decide (anyone else is ignored, kept in the audit table and logged by a hash of their address). A clear reply is recorded (with the sentence behind each decision), confirmed to the
 /// manager and announced to the recruiters in Teams; an unclear one records nothing and gets a clarification. Each
 /// of those effects happens once per reply, however often and by whichever path the reply arrives.
 /// </summary>
 public sealed class ProcessReply(
     ShortlistStore shortlists,
     DecisionStore decisions,
+    AuditStore audit,
     EffectLedger ledger,
     IDeliveryChannel channel,
     PipelineConfiguration configuration,
@@ -33,12 +34,22 @@ public sealed class ProcessReply(
     {
         var result = new FunctionResult();
         var scope = "reply-" + Hash(reply.InternetMessageId);
-        if (ReplyAnswers.ReferenceIn(reply.Subject) is not { } reference || await shortlists.FindByReferenceAsync(reference, cancellationToken) is not { } delivery)
+        // By the reference in the subject; failing that, by the conversation the shortlist email started.
+        var delivery = ReplyAnswers.ReferenceIn(reply.Subject) is { } token ? await shortlists.FindByReferenceAsync(token, cancellationToken) : null;
+        if (delivery is null && reply.ConversationId is { } conversation)
+        {
+            delivery = await shortlists.FindByConversationAsync(conversation, cancellationToken);
+        }
+
+        if (delivery is null)
         {
             logger.LogWarning("Reply {Reply} names no shortlist Pipeline sent; ignored", scope);
+            await audit.RecordAsync("unmatched", "reply-unmatched", reply.From, reply.InternetMessageId, cancellationToken);
             result.Count("repliesUncorrelated");
             return result;
         }
+
+        var reference = delivery.ReferenceToken;
 
         var requisition = configuration.FindRequisition(delivery.RequisitionId);
         var shortlist = await shortlists.GetAsync(delivery.RequisitionId, delivery.Version, cancellationToken);
@@ -49,15 +60,18 @@ public sealed class ProcessReply(
             return result;
         }
 
-        if (!string.Equals(reply.From.Trim(), requisition.HiringManager.Email, StringComparison.OrdinalIgnoreCase))
+        if (!requisition.MayDecide(reply.From))
         {
-            // Audited without the address: personal data stays out of logs.
-            logger.LogWarning("Reply {Reply} to {RequisitionId} came from sender {SenderHash}, not its hiring manager; ignored", scope, requisition.Id, Hash(reply.From.Trim().ToLowerInvariant()));
+            // The audit table keeps who it was; the log only a hash: personal data stays out of logs.
+            logger.LogWarning("Reply {Reply} to {RequisitionId} came from sender {SenderHash}, neither its hiring manager nor a delegate; ignored", scope, requisition.Id, Hash(reply.From.Trim().ToLowerInvariant()));
+            await audit.RecordAsync(requisition.Id, "reply-from-someone-else", reply.From, reply.InternetMessageId, cancellationToken);
             result.Count("repliesIgnored");
             return result;
         }
 
-        var manager = new[] { requisition.HiringManager };
+        var decider = requisition.Delegates.FirstOrDefault(d => string.Equals(d.Email, reply.From.Trim(), StringComparison.OrdinalIgnoreCase)) ?? requisition.HiringManager;
+
+        var manager = new[] { decider };
         var from = new Contact(options.Value.SenderAddress, options.Value.SenderName);
         var subject = ReplyAnswers.Subject(reply.Subject);
         Task AnswerAsync(string key, string html) =>
@@ -88,7 +102,7 @@ public sealed class ProcessReply(
             {
                 var member = shortlist.Members.Single(m => m.Rank == decision.Candidate);
                 await decisions.RecordAsync(
-                    new RecordedDecision(requisition.Id, shortlist.Version, decision.Candidate, member.CandidateId, decision.Decision, "reply", requisition.HiringManager.Email, recordedAt, decision.Sentence)
+                    new RecordedDecision(requisition.Id, shortlist.Version, decision.Candidate, member.CandidateId, decision.Decision, "reply", decider.Email, recordedAt, decision.Sentence)
                     {
                         MessageId = reply.InternetMessageId,
                     },

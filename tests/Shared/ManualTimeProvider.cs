@@ -1,7 +1,7 @@
-namespace Pipeline.Cli.Tests;
+namespace Pipeline.Tests.Shared;
 
 /// <summary>A clock the test moves by hand (Microsoft.Extensions.TimeProvider.Testing is not served here).</summary>
-internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
+public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
     private DateTimeOffset _now = start;
 
