@@ -24,15 +24,7 @@ public sealed class DecisionLinkTests : IAsyncLifetime
             ["Pipeline:PublicBaseUrl"] = "https://pipeline.contoso.example",
         });
 
-        // A shortlist, built and sent through the functions.
-        foreach (var page in (await _handler.PollFeedsAsync()).Pages)
-        {
-            await _handler.PostAsync("ScreenCandidates", RunningHandler.ServiceBusEnvelope("page", page.GetRawText()));
-        }
-
-        var (_, built) = await _handler.PostAsync("BuildShortlist", RunningHandler.ServiceBusEnvelope("request", new Messages.ShortlistRequest { RequisitionId = "ml-engineer-platform" }));
-        var ready = RunningHandler.Messages(built, "notifications")[0].GetRawText();
-        await _handler.PostAsync("NotifyShortlist", RunningHandler.ServiceBusEnvelope("notification", ready));
+        await _handler.SendShortlistAsync();
 
         // The .eml's HTML body is base64, after the blank line that ends the headers.
         var eml = File.ReadAllText(Directory.GetFiles(Path.Combine(_handler.DataDirectory, "outbox", "mail"), "*ml-engineer-platform*.eml").Single()).ReplaceLineEndings("\n");

@@ -155,14 +155,7 @@ public sealed class GraphDeliveryTests : IAsyncLifetime
     public async Task NotifyShortlist_Through503Storm_FailsThenRetriesAndSendsExactlyOnce()
     {
         // A shortlist to deliver, built through the functions themselves.
-        var polled = await _handler.PollFeedsAsync();
-        foreach (var page in polled.Pages)
-        {
-            await _handler.PostAsync("ScreenCandidates", RunningHandler.ServiceBusEnvelope("page", page.GetRawText()));
-        }
-
-        var built = await _handler.PostAsync("BuildShortlist", RunningHandler.ServiceBusEnvelope("request", new Pipeline.Functions.Messages.ShortlistRequest { RequisitionId = "ml-engineer-platform" }));
-        var ready = built.Body.GetProperty("Outputs").GetProperty("notifications")[0].GetRawText();
+        var ready = (await _handler.BuildShortlistAsync()).GetRawText();
 
         // More 503s than the SDK retries: the invocation fails, so the host would redeliver it.
         for (var i = 0; i < 6; i++)
@@ -199,13 +192,7 @@ public sealed class GraphDeliveryTests : IAsyncLifetime
     public async Task ReplyInTheMailbox_IsReadByDelta_RecordedAndConfirmedThroughGraph_AndNotReadAgain()
     {
         // A shortlist sent through Graph.
-        foreach (var page in (await _handler.PollFeedsAsync()).Pages)
-        {
-            await _handler.PostAsync("ScreenCandidates", RunningHandler.ServiceBusEnvelope("page", page.GetRawText()));
-        }
-
-        var built = await _handler.PostAsync("BuildShortlist", RunningHandler.ServiceBusEnvelope("request", new Pipeline.Functions.Messages.ShortlistRequest { RequisitionId = "ml-engineer-platform" }));
-        await _handler.PostAsync("NotifyShortlist", RunningHandler.ServiceBusEnvelope("notification", RunningHandler.Messages(built.Body, "notifications")[0].GetRawText()));
+        await _handler.SendShortlistAsync();
         var subject = GraphStandIn.Get(GraphStandIn.Get(_graph.SendMails.Single().Body, "message"), "subject")!.GetValue<string>();
 
         // The hiring manager answers from Outlook; someone sends something else; the first page of the delta holds two.
@@ -232,13 +219,7 @@ public sealed class GraphDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task ReplyWhoseSubjectLostTheReference_IsMatchedByItsConversation()
     {
-        foreach (var page in (await _handler.PollFeedsAsync()).Pages)
-        {
-            await _handler.PostAsync("ScreenCandidates", RunningHandler.ServiceBusEnvelope("page", page.GetRawText()));
-        }
-
-        var built = await _handler.PostAsync("BuildShortlist", RunningHandler.ServiceBusEnvelope("request", new Pipeline.Functions.Messages.ShortlistRequest { RequisitionId = "ml-engineer-platform" }));
-        await _handler.PostAsync("NotifyShortlist", RunningHandler.ServiceBusEnvelope("notification", RunningHandler.Messages(built.Body, "notifications")[0].GetRawText()));
+        await _handler.SendShortlistAsync();
         var delivery = await _handler.Services.GetRequiredService<Pipeline.Functions.Stores.ShortlistStore>()
             .FindByReferenceAsync(new Pipeline.Domain.Shortlists.Shortlist("ml-engineer-platform", 1, []).ReferenceToken, CancellationToken.None);
 

@@ -30,14 +30,7 @@ public sealed class ProcessReplyTests : IAsyncLifetime
                     StringComparison.Ordinal));
             },
             time: _clock);
-        foreach (var page in (await _handler.PollFeedsAsync()).Pages)
-        {
-            await _handler.PostAsync("ScreenCandidates", RunningHandler.ServiceBusEnvelope("page", page.GetRawText()));
-        }
-
-        var (_, built) = await _handler.PostAsync("BuildShortlist", RunningHandler.ServiceBusEnvelope("request", new ShortlistRequest { RequisitionId = "ml-engineer-platform" }));
-        var ready = RunningHandler.Messages(built, "notifications")[0];
-        await _handler.PostAsync("NotifyShortlist", RunningHandler.ServiceBusEnvelope("notification", ready.GetRawText()));
+        var ready = await _handler.SendShortlistAsync();
         var shortlist = await _handler.Services.GetRequiredService<ShortlistStore>().GetAsync("ml-engineer-platform", ready.GetProperty("version").GetInt32(), default);
         _members = shortlist!.Members.Count;
         _subject = "RE: Shortlist: Machine Learning Engineer [" + shortlist.ReferenceToken + "]";

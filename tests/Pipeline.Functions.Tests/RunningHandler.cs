@@ -101,6 +101,29 @@ public sealed class RunningHandler : IAsyncDisposable
         return runs;
     }
 
+    /// <summary>
+    /// Reads the feeds, screens every page and builds one requisition's shortlist through the functions; returns the
+    /// <c>notifications</c> message BuildShortlist sent (a ShortlistReady), not yet delivered.
+    /// </summary>
+    public async Task<JsonElement> BuildShortlistAsync(string requisitionId = "ml-engineer-platform")
+    {
+        foreach (var page in (await PollFeedsAsync()).Pages)
+        {
+            await PostAsync("ScreenCandidates", ServiceBusEnvelope("page", page.GetRawText()));
+        }
+
+        var (_, built) = await PostAsync("BuildShortlist", ServiceBusEnvelope("request", new Messages.ShortlistRequest { RequisitionId = requisitionId }));
+        return Messages(built, "notifications")[0];
+    }
+
+    /// <summary>The same, then delivered by NotifyShortlist.</summary>
+    public async Task<JsonElement> SendShortlistAsync(string requisitionId = "ml-engineer-platform")
+    {
+        var ready = await BuildShortlistAsync(requisitionId);
+        await PostAsync("NotifyShortlist", ServiceBusEnvelope("notification", ready.GetRawText()));
+        return ready;
+    }
+
     /// <summary>The messages an invocation sent through one output binding.</summary>
     public static IReadOnlyList<JsonElement> Messages(JsonElement body, string binding) =>
         body.GetProperty("Outputs").TryGetProperty(binding, out var value) ? value.EnumerateArray().ToList() : [];
