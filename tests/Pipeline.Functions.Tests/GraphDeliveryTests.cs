@@ -207,7 +207,12 @@ public sealed class GraphDeliveryTests : IAsyncLifetime
         var processed = await _handler.PostAsync("ProcessReply", RunningHandler.ServiceBusEnvelope("reply", reply.GetRawText()));
 
         Assert.Equal(2, processed.Body.GetProperty("ReturnValue").GetProperty("decisions").GetInt32());
-        Assert.Contains(_graph.SendMails, m => GraphStandIn.Get(GraphStandIn.Get(m.Body, "message"), "subject")!.GetValue<string>() == "RE: " + subject);
+
+        // The confirmation answers the reply in its thread, not as a new message.
+        var (answered, confirmation) = Assert.Single(_graph.ThreadReplies);
+        Assert.Equal(reply.GetProperty("messageId").GetString(), answered);
+        Assert.Contains("Recorded for", GraphStandIn.Get(confirmation["body"], "content")!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Single(_graph.SendMails); // the shortlist itself
         Assert.Contains(_graph.Requests, r => r.Path.Contains("/messages/delta", StringComparison.Ordinal) && r.Query.Contains("receivedDateTime ge", StringComparison.Ordinal));
 
         // The next round continues from the stored delta link: nothing is read twice.

@@ -79,6 +79,8 @@ public sealed class ProcessReplyTests : IAsyncLifetime
         Assert.Equal("Yes to 1, pass on 2.", recorded[0].Evidence);
         Assert.Equal(mailBefore + 1, Outbox("mail").Length);
         Assert.Equal(teamsBefore + 1, Outbox("teams").Length);
+        var confirmation = File.ReadAllText(Outbox("mail").Single(f => f.Contains("-confirmation", StringComparison.Ordinal)));
+        Assert.Contains("In-Reply-To: <reply-1@mail.contoso.example>", confirmation, StringComparison.Ordinal);
     }
 
     [Fact]

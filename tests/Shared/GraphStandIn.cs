@@ -21,6 +21,10 @@ public sealed class GraphStandIn : IAsyncDisposable
     private readonly List<JsonObject> _sentItems = [];
     private readonly List<JsonObject> _inbox = [];
     private readonly ConcurrentDictionary<string, JsonObject> _subscriptions = new();
+    private readonly ConcurrentDictionary<string, JsonObject> _drafts = new();
+
+    /// <summary>Replies sent in a thread (createReply, then send): the received message each answers, and the reply.</summary>
+    public ConcurrentQueue<(string InReplyTo, JsonObject Reply)> ThreadReplies { get; } = new();
 
     public IReadOnlyCollection<JsonObject> Subscriptions => [.. _subscriptions.Values];
 
@@ -141,6 +145,57 @@ public sealed class GraphStandIn : IAsyncDisposable
 
         if (request.Method == "POST" && path.EndsWith("/sendActivityNotificationToRecipients", StringComparison.OrdinalIgnoreCase))
         {
+            context.Response.StatusCode = StatusCodes.Status202Accepted;
+            return;
+        }
+
+        if (request.Method == "POST" && path.EndsWith("/createReply", StringComparison.OrdinalIgnoreCase))
+        {
+            var receivedId = path.Split('/')[^2];
+            JsonObject? received;
+            lock (_inbox)
+            {
+                received = _inbox.FirstOrDefault(m => m["id"]!.GetValue<string>() == receivedId);
+            }
+
+            if (received is null)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                await context.Response.WriteAsJsonAsync(new { error = new { code = "ErrorItemNotFound", message = "The specified object was not found in the store." } });
+                return;
+            }
+
+            var given = Get(body, "message") as JsonObject;
+            var draft = new JsonObject
+            {
+                ["id"] = "draft-" + Guid.NewGuid().ToString("N"),
+                ["subject"] = Get(given, "subject")?.DeepClone() ?? "RE: " + received["subject"]!.GetValue<string>(),
+                ["conversationId"] = received["conversationId"]!.DeepClone(),
+                ["body"] = Get(given, "body")?.DeepClone(),
+                ["internetMessageHeaders"] = Get(given, "internetMessageHeaders")?.DeepClone(),
+                ["inReplyTo"] = receivedId,
+            };
+            _drafts[draft["id"]!.GetValue<string>()] = draft;
+            context.Response.StatusCode = StatusCodes.Status201Created;
+            await context.Response.WriteAsJsonAsync(draft);
+            return;
+        }
+
+        if (request.Method == "POST" && path.EndsWith("/send", StringComparison.OrdinalIgnoreCase))
+        {
+            var draftId = path.Split('/')[^2];
+            if (!_drafts.TryRemove(draftId, out var draft))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
+            lock (_sentItems)
+            {
+                _sentItems.Add(draft);
+            }
+
+            ThreadReplies.Enqueue((draft["inReplyTo"]!.GetValue<string>(), draft));
             context.Response.StatusCode = StatusCodes.Status202Accepted;
             return;
         }

@@ -10,7 +10,11 @@ public sealed record SentEmail(string? ConversationId, string? InternetMessageId
     public static SentEmail Unknown { get; } = new(null, null);
 }
 
-public sealed record OutgoingEmail(string EffectKey, string ReferenceToken, Contact From, IReadOnlyList<Contact> To, string Subject, string Html);
+public sealed record OutgoingEmail(string EffectKey, string ReferenceToken, Contact From, IReadOnlyList<Contact> To, string Subject, string Html)
+{
+    /// <summary>A reply to this received message: its id in the mailbox (Graph answers in its thread) and its Message-ID.</summary>
+    public (string? MessageId, string InternetMessageId)? InReplyTo { get; init; }
+}
 
 /// <summary>
 /// Where shortlists go: the outbox folder locally, Microsoft Graph in production. <c>mayHaveBeenSent</c> is true when

@@ -51,6 +51,11 @@ public sealed class GraphDeliveryChannel(GraphServiceClient graph, IOptions<Grap
             return Identify(earlier);
         }
 
+        if (email.InReplyTo is { MessageId: { } receivedId } && await ReplyInThreadAsync(email, receivedId, cancellationToken))
+        {
+            return SentEmail.Unknown;
+        }
+
         var message = new Message
         {
             Subject = email.Subject,
@@ -81,6 +86,39 @@ public sealed class GraphDeliveryChannel(GraphServiceClient graph, IOptions<Grap
     }
 
     private static SentEmail Identify(Message message) => new(message.ConversationId, message.InternetMessageId);
+
+    /// <summary>
+    /// Answers a received message in its thread: a reply draft (createReply) carrying our body and effect header,
+    /// then sent. False when the message is gone from the mailbox, so the caller sends a new one instead.
+    /// </summary>
+    private async Task<bool> ReplyInThreadAsync(OutgoingEmail email, string receivedId, CancellationToken cancellationToken)
+    {
+        Message? draft;
+        try
+        {
+            draft = await graph.Users[Mailbox].Messages[receivedId].CreateReply.PostAsync(new Microsoft.Graph.Users.Item.Messages.Item.CreateReply.CreateReplyPostRequestBody
+            {
+                Message = new Message
+                {
+                    Subject = email.Subject,
+                    Body = new ItemBody { ContentType = BodyType.Html, Content = email.Html },
+                    InternetMessageHeaders =
+                    [
+                        new InternetMessageHeader { Name = EffectHeader, Value = email.EffectKey },
+                        new InternetMessageHeader { Name = ReferenceHeader, Value = email.ReferenceToken },
+                    ],
+                },
+            }, cancellationToken: cancellationToken);
+        }
+        catch (Microsoft.Graph.Models.ODataErrors.ODataError e) when (e.ResponseStatusCode == 404)
+        {
+            logger.LogWarning("The message {EffectKey} answers is no longer in the mailbox; sending a new message instead", email.EffectKey);
+            return false;
+        }
+
+        await graph.Users[Mailbox].Messages[draft!.Id].Send.PostAsync(cancellationToken: cancellationToken);
+        return true;
+    }
 
     public Task SendActivityAsync(string effectKey, TeamsActivity activity, bool mayHaveBeenSent, CancellationToken cancellationToken) =>
         // Graph keeps no record of sent activity notifications to check against; after a crash between sending and

@@ -73,6 +73,13 @@ internal static class Eml
         Header("Subject", Encode(email.Subject));
         Header("Date", date.ToString("r", CultureInfo.InvariantCulture));
         Header("Message-ID", MessageId(email));
+        if (email.InReplyTo is { } original)
+        {
+            // Threads the answer under the reply in any mail client that opens the .eml.
+            Header("In-Reply-To", Clean(original.InternetMessageId));
+            Header("References", Clean(original.InternetMessageId));
+        }
+
         Header("X-Pipeline-Reference", Clean(email.ReferenceToken));
         Header("MIME-Version", "1.0");
         Header("Content-Type", "text/html; charset=utf-8");

@@ -75,7 +75,8 @@ public sealed class ProcessReply(
         var from = new Contact(options.Value.SenderAddress, options.Value.SenderName);
         var subject = ReplyAnswers.Subject(reply.Subject);
         Task AnswerAsync(string key, string html) =>
-            ledger.RunOnceAsync(scope, key, "email", async (retry, ct) => await channel.SendEmailAsync(new OutgoingEmail($"{scope}-{key}", reference, from, manager, subject, html), retry, ct), cancellationToken);
+            ledger.RunOnceAsync(scope, key, "email", async (retry, ct) => await channel.SendEmailAsync(
+                new OutgoingEmail($"{scope}-{key}", reference, from, manager, subject, html) { InReplyTo = (reply.MessageId, reply.InternetMessageId) }, retry, ct), cancellationToken);
 
         if (!requisition.IsOpen)
         {
