@@ -213,6 +213,11 @@ public sealed class GraphDeliveryTests : IAsyncLifetime
         Assert.Equal(reply.GetProperty("messageId").GetString(), answered);
         Assert.Contains("Recorded for", GraphStandIn.Get(confirmation["body"], "content")!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Single(_graph.SendMails); // the shortlist itself
+
+        // The same reply coming in again by the other path (a change notification woke SyncInbox) has no effect.
+        var duplicate = await _handler.PostAsync("ProcessReply", RunningHandler.ServiceBusEnvelope("reply", reply.GetRawText()));
+        Assert.Equal(0, duplicate.Body.GetProperty("ReturnValue").GetProperty("decisions").GetInt32());
+        Assert.Single(_graph.ThreadReplies);
         Assert.Contains(_graph.Requests, r => r.Path.Contains("/messages/delta", StringComparison.Ordinal) && r.Query.Contains("receivedDateTime ge", StringComparison.Ordinal));
 
         // The next round continues from the stored delta link: nothing is read twice.

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Tests.Shared;
 
 namespace Pipeline.Functions.Tests;
@@ -72,6 +73,13 @@ public sealed class MailIntakeTests : IAsyncLifetime
         Assert.Equal(1, forged.GetProperty("ReturnValue").GetProperty("notificationsRefused").GetInt32());
         Assert.Single(RunningHandler.Messages(mixed, "sync"));
         Assert.Equal(1, mixed.GetProperty("ReturnValue").GetProperty("notificationsRefused").GetInt32());
+        var audited = 0;
+        await foreach (var _ in _handler.Services.GetRequiredService<Pipeline.Functions.Stores.AuditStore>().ListAsync("graph-notifications", default))
+        {
+            audited++;
+        }
+
+        Assert.Equal(2, audited);
     }
 
     [Fact]

@@ -9,15 +9,15 @@ namespace Pipeline.Functions.Functions.MailLifecycle;
 /// a read of the Inbox; <c>subscriptionRemoved</c> and <c>reauthorizationRequired</c> ask SyncInbox to renew or
 /// recreate the subscription first. Events whose clientState is not ours are refused.
 /// </summary>
-public sealed class MailLifecycle(MailSubscriptions subscriptions, ILogger<MailLifecycle> logger) : HttpFunction
+public sealed class MailLifecycle(MailSubscriptions subscriptions, Stores.AuditStore audit, ILogger<MailLifecycle> logger) : HttpFunction
 {
     private static readonly string[] Known = ["missed", "subscriptionRemoved", "reauthorizationRequired"];
 
-    protected override Task<FunctionResult> RunAsync(HttpTriggerRequest request, CancellationToken cancellationToken)
+    protected override async Task<FunctionResult> RunAsync(HttpTriggerRequest request, CancellationToken cancellationToken)
     {
         if (GraphNotifications.Handshake(request) is { } handshake)
         {
-            return Task.FromResult(handshake);
+            return handshake;
         }
 
         var result = new FunctionResult { Http = GraphNotifications.Accepted() };
@@ -26,6 +26,7 @@ public sealed class MailLifecycle(MailSubscriptions subscriptions, ILogger<MailL
             if (!subscriptions.IsOurs(clientState) || kind is null || !Known.Contains(kind))
             {
                 logger.LogWarning("A lifecycle event ({Kind}) that is not ours or not known was refused", kind);
+                await audit.RecordAsync("graph-notifications", "lifecycle-refused", "unknown sender (clientState mismatch or unknown event)", "-", cancellationToken);
                 result.Count("notificationsRefused");
                 continue;
             }
@@ -35,6 +36,6 @@ public sealed class MailLifecycle(MailSubscriptions subscriptions, ILogger<MailL
             result.Count("lifecycleEvents");
         }
 
-        return Task.FromResult(result);
+        return result;
     }
 }

@@ -10,13 +10,13 @@ namespace Pipeline.Functions.Functions.MailWebhook;
 /// logged), and when any is genuine queues one <c>mailsync</c> to read the Inbox. It answers at once: the reading is
 /// SyncInbox's work.
 /// </summary>
-public sealed class MailWebhook(MailSubscriptions subscriptions, ILogger<MailWebhook> logger) : HttpFunction
+public sealed class MailWebhook(MailSubscriptions subscriptions, Stores.AuditStore audit, ILogger<MailWebhook> logger) : HttpFunction
 {
-    protected override Task<FunctionResult> RunAsync(HttpTriggerRequest request, CancellationToken cancellationToken)
+    protected override async Task<FunctionResult> RunAsync(HttpTriggerRequest request, CancellationToken cancellationToken)
     {
         if (GraphNotifications.Handshake(request) is { } handshake)
         {
-            return Task.FromResult(handshake);
+            return handshake;
         }
 
         var result = new FunctionResult { Http = GraphNotifications.Accepted() };
@@ -25,6 +25,7 @@ public sealed class MailWebhook(MailSubscriptions subscriptions, ILogger<MailWeb
         if (genuine < notifications.Count)
         {
             logger.LogWarning("{Count} change notifications with a clientState that is not ours were refused", notifications.Count - genuine);
+            await audit.RecordAsync("graph-notifications", "notification-refused", "unknown sender (clientState mismatch)", "-", cancellationToken);
             result.Count("notificationsRefused", notifications.Count - genuine);
         }
 
@@ -34,6 +35,6 @@ public sealed class MailWebhook(MailSubscriptions subscriptions, ILogger<MailWeb
             result.Count("notifications", genuine);
         }
 
-        return Task.FromResult(result);
+        return result;
     }
 }
