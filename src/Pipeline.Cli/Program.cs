@@ -11,6 +11,7 @@ root.Subcommands.Add(ShortlistCommand.Create());
 root.Subcommands.Add(CandidatesCommand.Create());
 root.Subcommands.Add(RepliesCommand.Create());
 root.Subcommands.Add(DecisionsCommand.Create());
+root.Subcommands.Add(TeamsCommand.Create());
 root.Subcommands.Add(CertsCommand.Create());
 root.Subcommands.Add(OutboxCommand.Create());
 root.Subcommands.Add(DeadLettersCommand.Create());

@@ -83,6 +83,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IPipelineFunction, BuildShortlist>();
         services.AddSingleton<IPipelineFunction, NotifyShortlist>();
         services.AddSingleton<IPipelineFunction, Health>();
+        services.AddSingleton<IPipelineFunction, Functions.TeamsTab.TeamsTab>();
         services.AddSingleton<IPipelineFunction, Functions.Decision.Decision>();
         services.AddSingleton<IPipelineFunction, Functions.ProcessReply.ProcessReply>();
         services.AddSingleton<IPipelineFunction, Functions.CatchUpReplies.CatchUpReplies>();

@@ -84,7 +84,7 @@ public static partial class ReplyAnswers
         var preview = $"{requisition.Title}: no decision on the shortlist for {days} days ({manager})";
         var context = Uri.EscapeDataString($"{{\"subEntityId\":\"{requisition.Id}/{shortlist.Version}\"}}");
         return new TeamsActivity(
-            "shortlistWaiting",
+            TeamsActivity.ShortlistWaitingType,
             $"{requisition.Title} shortlist",
             $"https://teams.microsoft.com/l/entity/{teamsAppId}/shortlists?context={context}",
             preview.Length <= TeamsActivity.MaxPreviewLength ? preview : preview[..(TeamsActivity.MaxPreviewLength - 1)] + "…",
@@ -100,7 +100,7 @@ public static partial class ReplyAnswers
         var preview = $"{manager} decided on {requisition.Title}: {Count(Decision.Interview)} to interview, {Count(Decision.Reject)} passed, {Count(Decision.Hold)} on hold";
         var context = Uri.EscapeDataString($"{{\"subEntityId\":\"{requisition.Id}/{shortlist.Version}/decisions\"}}");
         return new TeamsActivity(
-            "decisionsRecorded",
+            TeamsActivity.DecisionsRecordedType,
             $"{requisition.Title} decisions",
             $"https://teams.microsoft.com/l/entity/{teamsAppId}/shortlists?context={context}",
             preview.Length <= TeamsActivity.MaxPreviewLength ? preview : preview[..(TeamsActivity.MaxPreviewLength - 1)] + "…",

@@ -15,6 +15,13 @@ public sealed record TeamsActivity(
 {
     public const string ShortlistSentType = "shortlistSent";
 
+    public const string DecisionsRecordedType = "decisionsRecorded";
+
+    public const string ShortlistWaitingType = "shortlistWaiting";
+
+    /// <summary>Every activity type Pipeline sends; each must be declared in <c>appPackage/manifest.json</c>.</summary>
+    public static IReadOnlyList<string> Types { get; } = [ShortlistSentType, DecisionsRecordedType, ShortlistWaitingType];
+
     /// <summary>Graph shows at most 150 characters of preview text.</summary>
     public const int MaxPreviewLength = 150;
 
