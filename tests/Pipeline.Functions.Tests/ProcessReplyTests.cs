@@ -96,8 +96,11 @@ public sealed class ProcessReplyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Delegate_MayDecide_AndIsRecordedAsTheOneWhoDid()
+    public async Task Delegate_IsCopiedOnTheShortlist_MayDecide_AndIsRecordedAsTheOneWhoDid()
     {
+        var shortlistEmail = File.ReadAllText(Outbox("mail").Single(f => f.Contains("ml-engineer-platform", StringComparison.Ordinal) && f.Contains("-email-", StringComparison.Ordinal)));
+        Assert.Contains("Cc: Omar Haddad <omar.haddad@contoso.example>", shortlistEmail, StringComparison.Ordinal);
+
         var answer = await DeliverAsync("Interview 2 please", from: "Omar.Haddad@contoso.example");
 
         Assert.Equal(1, answer.GetProperty("decisions").GetInt32());

@@ -14,6 +14,9 @@ public sealed record OutgoingEmail(string EffectKey, string ReferenceToken, Cont
 {
     /// <summary>A reply to this received message: its id in the mailbox (Graph answers in its thread) and its Message-ID.</summary>
     public (string? MessageId, string InternetMessageId)? InReplyTo { get; init; }
+
+    /// <summary>Copied: the hiring manager's delegates on a shortlist.</summary>
+    public IReadOnlyList<Contact> Cc { get; init; } = [];
 }
 
 /// <summary>

@@ -61,6 +61,7 @@ public sealed class GraphDeliveryChannel(GraphServiceClient graph, IOptions<Grap
             Subject = email.Subject,
             Body = new ItemBody { ContentType = BodyType.Html, Content = email.Html },
             ToRecipients = email.To.Select(c => new Recipient { EmailAddress = new EmailAddress { Address = c.Email, Name = c.Name } }).ToList(),
+            CcRecipients = email.Cc.Select(c => new Recipient { EmailAddress = new EmailAddress { Address = c.Email, Name = c.Name } }).ToList(),
             InternetMessageHeaders =
             [
                 new InternetMessageHeader { Name = EffectHeader, Value = email.EffectKey },

@@ -70,6 +70,11 @@ internal static class Eml
 
         Header("From", Address(email.From));
         Header("To", string.Join(", ", email.To.Select(Address)));
+        if (email.Cc.Count > 0)
+        {
+            Header("Cc", string.Join(", ", email.Cc.Select(Address)));
+        }
+
         Header("Subject", Encode(email.Subject));
         Header("Date", date.ToString("r", CultureInfo.InvariantCulture));
         Header("Message-ID", MessageId(email));
