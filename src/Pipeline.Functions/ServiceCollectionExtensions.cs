@@ -67,9 +67,12 @@ public static class ServiceCollectionExtensions
         {
             var graph = sp.GetRequiredService<IOptions<GraphOptions>>();
             return graph.Value.IsConfigured
-                ? new GraphDeliveryChannel(sp.GetRequiredService<Microsoft.Graph.GraphServiceClient>(), graph, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GraphDeliveryChannel>>())
+                ? new GraphDeliveryChannel(
+                    sp.GetRequiredService<Microsoft.Graph.GraphServiceClient>(), graph, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GraphDeliveryChannel>>(),
+                    sp.GetRequiredService<TeamsAppInstaller>())
                 : sp.GetRequiredService<OutboxChannel>();
         });
+        services.AddSingleton<TeamsAppInstaller>();
         services.AddSingleton<Mail.IInbox>(sp => sp.GetRequiredService<IOptions<GraphOptions>>().Value.IsConfigured
             ? new Mail.GraphInbox(sp.GetRequiredService<Microsoft.Graph.GraphServiceClient>(), sp.GetRequiredService<IOptions<GraphOptions>>())
             : new Mail.NoInbox());

@@ -242,4 +242,29 @@ public sealed class GraphDeliveryTests : IAsyncLifetime
 
         Assert.Equal(1, processed.Body.GetProperty("ReturnValue").GetProperty("decisions").GetInt32());
     }
+
+    [Fact]
+    public async Task RecruiterWithoutTheTeamsApp_GetsItInstalled_BeforeTheNotification()
+    {
+        _graph.InstalledFor = new(StringComparer.OrdinalIgnoreCase) { ["ravi.menon@contoso.example"] = true };
+
+        await _handler.SendShortlistAsync();
+
+        var install = Assert.Single(_graph.Installs);
+        Assert.Contains("/users/lena.fischer@contoso.example/", install.Path, StringComparison.Ordinal);
+        Assert.EndsWith("/appCatalogs/teamsApps/catalog-5f0c9a4e-8d1b-4c6e-9a57-3b2f7d1e6c40", GraphStandIn.Get(install.Body, "teamsApp@odata.bind")!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Single(_graph.Activities);
+        Assert.True(_graph.Requests.ToList().FindIndex(r => r == install) < _graph.Requests.ToList().FindIndex(r => r.Path.EndsWith("/sendActivityNotificationToRecipients", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task TeamsAppNotInTheCatalog_InstallsNothing_AndStillNotifies()
+    {
+        _graph.CatalogAppId = null;
+
+        await _handler.SendShortlistAsync();
+
+        Assert.Empty(_graph.Installs);
+        Assert.Single(_graph.Activities);
+    }
 }

@@ -23,6 +23,14 @@ public sealed class GraphStandIn : IAsyncDisposable
     private readonly ConcurrentDictionary<string, JsonObject> _subscriptions = new();
     private readonly ConcurrentDictionary<string, JsonObject> _drafts = new();
 
+    /// <summary>The Teams app (by manifest id) in the organization's catalog; null: not uploaded.</summary>
+    public string? CatalogAppId { get; set; } = "5f0c9a4e-8d1b-4c6e-9a57-3b2f7d1e6c40";
+
+    /// <summary>Users who have the Teams app; null: everyone has it.</summary>
+    public ConcurrentDictionary<string, bool>? InstalledFor { get; set; }
+
+    public IEnumerable<GraphRequest> Installs => Requests.Where(r => r.Method == "POST" && r.Path.EndsWith("/teamwork/installedApps", StringComparison.OrdinalIgnoreCase));
+
     /// <summary>Replies sent in a thread (createReply, then send): the received message each answers, and the reply.</summary>
     public ConcurrentQueue<(string InReplyTo, JsonObject Reply)> ThreadReplies { get; } = new();
 
@@ -146,6 +154,32 @@ public sealed class GraphStandIn : IAsyncDisposable
         if (request.Method == "POST" && path.EndsWith("/sendActivityNotificationToRecipients", StringComparison.OrdinalIgnoreCase))
         {
             context.Response.StatusCode = StatusCodes.Status202Accepted;
+            return;
+        }
+
+        if (request.Method == "GET" && path.EndsWith("/appCatalogs/teamsApps", StringComparison.OrdinalIgnoreCase))
+        {
+            var filter = request.Query["$filter"].ToString();
+            var apps = CatalogAppId is { } known && filter.Contains(known, StringComparison.OrdinalIgnoreCase)
+                ? new JsonArray(new JsonObject { ["id"] = "catalog-" + known, ["externalId"] = known, ["displayName"] = "Pipeline" })
+                : [];
+            await context.Response.WriteAsJsonAsync(new JsonObject { ["value"] = apps });
+            return;
+        }
+
+        if (path.EndsWith("/teamwork/installedApps", StringComparison.OrdinalIgnoreCase))
+        {
+            var user = path.Split('/')[^3];
+            if (request.Method == "POST")
+            {
+                InstalledFor?.TryAdd(user, true);
+                context.Response.StatusCode = StatusCodes.Status201Created;
+                return;
+            }
+
+            var has = InstalledFor is null || InstalledFor.ContainsKey(user);
+            var installed = has ? new JsonArray(new JsonObject { ["id"] = "inst-1", ["teamsApp"] = new JsonObject { ["externalId"] = CatalogAppId } }) : [];
+            await context.Response.WriteAsJsonAsync(new JsonObject { ["value"] = installed });
             return;
         }
 

@@ -13,7 +13,8 @@ namespace Pipeline.Functions.Delivery;
 /// activity-feed notifications with <c>sendActivityNotificationToRecipients</c>. Throttling (429/503 with
 /// Retry-After) is handled by the SDK's retry handler; what still fails throws, so the message is redelivered.
 /// </summary>
-public sealed class GraphDeliveryChannel(GraphServiceClient graph, IOptions<GraphOptions> options, TimeProvider time, ILogger<GraphDeliveryChannel> logger) : IDeliveryChannel
+public sealed class GraphDeliveryChannel(
+    GraphServiceClient graph, IOptions<GraphOptions> options, TimeProvider time, ILogger<GraphDeliveryChannel> logger, TeamsAppInstaller? installer = null) : IDeliveryChannel
 {
     /// <summary>sendMail answers before the message reaches Sent Items; look for it this many times, a second apart.</summary>
     private const int SentItemLookups = 5;
@@ -121,10 +122,16 @@ public sealed class GraphDeliveryChannel(GraphServiceClient graph, IOptions<Grap
         return true;
     }
 
-    public Task SendActivityAsync(string effectKey, TeamsActivity activity, bool mayHaveBeenSent, CancellationToken cancellationToken) =>
+    public async Task SendActivityAsync(string effectKey, TeamsActivity activity, bool mayHaveBeenSent, CancellationToken cancellationToken)
+    {
+        if (installer is not null)
+        {
+            await installer.EnsureInstalledAsync(activity.Recipients, cancellationToken);
+        }
+
         // Graph keeps no record of sent activity notifications to check against; after a crash between sending and
         // recording, a recruiter may see the same notification twice (never an email twice).
-        graph.Teamwork.SendActivityNotificationToRecipients.PostAsync(
+        await graph.Teamwork.SendActivityNotificationToRecipients.PostAsync(
             new SendActivityNotificationToRecipientsPostRequestBody
             {
                 Topic = new TeamworkActivityTopic { Source = TeamworkActivityTopicSource.Text, Value = activity.TopicText, WebUrl = activity.TopicWebUrl },
@@ -134,6 +141,7 @@ public sealed class GraphDeliveryChannel(GraphServiceClient graph, IOptions<Grap
                 Recipients = activity.Recipients.Select(r => (TeamworkNotificationRecipient)new AadUserNotificationRecipient { UserId = r }).ToList(),
             },
             cancellationToken: cancellationToken);
+    }
 
     /// <summary>Looks in Sent Items for a message with our effect header (Graph cannot filter on headers, so by subject).</summary>
     private async Task<Message?> FindSentAsync(OutgoingEmail email, CancellationToken cancellationToken)
