@@ -73,4 +73,96 @@ public sealed class PublishedAppTests : IAsyncLifetime
 
         return directory?.FullName ?? throw new InvalidOperationException("Pipeline.sln not found above " + AppContext.BaseDirectory);
     }
+
+    /// <summary>
+    /// The handler process dies after Graph accepted the shortlist email and before the send was recorded; the host
+    /// redelivers the message to a new process, which finds the email in Sent Items by its effect header and does not
+    /// send it again.
+    /// </summary>
+    [Fact]
+    public async Task HandlerKilledBetweenSendAndRecord_DoesNotSendTwiceAfterRedelivery()
+    {
+        await using var graph = await Pipeline.Tests.Shared.GraphStandIn.StartAsync();
+        var graphSettings = new Dictionary<string, string?>
+        {
+            ["Graph:BaseUrl"] = graph.BaseUrl, ["Graph:Mailbox"] = "talent@contoso.example", ["Graph:AccessToken"] = "test-token",
+        };
+
+        // The shortlist is built in-process, on the data folder the handler process then uses.
+        await using var prepared = await RunningHandler.StartAsync(settings: graphSettings);
+        var ready = (await prepared.BuildShortlistAsync()).GetRawText();
+
+        Process? handler = null;
+        graph.AfterSendMail = () => handler?.Kill(entireProcessTree: true);
+        handler = await StartHandlerAsync(prepared, graphSettings, out var port);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.PostAsync("NotifyShortlist", Content(RunningHandler.ServiceBusEnvelope("notification", ready))));
+        await handler.WaitForExitAsync();
+        Assert.Single(graph.SendMails);
+
+        graph.AfterSendMail = null;
+        using var restarted = await StartHandlerAsync(prepared, graphSettings, out port);
+        using var http2 = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        var redelivered = await http2.PostAsync("NotifyShortlist", Content(RunningHandler.ServiceBusEnvelope("notification", ready, deliveryCount: 2)));
+        restarted.Kill(entireProcessTree: true);
+
+        Assert.True(redelivered.IsSuccessStatusCode, await redelivered.Content.ReadAsStringAsync());
+        Assert.Single(graph.SendMails);
+        Assert.Equal(1, graph.SentItemCount);
+        Assert.Single(graph.Activities); // the notification the first process never reached is sent now
+    }
+
+    private static StringContent Content(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+
+    /// <summary>Starts the published handler as the Functions host does: its own process, told its port by environment variable.</summary>
+    private Task<Process> StartHandlerAsync(RunningHandler prepared, Dictionary<string, string?> settings, out int port)
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(_output, "Pipeline.Functions.dll")])
+        {
+            WorkingDirectory = _output, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["FUNCTIONS_APP_ROOT_PATH"] = _output;
+        start.Environment["Pipeline__ConfigDirectory"] = prepared.ConfigDirectory;
+        start.Environment["Pipeline__DataDirectory"] = prepared.DataDirectory;
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return WaitUntilReadyAsync(process, port);
+    }
+
+    private static async Task<Process> WaitUntilReadyAsync(Process process, int port)
+    {
+        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            try
+            {
+                if ((await probe.GetAsync($"http://127.0.0.1:{port}/")).IsSuccessStatusCode)
+                {
+                    return process;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            Assert.False(process.HasExited, "the handler process exited during start");
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException("The handler process did not answer within 20 s.");
+    }
 }
+

@@ -23,6 +23,9 @@ public sealed class GraphStandIn : IAsyncDisposable
     private readonly ConcurrentDictionary<string, JsonObject> _subscriptions = new();
     private readonly ConcurrentDictionary<string, JsonObject> _drafts = new();
 
+    /// <summary>Runs after a sendMail is accepted into Sent Items and before it is answered (a test kills its sender here).</summary>
+    public Action? AfterSendMail { get; set; }
+
     /// <summary>The Teams app (by manifest id) in the organization's catalog; null: not uploaded.</summary>
     public string? CatalogAppId { get; set; } = "5f0c9a4e-8d1b-4c6e-9a57-3b2f7d1e6c40";
 
@@ -147,6 +150,7 @@ public sealed class GraphStandIn : IAsyncDisposable
                 });
             }
 
+            AfterSendMail?.Invoke();
             context.Response.StatusCode = StatusCodes.Status202Accepted;
             return;
         }
