@@ -240,7 +240,12 @@ public sealed class GraphDeliveryTests : IAsyncLifetime
         };
         var processed = await _handler.PostAsync("ProcessReply", RunningHandler.ServiceBusEnvelope("reply", reply));
 
+        // Another client kept neither the subject nor the conversation, only In-Reply-To.
+        var byHeader = reply with { InternetMessageId = "<other-client@mail.contoso.example>", ConversationId = "conv-unknown", InReplyTo = delivery.InternetMessageId, Body = "Pass on 2." };
+        var processedByHeader = await _handler.PostAsync("ProcessReply", RunningHandler.ServiceBusEnvelope("reply", byHeader));
+
         Assert.Equal(1, processed.Body.GetProperty("ReturnValue").GetProperty("decisions").GetInt32());
+        Assert.Equal(1, processedByHeader.Body.GetProperty("ReturnValue").GetProperty("decisions").GetInt32());
     }
 
     [Fact]

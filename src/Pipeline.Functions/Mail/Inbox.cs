@@ -29,7 +29,7 @@ public sealed class NoInbox : IInbox
 /// <summary>The Inbox through a Graph delta query (messages created since the last delta link).</summary>
 public sealed class GraphInbox(GraphServiceClient graph, IOptions<GraphOptions> options) : IInbox
 {
-    private static readonly string[] Fields = ["id", "internetMessageId", "conversationId", "from", "subject", "body", "receivedDateTime"];
+    private static readonly string[] Fields = ["id", "internetMessageId", "conversationId", "from", "subject", "body", "receivedDateTime", "internetMessageHeaders"];
 
     public bool IsConfigured => true;
 
@@ -52,6 +52,7 @@ public sealed class GraphInbox(GraphServiceClient graph, IOptions<GraphOptions> 
                 InternetMessageId = m.InternetMessageId!,
                 MessageId = m.Id,
                 ConversationId = m.ConversationId,
+                InReplyTo = m.InternetMessageHeaders?.FirstOrDefault(h => string.Equals(h.Name, "In-Reply-To", StringComparison.OrdinalIgnoreCase))?.Value,
                 From = m.From!.EmailAddress!.Address!,
                 Subject = m.Subject ?? string.Empty,
                 Body = m.Body?.Content ?? string.Empty,

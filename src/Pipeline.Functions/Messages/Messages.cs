@@ -88,6 +88,9 @@ public sealed record IncomingReply
 
     public string? ConversationId { get; init; }
 
+    /// <summary>The In-Reply-To header: the Message-ID of the email answered, where the client kept it.</summary>
+    public string? InReplyTo { get; init; }
+
     public required string From { get; init; }
 
     public required string Subject { get; init; }

@@ -83,16 +83,20 @@ public sealed class ShortlistStore(ITableStore store, TimeProvider time)
             TableUpdateMode.Replace,
             cancellationToken);
 
-        // Found again by conversation, for a reply whose subject lost the reference.
-        if (conversationId is not null)
+        // Found again by conversation or by Message-ID, for a reply whose subject lost the reference.
+        foreach (var key in new[] { conversationId, internetMessageId }.OfType<string>())
         {
-            await _table.UpsertAsync(new TableEntity(ConversationPartition(conversationId), DeliveryRow) { ["Reference"] = shortlist.ReferenceToken }, TableUpdateMode.Replace, cancellationToken);
+            await _table.UpsertAsync(new TableEntity(ReplyIndexPartition(key), DeliveryRow) { ["Reference"] = shortlist.ReferenceToken }, TableUpdateMode.Replace, cancellationToken);
         }
     }
 
+    /// <summary>The shortlist whose email has this Message-ID (a reply's In-Reply-To).</summary>
+    public Task<ShortlistDelivery?> FindByMessageIdAsync(string internetMessageId, CancellationToken cancellationToken) =>
+        FindByConversationAsync(internetMessageId, cancellationToken);
+
     /// <summary>The shortlist whose email started the conversation a reply belongs to.</summary>
     public async Task<ShortlistDelivery?> FindByConversationAsync(string conversationId, CancellationToken cancellationToken) =>
-        await _table.GetAsync(ConversationPartition(conversationId), DeliveryRow, cancellationToken) is { } entity
+        await _table.GetAsync(ReplyIndexPartition(conversationId), DeliveryRow, cancellationToken) is { } entity
             ? await FindByReferenceAsync(entity.GetString("Reference")!, cancellationToken)
             : null;
 
@@ -140,8 +144,8 @@ public sealed class ShortlistStore(ITableStore store, TimeProvider time)
     // Requisition ids are lower-case, so an upper-case "REF-" partition can never collide with one.
     private static string ReferencePartition(string referenceToken) => "REF-" + referenceToken.ToUpperInvariant();
 
-    // Conversation ids are long and may hold characters keys refuse: hashed.
-    private static string ConversationPartition(string conversationId) =>
+    // Conversation ids and Message-IDs are long and may hold characters keys refuse: hashed (one index serves both).
+    private static string ReplyIndexPartition(string conversationId) =>
         "CONV-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(conversationId)))[..32];
 
     private static string VersionRow(int version) => "v" + version.ToString("D6", CultureInfo.InvariantCulture);

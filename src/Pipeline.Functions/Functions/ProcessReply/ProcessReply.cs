@@ -34,11 +34,17 @@ public sealed class ProcessReply(
     {
         var result = new FunctionResult();
         var scope = "reply-" + Hash(reply.InternetMessageId);
-        // By the reference in the subject; failing that, by the conversation the shortlist email started.
+        // By the reference in the subject; failing that, by the conversation the shortlist email started, or by the
+        // Message-ID the reply says it answers.
         var delivery = ReplyAnswers.ReferenceIn(reply.Subject) is { } token ? await shortlists.FindByReferenceAsync(token, cancellationToken) : null;
         if (delivery is null && reply.ConversationId is { } conversation)
         {
             delivery = await shortlists.FindByConversationAsync(conversation, cancellationToken);
+        }
+
+        if (delivery is null && reply.InReplyTo is { } answered)
+        {
+            delivery = await shortlists.FindByMessageIdAsync(answered.Trim(), cancellationToken);
         }
 
         if (delivery is null)
