@@ -39,6 +39,34 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
+    public void GraphClientCertificate_WithItsKey_IsAccepted_AndBuildsAClient_WhileABrokenOneIsRefusedWithoutEchoingIt()
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=pipeline-test", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        var options = new Configuration.GraphOptions
+        {
+            Mailbox = "talent@contoso.example", TenantId = "contoso.example", ClientId = "0b7d2c1e-3f4a-4b5c-8d6e-7f8091a2b3c4",
+            ClientCertificate = Convert.ToBase64String(certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "pw")),
+            ClientCertificatePassword = "pw",
+        };
+        var validator = new Configuration.GraphOptionsValidator();
+
+        Assert.True(validator.Validate(null, options).Succeeded);
+        Assert.NotNull(Delivery.PipelineGraphClient.Create(options));
+
+        var broken = validator.Validate(null, new Configuration.GraphOptions
+        {
+            Mailbox = options.Mailbox, TenantId = options.TenantId, ClientId = options.ClientId, ClientCertificate = "bm90LWEtcGZ4", ClientCertificatePassword = "pw",
+        });
+        Assert.True(broken.Failed);
+        Assert.Contains("Graph:ClientCertificate is not a base64 PFX", broken.FailureMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("bm90LWEtcGZ4", broken.FailureMessage, StringComparison.Ordinal);
+        options.ClientSecret = "also-a-secret";
+        Assert.Contains("exactly one way", validator.Validate(null, options).FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MissingConfigDirectorySetting_FailsTheStartNamingTheSetting()
     {
         var e = await Assert.ThrowsAsync<OptionsValidationException>(() => RunningHandler.StartAsync(settings: new Dictionary<string, string?> { ["Pipeline:ConfigDirectory"] = null }));

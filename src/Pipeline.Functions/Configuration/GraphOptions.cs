@@ -24,6 +24,15 @@ public sealed class GraphOptions
     /// <summary>A secret: from Key Vault or the environment, never the repository.</summary>
     public string? ClientSecret { get; set; }
 
+    /// <summary>
+    /// Instead of a client secret: the app registration's certificate with its private key, as base64 PFX (a Key
+    /// Vault certificate reference gives exactly this). A secret.
+    /// </summary>
+    public string? ClientCertificate { get; set; }
+
+    /// <summary>The PFX's password, if it has one. A secret.</summary>
+    public string? ClientCertificatePassword { get; set; }
+
     /// <summary>Use the function app's managed identity (with this client id for a user-assigned one, or empty for system-assigned).</summary>
     public bool UseManagedIdentity { get; set; }
 
@@ -40,6 +49,13 @@ public sealed class GraphOptions
     public string? NotificationClientState { get; set; }
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Mailbox);
+}
+
+/// <summary>Opens <see cref="GraphOptions.ClientCertificate"/>.</summary>
+public static class PipelineGraphClientCertificate
+{
+    public static System.Security.Cryptography.X509Certificates.X509Certificate2 Load(GraphOptions options) =>
+        System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(Convert.FromBase64String(options.ClientCertificate!), options.ClientCertificatePassword);
 }
 
 public sealed class GraphOptionsValidator : IValidateOptions<GraphOptions>
@@ -65,10 +81,10 @@ public sealed class GraphOptionsValidator : IValidateOptions<GraphOptions>
             errors.Add($"Graph:BaseUrl must be https (got '{options.BaseUrl}').");
         }
 
-        var ways = new[] { !string.IsNullOrEmpty(options.AccessToken), !string.IsNullOrEmpty(options.ClientSecret), options.UseManagedIdentity }.Count(w => w);
+        var ways = new[] { !string.IsNullOrEmpty(options.AccessToken), !string.IsNullOrEmpty(options.ClientSecret), !string.IsNullOrEmpty(options.ClientCertificate), options.UseManagedIdentity }.Count(w => w);
         if (ways != 1)
         {
-            errors.Add("Graph:Mailbox is set, so set exactly one way to authenticate: Graph:ClientSecret (with TenantId and ClientId), Graph:UseManagedIdentity, or (loopback only) Graph:AccessToken.");
+            errors.Add("Graph:Mailbox is set, so set exactly one way to authenticate: Graph:ClientSecret or Graph:ClientCertificate (with TenantId and ClientId), Graph:UseManagedIdentity, or (loopback only) Graph:AccessToken.");
         }
 
         if (options.NotificationClientState is { Length: > 0 } state && state.Length is < 16 or > 128)
@@ -76,9 +92,26 @@ public sealed class GraphOptionsValidator : IValidateOptions<GraphOptions>
             errors.Add("Graph:NotificationClientState must be 16 to 128 characters (a random secret).");
         }
 
-        if (!string.IsNullOrEmpty(options.ClientSecret) && (string.IsNullOrWhiteSpace(options.TenantId) || string.IsNullOrWhiteSpace(options.ClientId)))
+        if ((!string.IsNullOrEmpty(options.ClientSecret) || !string.IsNullOrEmpty(options.ClientCertificate)) && (string.IsNullOrWhiteSpace(options.TenantId) || string.IsNullOrWhiteSpace(options.ClientId)))
         {
-            errors.Add("Graph:ClientSecret needs Graph:TenantId and Graph:ClientId.");
+            errors.Add("Graph:ClientSecret and Graph:ClientCertificate need Graph:TenantId and Graph:ClientId.");
+        }
+
+        if (!string.IsNullOrEmpty(options.ClientCertificate))
+        {
+            try
+            {
+                using var certificate = PipelineGraphClientCertificate.Load(options);
+                if (!certificate.HasPrivateKey)
+                {
+                    errors.Add("Graph:ClientCertificate has no private key; export the certificate as PFX with its key.");
+                }
+            }
+            catch (Exception e) when (e is FormatException or System.Security.Cryptography.CryptographicException)
+            {
+                // The message never repeats the value: it is a secret.
+                errors.Add("Graph:ClientCertificate is not a base64 PFX that opens with Graph:ClientCertificatePassword.");
+            }
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -23,7 +23,9 @@ public static class PipelineGraphClient
             ? new ManagedIdentityCredential(string.IsNullOrWhiteSpace(options.ManagedIdentityClientId)
                 ? ManagedIdentityId.SystemAssigned
                 : ManagedIdentityId.FromUserAssignedClientId(options.ManagedIdentityClientId))
-            : new ClientSecretCredential(options.TenantId, options.ClientId, options.ClientSecret);
+            : !string.IsNullOrEmpty(options.ClientCertificate)
+                ? new ClientCertificateCredential(options.TenantId, options.ClientId, PipelineGraphClientCertificate.Load(options))
+                : new ClientSecretCredential(options.TenantId, options.ClientId, options.ClientSecret);
         return new GraphServiceClient(credential, [Scope], options.BaseUrl);
     }
 
