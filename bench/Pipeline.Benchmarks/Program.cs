@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "feeds" => await FeedParsingBenchmark.RunAsync(args),
     "feeds-measure" => await FeedParsingBenchmark.MeasureAsync(args),
     "ingest" => await IngestionBenchmark.RunAsync(args),
+    "graph-requests" => await Pipeline.Benchmarks.Delivery.GraphRequestsBenchmark.RunAsync(args),
     "ingest-measure" => await IngestionBenchmark.MeasureAsync(args),
     _ => Usage(),
 };
@@ -17,6 +18,7 @@ static int Usage()
         usage: Pipeline.Benchmarks table-upserts --connection CS [--entities N] [--partitions N] [--concurrency N]
                Pipeline.Benchmarks feeds [--rows 1000000] [--dir DIR]
                Pipeline.Benchmarks ingest [--rows 1000000] [--dir DIR] [--page-size 50]
+               Pipeline.Benchmarks graph-requests [--shortlists 100]
         """);
     return 2;
 }
