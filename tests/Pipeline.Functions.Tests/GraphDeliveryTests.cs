@@ -255,6 +255,9 @@ public sealed class GraphDeliveryTests : IAsyncLifetime
 
         await _handler.SendShortlistAsync();
 
+        // Both recruiters checked in one JSON batch, not one request each.
+        Assert.Single(_graph.Requests, r => r.Path.EndsWith("/$batch", StringComparison.Ordinal));
+        Assert.DoesNotContain(_graph.Requests, r => r.Method == "GET" && r.Path.EndsWith("/installedApps", StringComparison.Ordinal));
         var install = Assert.Single(_graph.Installs);
         Assert.Contains("/users/lena.fischer@contoso.example/", install.Path, StringComparison.Ordinal);
         Assert.EndsWith("/appCatalogs/teamsApps/catalog-5f0c9a4e-8d1b-4c6e-9a57-3b2f7d1e6c40", GraphStandIn.Get(install.Body, "teamsApp@odata.bind")!.GetValue<string>(), StringComparison.Ordinal);

@@ -161,6 +161,39 @@ public sealed class GraphStandIn : IAsyncDisposable
             return;
         }
 
+        if (request.Method == "POST" && path.EndsWith("/$batch", StringComparison.OrdinalIgnoreCase))
+        {
+            // JSON batching: each inner request answered as its own route would; the stand-in batches installation checks.
+            var responses = new JsonArray();
+            foreach (var inner in Get(body, "requests")!.AsArray())
+            {
+                var id = Get(inner, "id")!.GetValue<string>();
+                var url = Get(inner, "url")!.GetValue<string>();
+                var method = Get(inner, "method")!.GetValue<string>();
+                var innerPath = url.Split('?')[0];
+                JsonNode? answer = null;
+                var status = 404;
+                if (method == "GET" && innerPath.EndsWith("/teamwork/installedApps", StringComparison.OrdinalIgnoreCase))
+                {
+                    var user = Uri.UnescapeDataString(innerPath.Split('/')[^3]);
+                    var has = InstalledFor is null || InstalledFor.ContainsKey(user);
+                    answer = new JsonObject { ["value"] = has ? new JsonArray(new JsonObject { ["id"] = "inst-1", ["teamsApp"] = new JsonObject { ["externalId"] = CatalogAppId } }) : new JsonArray() };
+                    status = 200;
+                }
+
+                responses.Add(new JsonObject
+                {
+                    ["id"] = id,
+                    ["status"] = status,
+                    ["headers"] = new JsonObject { ["Content-Type"] = "application/json" },
+                    ["body"] = answer ?? new JsonObject { ["error"] = new JsonObject { ["code"] = "ResourceNotFound", ["message"] = $"The stand-in does not batch {method} {innerPath}." } },
+                });
+            }
+
+            await context.Response.WriteAsJsonAsync(new JsonObject { ["responses"] = responses });
+            return;
+        }
+
         if (request.Method == "GET" && path.EndsWith("/appCatalogs/teamsApps", StringComparison.OrdinalIgnoreCase))
         {
             var filter = request.Query["$filter"].ToString();

@@ -36,16 +36,32 @@ public sealed class TeamsAppInstaller(GraphServiceClient graph, IOptions<GraphOp
             return missing.Count;
         }
 
-        var failed = 0;
+        // One JSON batch checks up to 20 recruiters (the SDK splits larger sets); installs are rare and go one by one.
+        var batch = new BatchRequestContentCollection(graph);
+        var steps = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var user in missing)
+        {
+            var check = graph.Users[user].Teamwork.InstalledApps.ToGetRequestInformation(r =>
+            {
+                r.QueryParameters.Filter = $"teamsApp/externalId eq '{appId}'";
+                r.QueryParameters.Expand = ["teamsApp"];
+            });
+            steps[await batch.AddBatchRequestStepAsync(check)] = user;
+        }
+
+        var answers = await graph.Batch.PostAsync(batch, cancellationToken);
+        var statuses = await answers.GetResponsesStatusCodesAsync();
+        var failed = 0;
+        foreach (var (step, user) in steps)
         {
             try
             {
-                var existing = await graph.Users[user].Teamwork.InstalledApps.GetAsync(r =>
+                if (statuses.GetValueOrDefault(step) != System.Net.HttpStatusCode.OK)
                 {
-                    r.QueryParameters.Filter = $"teamsApp/externalId eq '{appId}'";
-                    r.QueryParameters.Expand = ["teamsApp"];
-                }, cancellationToken);
+                    throw new ODataError { ResponseStatusCode = (int)statuses.GetValueOrDefault(step) };
+                }
+
+                var existing = await answers.GetResponseByIdAsync<UserScopeTeamsAppInstallationCollectionResponse>(step);
                 if (existing?.Value is not { Count: > 0 })
                 {
                     await graph.Users[user].Teamwork.InstalledApps.PostAsync(new UserScopeTeamsAppInstallation
