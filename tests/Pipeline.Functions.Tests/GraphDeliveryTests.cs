@@ -251,15 +251,19 @@ public sealed class GraphDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task RecruiterWithoutTheTeamsApp_GetsItInstalled_BeforeTheNotification()
     {
-        _graph.InstalledFor = new(StringComparer.OrdinalIgnoreCase) { ["ravi.menon@contoso.example"] = true };
+        _graph.InstalledFor = new(StringComparer.OrdinalIgnoreCase) { [GraphStandIn.UserId("ravi.menon@contoso.example")] = true };
 
         await _handler.SendShortlistAsync();
 
-        // Both recruiters checked in one JSON batch, not one request each.
-        Assert.Single(_graph.Requests, r => r.Path.EndsWith("/$batch", StringComparison.Ordinal));
+        // Both recruiters resolved in one JSON batch and checked in another, not one request each.
+        Assert.Equal(2, _graph.Requests.Count(r => r.Path.EndsWith("/$batch", StringComparison.Ordinal)));
         Assert.DoesNotContain(_graph.Requests, r => r.Method == "GET" && r.Path.EndsWith("/installedApps", StringComparison.Ordinal));
         var install = Assert.Single(_graph.Installs);
-        Assert.Contains("/users/lena.fischer@contoso.example/", install.Path, StringComparison.Ordinal);
+        Assert.Contains($"/users/{GraphStandIn.UserId("lena.fischer@contoso.example")}/", install.Path, StringComparison.Ordinal);
+
+        // The recruiters' user principal names became the object ids the activity feed API takes.
+        var recipients = GraphStandIn.Get(_graph.Activities.Single().Body, "recipients")!.AsArray().Select(r => GraphStandIn.Get(r, "userId")!.GetValue<string>());
+        Assert.Equal(new[] { "lena.fischer@contoso.example", "ravi.menon@contoso.example" }.Select(GraphStandIn.UserId).Order(), recipients.Order());
         Assert.EndsWith("/appCatalogs/teamsApps/catalog-5f0c9a4e-8d1b-4c6e-9a57-3b2f7d1e6c40", GraphStandIn.Get(install.Body, "teamsApp@odata.bind")!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Single(_graph.Activities);
         Assert.True(_graph.Requests.ToList().FindIndex(r => r == install) < _graph.Requests.ToList().FindIndex(r => r.Path.EndsWith("/sendActivityNotificationToRecipients", StringComparison.Ordinal)));

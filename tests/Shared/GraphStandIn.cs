@@ -109,6 +109,10 @@ public sealed class GraphStandIn : IAsyncDisposable
         }
     }
 
+    /// <summary>The object id the stand-in gives a user principal name (stable, so tests can predict it).</summary>
+    public static string UserId(string userPrincipalName) =>
+        new Guid(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(userPrincipalName.ToLowerInvariant()))).ToString();
+
     /// <summary>Reads a property regardless of case (the SDK writes action bodies with PascalCase keys).</summary>
     public static JsonNode? Get(JsonNode? node, string name) =>
         node is JsonObject o ? o.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value : null;
@@ -173,7 +177,13 @@ public sealed class GraphStandIn : IAsyncDisposable
                 var innerPath = url.Split('?')[0];
                 JsonNode? answer = null;
                 var status = 404;
-                if (method == "GET" && innerPath.EndsWith("/teamwork/installedApps", StringComparison.OrdinalIgnoreCase))
+                var segments = innerPath.Trim('/').Split('/');
+                if (method == "GET" && segments is ["users", var name] && name.Contains('@', StringComparison.Ordinal))
+                {
+                    answer = new JsonObject { ["id"] = UserId(Uri.UnescapeDataString(name)) };
+                    status = 200;
+                }
+                else if (method == "GET" && innerPath.EndsWith("/teamwork/installedApps", StringComparison.OrdinalIgnoreCase))
                 {
                     var user = Uri.UnescapeDataString(innerPath.Split('/')[^3]);
                     var has = InstalledFor is null || InstalledFor.ContainsKey(user);

@@ -59,7 +59,7 @@ internal static class GraphRequestsBenchmark
             var p when p.Contains("/appCatalogs/", StringComparison.OrdinalIgnoreCase) => "app catalog lookup",
             var p when p.Contains("/installedApps", StringComparison.OrdinalIgnoreCase) => "app installation check",
             var p when p.Contains("/messages/delta", StringComparison.OrdinalIgnoreCase) => "Inbox delta read",
-            var p when p.EndsWith("/$batch", StringComparison.OrdinalIgnoreCase) => "app installation checks ($batch)",
+            var p when p.EndsWith("/$batch", StringComparison.OrdinalIgnoreCase) => "recruiter lookups ($batch)",
             _ => r.Method + " " + r.Path,
         };
 

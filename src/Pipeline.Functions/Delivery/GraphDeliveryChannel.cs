@@ -124,10 +124,7 @@ public sealed class GraphDeliveryChannel(
 
     public async Task SendActivityAsync(string effectKey, TeamsActivity activity, bool mayHaveBeenSent, CancellationToken cancellationToken)
     {
-        if (installer is not null)
-        {
-            await installer.EnsureInstalledAsync(activity.Recipients, cancellationToken);
-        }
+        var recipients = installer is null ? activity.Recipients : await installer.PrepareAsync(activity.Recipients, cancellationToken);
 
         // Graph keeps no record of sent activity notifications to check against; after a crash between sending and
         // recording, a recruiter may see the same notification twice (never an email twice).
@@ -138,7 +135,7 @@ public sealed class GraphDeliveryChannel(
                 ActivityType = activity.ActivityType,
                 PreviewText = new ItemBody { Content = activity.PreviewText },
                 TemplateParameters = activity.TemplateParameters.Select(p => new Microsoft.Graph.Models.KeyValuePair { Name = p.Key, Value = p.Value }).ToList(),
-                Recipients = activity.Recipients.Select(r => (TeamworkNotificationRecipient)new AadUserNotificationRecipient { UserId = r }).ToList(),
+                Recipients = recipients.Select(r => (TeamworkNotificationRecipient)new AadUserNotificationRecipient { UserId = r }).ToList(),
             },
             cancellationToken: cancellationToken);
     }

@@ -8,17 +8,59 @@ using Pipeline.Functions.Configuration;
 namespace Pipeline.Functions.Delivery;
 
 /// <summary>
-/// Makes sure each recruiter has Pipeline's Teams app installed before a notification goes to them: Teams drops
-/// activity notifications for users without the app, without an error. A user found or made to have it is
-/// remembered for the life of the process. Whatever cannot be fixed is logged with the fix.
+/// Prepares a notification's recruiters: a user principal name (<c>ravi@contoso.example</c>) is resolved to the
+/// Entra object id the activity-feed API takes, and each recruiter without Pipeline's Teams app gets it installed,
+/// because Teams drops activity notifications for users without the app, without an error. Lookups for up to 20
+/// recruiters go in one JSON batch; what is learnt is remembered for the life of the process. Whatever cannot be
+/// fixed is logged with the fix.
 /// </summary>
 public sealed class TeamsAppInstaller(GraphServiceClient graph, IOptions<GraphOptions> graphOptions, IOptions<PipelineOptions> options, ILogger<TeamsAppInstaller> logger)
 {
+    private readonly ConcurrentDictionary<string, string> _ids = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, bool> _installed = new(StringComparer.OrdinalIgnoreCase);
     private string? _catalogId;
 
+    /// <summary>The recipients as object ids, each with the app installed where that could be done.</summary>
+    public async Task<IReadOnlyList<string>> PrepareAsync(IReadOnlyList<string> recipients, CancellationToken cancellationToken)
+    {
+        await ResolveAsync(recipients.Where(r => !Guid.TryParse(r, out _) && !_ids.ContainsKey(r)).Distinct(StringComparer.OrdinalIgnoreCase).ToList(), cancellationToken);
+        var ids = recipients.Select(r => Guid.TryParse(r, out _) ? r : _ids.GetValueOrDefault(r, r)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        await EnsureInstalledAsync(ids, cancellationToken);
+        return ids;
+    }
+
+    /// <summary>User principal names to object ids, in batches; one that is not found stays as given, and is logged.</summary>
+    private async Task ResolveAsync(IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        if (names.Count == 0)
+        {
+            return;
+        }
+
+        var batch = new BatchRequestContentCollection(graph);
+        var steps = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            steps[await batch.AddBatchRequestStepAsync(graph.Users[name].ToGetRequestInformation(r => r.QueryParameters.Select = ["id"]))] = name;
+        }
+
+        var answers = await graph.Batch.PostAsync(batch, cancellationToken);
+        var statuses = await answers.GetResponsesStatusCodesAsync();
+        foreach (var (step, name) in steps)
+        {
+            if (statuses.GetValueOrDefault(step) == System.Net.HttpStatusCode.OK && (await answers.GetResponseByIdAsync<User>(step))?.Id is { } id)
+            {
+                _ids[name] = id;
+            }
+            else
+            {
+                logger.LogWarning("A recruiter in requisitions.json ({Status}) is not a user of this tenant; check the recruiters' user principal names or ids.", statuses.GetValueOrDefault(step));
+            }
+        }
+    }
+
     /// <summary>Installs the app for those recipients who lack it; returns how many could not be given it.</summary>
-    public async Task<int> EnsureInstalledAsync(IReadOnlyList<string> recipients, CancellationToken cancellationToken)
+    private async Task<int> EnsureInstalledAsync(IReadOnlyList<string> recipients, CancellationToken cancellationToken)
     {
         var missing = recipients.Where(r => !_installed.ContainsKey(r)).ToList();
         if (missing.Count == 0)
