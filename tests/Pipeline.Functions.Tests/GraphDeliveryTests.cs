@@ -16,12 +16,7 @@ public sealed class GraphDeliveryTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _graph = await GraphStandIn.StartAsync();
-        _handler = await RunningHandler.StartAsync(settings: new Dictionary<string, string?>
-        {
-            ["Graph:BaseUrl"] = _graph.BaseUrl,
-            ["Graph:Mailbox"] = "talent@contoso.example",
-            ["Graph:AccessToken"] = "test-token",
-        });
+        _handler = await RunningHandler.StartAsync(settings: RunningHandler.GraphSettings(_graph));
     }
 
     public async ValueTask DisposeAsync()

@@ -17,15 +17,11 @@ public sealed class MailIntakeTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _graph = await GraphStandIn.StartAsync();
-        _handler = await RunningHandler.StartAsync(settings: new Dictionary<string, string?>
-        {
-            ["Graph:BaseUrl"] = _graph.BaseUrl,
-            ["Graph:Mailbox"] = "talent@contoso.example",
-            ["Graph:AccessToken"] = "test-token",
-            ["Graph:NotificationClientState"] = ClientState,
-            ["Pipeline:PublicBaseUrl"] = "https://pipeline.contoso.example",
-            ["Pipeline:DecisionLinkKey"] = Convert.ToBase64String(new byte[32]),
-        });
+        _handler = await RunningHandler.StartAsync(settings: RunningHandler.GraphSettings(
+            _graph,
+            ("Graph:NotificationClientState", ClientState),
+            ("Pipeline:PublicBaseUrl", "https://pipeline.contoso.example"),
+            ("Pipeline:DecisionLinkKey", Convert.ToBase64String(new byte[32]))));
     }
 
     public async ValueTask DisposeAsync()

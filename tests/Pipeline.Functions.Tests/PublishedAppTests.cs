@@ -83,10 +83,7 @@ public sealed class PublishedAppTests : IAsyncLifetime
     public async Task HandlerKilledBetweenSendAndRecord_DoesNotSendTwiceAfterRedelivery()
     {
         await using var graph = await Pipeline.Tests.Shared.GraphStandIn.StartAsync();
-        var graphSettings = new Dictionary<string, string?>
-        {
-            ["Graph:BaseUrl"] = graph.BaseUrl, ["Graph:Mailbox"] = "talent@contoso.example", ["Graph:AccessToken"] = "test-token",
-        };
+        var graphSettings = RunningHandler.GraphSettings(graph);
 
         // The shortlist is built in-process, on the data folder the handler process then uses.
         await using var prepared = await RunningHandler.StartAsync(settings: graphSettings);

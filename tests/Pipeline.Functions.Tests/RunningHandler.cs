@@ -59,6 +59,23 @@ public sealed class RunningHandler : IAsyncDisposable
         return new RunningHandler(app, new HttpClient { BaseAddress = address }, root);
     }
 
+    /// <summary>The settings that send through a Graph stand-in, from the shared mailbox the tests use, plus any others.</summary>
+    public static Dictionary<string, string?> GraphSettings(Pipeline.Tests.Shared.GraphStandIn graph, params (string Key, string Value)[] more)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Graph:BaseUrl"] = graph.BaseUrl,
+            ["Graph:Mailbox"] = "talent@contoso.example",
+            ["Graph:AccessToken"] = "test-token",
+        };
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
     public static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", name));
 
     public async Task<(HttpResponseMessage Response, JsonElement Body)> PostAsync(string function, string json)
