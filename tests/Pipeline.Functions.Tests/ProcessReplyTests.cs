@@ -81,6 +81,13 @@ public sealed class ProcessReplyTests : IAsyncLifetime
         Assert.Equal(teamsBefore + 1, Outbox("teams").Length);
         var confirmation = File.ReadAllText(Outbox("mail").Single(f => f.Contains("-confirmation", StringComparison.Ordinal)));
         Assert.Contains("In-Reply-To: <reply-1@mail.contoso.example>", confirmation, StringComparison.Ordinal);
+
+        // The blind shortlist promised names once decided: the candidate to interview is named, the one passed on is not.
+        var html = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(confirmation.ReplaceLineEndings("\n").Split("\n\n", 2)[1].Replace("\n", "", StringComparison.Ordinal)));
+        var chosen = (await _handler.Services.GetRequiredService<CandidateStore>().GetAsync(recorded.Single(d => d.Candidate == 1).CandidateId, default)).Profile!.Name!;
+        var passed = (await _handler.Services.GetRequiredService<CandidateStore>().GetAsync(recorded.Single(d => d.Candidate == 2).CandidateId, default)).Profile!.Name!;
+        Assert.Contains(System.Text.Encodings.Web.HtmlEncoder.Default.Encode(chosen), html, StringComparison.Ordinal);
+        Assert.DoesNotContain(System.Text.Encodings.Web.HtmlEncoder.Default.Encode(passed), html, StringComparison.Ordinal);
     }
 
     [Fact]

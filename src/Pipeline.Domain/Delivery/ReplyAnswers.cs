@@ -23,16 +23,26 @@ public static partial class ReplyAnswers
     public static string Subject(string originalSubject) =>
         originalSubject.StartsWith("re:", StringComparison.OrdinalIgnoreCase) ? originalSubject : "Re: " + originalSubject;
 
-    public static string Confirmation(Requisition requisition, Shortlist shortlist, ParsedReply reply)
+    /// <param name="revealed">
+    /// On a blind shortlist, the names of the candidates chosen for interview, shared now that the decision is made
+    /// (the shortlist email promised as much); others stay numbered.
+    /// </param>
+    public static string Confirmation(Requisition requisition, Shortlist shortlist, ParsedReply reply, IReadOnlyDictionary<int, string>? revealed = null)
     {
         var html = Start(requisition);
         html.Append("<p>Recorded for ").Append(E(requisition.Title)).Append(" (shortlist ").Append(E(shortlist.ReferenceToken)).Append("):</p><ul>");
         foreach (var decision in reply.Decisions)
         {
-            html.Append("<li>").Append(E(Line(decision, shortlist))).Append("</li>");
+            html.Append("<li>").Append(E(Line(decision, shortlist, revealed))).Append("</li>");
         }
 
-        html.Append("</ul><p>The recruiters have been told. To change a decision, reply again.</p>");
+        html.Append("</ul>");
+        if (revealed is { Count: > 0 })
+        {
+            html.Append("<p>Now that you have chosen them, the names of the candidates to interview are shown above.</p>");
+        }
+
+        html.Append("<p>The recruiters have been told. To change a decision, reply again.</p>");
         return End(html);
     }
 
@@ -113,9 +123,9 @@ public static partial class ReplyAnswers
             requisition.Recruiters);
     }
 
-    private static string Line(CandidateDecision decision, Shortlist shortlist)
+    private static string Line(CandidateDecision decision, Shortlist shortlist, IReadOnlyDictionary<int, string>? revealed = null)
     {
-        var name = shortlist.Members.FirstOrDefault(m => m.Rank == decision.Candidate)?.Card.Name;
+        var name = shortlist.Members.FirstOrDefault(m => m.Rank == decision.Candidate)?.Card.Name ?? revealed?.GetValueOrDefault(decision.Candidate);
         var who = $"#{decision.Candidate}{(name is null ? string.Empty : " " + name)}";
         return decision.Decision switch
         {

@@ -21,6 +21,7 @@ namespace Pipeline.Functions.Functions.ProcessReply;
 /// </summary>
 public sealed class ProcessReply(
     ShortlistStore shortlists,
+    CandidateStore candidates,
     DecisionStore decisions,
     AuditStore audit,
     EffectLedger ledger,
@@ -116,7 +117,21 @@ public sealed class ProcessReply(
                     ct);
             }
         }, cancellationToken);
-        await AnswerAsync("confirmation", ReplyAnswers.Confirmation(requisition, shortlist, parsed));
+        // A blind shortlist promised names once the manager decides: those chosen for interview are named now.
+        var revealed = new Dictionary<int, string>();
+        if (requisition.BlindMode)
+        {
+            foreach (var decision in parsed.Decisions.Where(d => d.Decision == Domain.Replies.Decision.Interview))
+            {
+                var member = shortlist.Members.Single(m => m.Rank == decision.Candidate);
+                if ((await candidates.GetAsync(member.CandidateId, cancellationToken)).Profile?.Name is { } name)
+                {
+                    revealed[decision.Candidate] = name;
+                }
+            }
+        }
+
+        await AnswerAsync("confirmation", ReplyAnswers.Confirmation(requisition, shortlist, parsed, revealed));
         if (requisition.Recruiters.Count > 0)
         {
             var activity = ReplyAnswers.DecisionsRecorded(requisition, shortlist, parsed, options.Value.TeamsAppId);
