@@ -62,6 +62,27 @@ public sealed class LocalQueueStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ReplayDeadLetters_PutsThemBackWithAFreshCount_OnlyForTheQueueAsked()
+    {
+        var sut = CreateSut();
+        await sut.EnqueueAsync("a", ["poison-a"], default);
+        await sut.EnqueueAsync("b", ["poison-b"], default);
+        foreach (var queue in new[] { "a", "b" })
+        {
+            var m = await sut.ReceiveAsync([queue], TimeSpan.FromMinutes(1), default);
+            Assert.True(await sut.AbandonAsync(m!, "boom", maxDeliveryCount: 1, default));
+        }
+
+        Assert.Equal(1, await sut.ReplayDeadLettersAsync("a", default));
+
+        var again = await sut.ReceiveAsync(["a", "b"], TimeSpan.FromMinutes(1), default);
+        Assert.Equal(("a", "poison-a", 1), (again!.Queue, again.Body, again.DeliveryCount));
+        Assert.Equal("b", Assert.Single(await sut.DeadLettersAsync(default)).Queue);
+        Assert.Equal(1, await sut.ReplayDeadLettersAsync(null, default));
+        Assert.Empty(await sut.DeadLettersAsync(default));
+    }
+
+    [Fact]
     public async Task LockExpiry_AfterACrash_RedeliversTheMessage()
     {
         var sut = CreateSut();

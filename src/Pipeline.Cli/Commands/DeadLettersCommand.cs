@@ -40,6 +40,18 @@ internal static class DeadLettersCommand
             return 0;
         });
 
-        return new Command("deadletters", "Inspect messages that failed every delivery") { list };
+        var queue = new Option<string?>("--queue") { Description = "Only this queue's dead letters (default: all)" };
+        var replay = new Command("replay", "Put dead-lettered messages back on their queues, once their cause is fixed; the next `pipeline run` delivers them") { queue };
+        replay.SetAction(async (parse, cancellationToken) =>
+        {
+            var data = parse.GetValue(CliOptions.Data)!;
+            var replayed = File.Exists(CliOptions.QueueDatabase(data))
+                ? await new LocalQueueStore(CliOptions.QueueDatabase(data), TimeProvider.System).ReplayDeadLettersAsync(parse.GetValue(queue), cancellationToken)
+                : 0;
+            await parse.InvocationConfiguration.Output.WriteLineAsync(replayed == 0 ? "No dead letters to replay." : $"{replayed} messages put back on their queues.");
+            return 0;
+        });
+
+        return new Command("deadletters", "Inspect messages that failed every delivery, and replay them") { list, replay };
     }
 }

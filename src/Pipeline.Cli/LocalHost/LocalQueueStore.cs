@@ -138,6 +138,20 @@ public sealed class LocalQueueStore
         return letters;
     }
 
+    /// <summary>
+    /// Puts dead-lettered messages back on their queue (all, or one queue's) with a fresh delivery count, once the
+    /// cause is fixed; as a Service Bus administrator resubmits from the dead-letter queue. Returns how many.
+    /// </summary>
+    public async Task<int> ReplayDeadLettersAsync(string? queue, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null,
+            "UPDATE messages SET dead_lettered_at = NULL, dead_letter_reason = NULL, dead_letter_description = NULL, delivery_count = 0, " +
+            "lock_token = NULL, visible_at = $now WHERE dead_lettered_at IS NOT NULL AND ($queue IS NULL OR queue = $queue)",
+            ("$now", Stamp(_time.GetUtcNow())), ("$queue", queue));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>When a timer last fired, so a restart after a missed occurrence fires once as past due.</summary>
     public async Task<DateTimeOffset?> GetTimerLastRunAsync(string function, CancellationToken cancellationToken)
     {
