@@ -27,3 +27,24 @@ internal static class Args
 {
     public static string Get(string[] args, string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
 }
+
+internal static class ChildProcess
+{
+    /// <summary>This benchmark program again, in a fresh process (so its peak memory is its own), with these arguments.</summary>
+    public static System.Diagnostics.Process StartSelf(params string[] args)
+    {
+        var self = Environment.ProcessPath!;
+        var start = new System.Diagnostics.ProcessStartInfo(self) { RedirectStandardOutput = true };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(ChildProcess).Assembly.Location);
+        }
+
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        return System.Diagnostics.Process.Start(start)!;
+    }
+}

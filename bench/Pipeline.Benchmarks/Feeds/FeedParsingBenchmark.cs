@@ -25,19 +25,7 @@ internal static class FeedParsingBenchmark
         {
             foreach (var mode in new[] { "floor", "parse" })
             {
-                var self = Environment.ProcessPath!;
-                var start = new ProcessStartInfo(self) { RedirectStandardOutput = true };
-                if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-                {
-                    start.ArgumentList.Add(typeof(FeedParsingBenchmark).Assembly.Location);
-                }
-
-                foreach (var a in new[] { "feeds-measure", file, format, mode })
-                {
-                    start.ArgumentList.Add(a);
-                }
-
-                using var child = Process.Start(start)!;
+                using var child = ChildProcess.StartSelf("feeds-measure", file, format, mode);
                 Console.WriteLine(await child.StandardOutput.ReadToEndAsync());
                 await child.WaitForExitAsync();
             }

@@ -37,19 +37,8 @@ internal static class IngestionBenchmark
                 feeds = new[] { new { id = "bench", kind = "university", source = "Bench", format, location = file, pageSize = int.Parse(pageSize, CultureInfo.InvariantCulture) } },
             }));
 
-            var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
-            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
-            {
-                start.ArgumentList.Add(typeof(IngestionBenchmark).Assembly.Location);
-            }
-
-            foreach (var a in new[] { "ingest-measure", config, data })
-            {
-                start.ArgumentList.Add(a);
-            }
-
             var watch = Stopwatch.StartNew();
-            using var child = Process.Start(start)!;
+            using var child = ChildProcess.StartSelf("ingest-measure", config, data);
             long peak = 0;
             var output = child.StandardOutput.ReadToEndAsync();
             while (!child.HasExited)
