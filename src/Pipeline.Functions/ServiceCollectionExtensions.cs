@@ -99,8 +99,33 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DecisionStore>();
         services.AddSingleton<AuditStore>();
         services.AddSingleton<Decisions.DecisionLinkFactory>();
+        services.AddSingleton<VerificationStore>();
+        services.AddSingleton<Certifications.CertificationChecker>();
+        services.AddSingleton(sp => CreateCredentialVerifier(
+            sp.GetRequiredService<IOptions<PipelineOptions>>().Value, sp.GetRequiredService<PipelineConfiguration>().Catalogue, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IPipelineFunction, Functions.VerifyCertifications.VerifyCertifications>();
+        services.AddSingleton<IPipelineFunction, Functions.ReverifyCertifications.ReverifyCertifications>();
         services.AddSingleton<FunctionRegistry>();
         return services;
+    }
+
+    /// <summary>
+    /// One verifier per kind of credential, each with its own allowed hosts; the fetchers cache answers for ten
+    /// minutes, since many credentials share a badge class, an issuer profile and its keys.
+    /// </summary>
+    public static Certifications.CredentialVerifier CreateCredentialVerifier(PipelineOptions options, Domain.Certifications.CertificationCatalogue catalogue, TimeProvider time)
+    {
+        var testHosts = PipelineOptions.SplitList(options.CredentialTestHosts);
+        Certifications.SafeFetcher Fetcher(string hosts) => new(new Certifications.SafeFetchPolicy
+        {
+            AllowedHosts = PipelineOptions.SplitList(hosts), TestHosts = testHosts, CacheDuration = TimeSpan.FromMinutes(10),
+        }, time);
+        return new Certifications.CredentialVerifier(
+            [
+                new Certifications.MicrosoftLearnVerifier(Fetcher(options.MicrosoftLearnHosts), catalogue, time),
+                new Certifications.OpenBadgesVerifier(Fetcher(options.OpenBadgesHosts), catalogue, time),
+            ],
+            time);
     }
 
     /// <summary>Azure Table storage when an endpoint or connection string is configured; otherwise the embedded SQLite store.</summary>

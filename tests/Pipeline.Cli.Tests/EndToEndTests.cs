@@ -246,7 +246,7 @@ public sealed class EndToEndTests : IDisposable
         Assert.Equal(0, statusExit);
         using (var status = JsonDocument.Parse(statusText))
         {
-            Assert.Equal(["candidates", "feedreads", "mailsync", "notifications", "replies", "shortlists"], status.RootElement.GetProperty("queues").EnumerateArray().Select(q => q.GetProperty("queue").GetString()));
+            Assert.Equal(["candidates", "feedreads", "mailsync", "notifications", "replies", "shortlists", "verifications"], status.RootElement.GetProperty("queues").EnumerateArray().Select(q => q.GetProperty("queue").GetString()));
             Assert.All(status.RootElement.GetProperty("queues").EnumerateArray(), q => Assert.Equal(0, q.GetProperty("active").GetInt64()));
             Assert.All(status.RootElement.GetProperty("shortlists").EnumerateArray(), r => Assert.Equal(1, r.GetProperty("shortlistVersion").GetInt32()));
             Assert.All(status.RootElement.GetProperty("feeds").EnumerateArray(), f => Assert.Equal("succeeded", f.GetProperty("outcome").GetString()));

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Pipeline.Domain.Candidates;
+using Pipeline.Domain.Certifications;
 using Pipeline.Domain.Feeds;
 using Pipeline.Domain.Requisitions;
 using Pipeline.Domain.Shortlists;
@@ -7,6 +9,9 @@ namespace Pipeline.Domain.Tests;
 
 public class ScoringTests
 {
+    internal static readonly CertificationCatalogue Catalogue = JsonSerializer.Deserialize<CertificationCatalogue>(
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "catalogue", "certifications.json")), DomainJson.Options)!;
+
     private static Requisition CreateRequisition(int size = 5, double minimum = 0) => new()
     {
         Id = "ml", Title = "ML Engineer", HiringManager = new Contact("hm@contoso.example"),
@@ -77,8 +82,8 @@ public class ScoringTests
         var a = CandidateProfile.Merge("c1", [new SourceRecord("f", FeedKind.University, "U", record)]);
         var b = CandidateProfile.Merge("c1", [new SourceRecord("f", FeedKind.University, "U", other)]);
 
-        Assert.Equal(a.ForScoring(), b.ForScoring(), new ScoringProfileComparer());
-        Assert.Equal(Scorer.Score(CreateRequisition(), a.ForScoring()).Score, Scorer.Score(CreateRequisition(), b.ForScoring()).Score);
+        Assert.Equal(a.ForScoring(Catalogue), b.ForScoring(Catalogue), new ScoringProfileComparer());
+        Assert.Equal(Scorer.Score(CreateRequisition(), a.ForScoring(Catalogue)).Score, Scorer.Score(CreateRequisition(), b.ForScoring(Catalogue)).Score);
     }
 
     private sealed class ScoringProfileComparer : IEqualityComparer<ScoringProfile>

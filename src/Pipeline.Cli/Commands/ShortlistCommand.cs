@@ -46,12 +46,16 @@ internal static class ShortlistCommand
             return 2;
         }
 
+        // As BuildShortlist scores, with each credential's stored check; nothing is fetched for a preview.
         var scores = new List<CandidateScore>();
         var cards = new Dictionary<string, CandidateCard>(StringComparer.Ordinal);
+        var checks = await server.Services.GetRequiredService<VerificationStore>().GetAllAsync(cancellationToken);
+        var now = TimeProvider.System.GetUtcNow();
         await foreach (var profile in server.Services.GetRequiredService<CandidateStore>().ProfilesAsync(cancellationToken))
         {
-            scores.Add(Scorer.Score(found, profile.ForScoring()));
-            cards[profile.CandidateId] = profile.ToCard();
+            var results = VerificationStore.Results(checks.GetValueOrDefault(profile.CandidateId));
+            scores.Add(Scorer.Score(found, profile.ForScoring(configuration.Catalogue, results, now), configuration.Catalogue));
+            cards[profile.CandidateId] = profile.ToCard(evidence: profile.Evidence(configuration.Catalogue, results, now));
         }
 
         var shortlist = found.IsOpen ? Scorer.Rank(found, scores) : [];

@@ -1,3 +1,4 @@
+using Pipeline.Domain.Certifications;
 using Pipeline.Domain.Feeds;
 using Pipeline.Domain.Shortlists;
 
@@ -80,12 +81,27 @@ public sealed record CandidateProfile
         };
     }
 
-    /// <summary>The only view of the person that scoring gets.</summary>
-    public ScoringProfile ForScoring() => new(CandidateId, Skills, Certifications.Select(c => c.Name).ToList());
+    /// <summary>
+    /// The only view of the person that scoring gets: skills, and each claimed certification with where its last
+    /// check (<paramref name="checks"/>, by credential URL) left it on <paramref name="now"/>.
+    /// </summary>
+    public ScoringProfile ForScoring(CertificationCatalogue catalogue, IReadOnlyDictionary<string, VerificationResult>? checks = null, DateTimeOffset now = default) =>
+        new(CandidateId, Skills, Evidence(catalogue, checks, now));
 
-    /// <summary>The card shown to hiring managers; the name only when the requisition is not blind.</summary>
-    public CandidateCard ToCard(bool revealName = false) =>
-        new(Institution, Program, GraduationDate, Sources, Skills, Certifications.Select(c => c.Name).ToList())
+    /// <summary>Each claimed certification with where its last check left it.</summary>
+    public IReadOnlyList<CertificationEvidence> Evidence(CertificationCatalogue catalogue, IReadOnlyDictionary<string, VerificationResult>? checks, DateTimeOffset now) =>
+        Certifications
+            .Select(c => CertificationEvidence.From(c, c.Url is { } url && checks is not null ? checks.GetValueOrDefault(url) : null, catalogue, now))
+            .ToList();
+
+    /// <summary>
+    /// The card shown to hiring managers; the name only when the requisition is not blind. Certifications say whether
+    /// they were verified when <paramref name="evidence"/> is given.
+    /// </summary>
+    public CandidateCard ToCard(bool revealName = false, IReadOnlyList<CertificationEvidence>? evidence = null) =>
+        new(Institution, Program, GraduationDate, Sources, Skills,
+            evidence?.Select(e => e.Standing == CertificationStanding.Verified ? $"{e.Name} (verified)" : e.Standing == CertificationStanding.Refuted ? $"{e.Name} (not confirmed)" : $"{e.Name} (claimed)").ToList()
+            ?? Certifications.Select(c => c.Name).ToList())
         {
             Name = revealName ? Name : null,
             Kinds = Kinds,

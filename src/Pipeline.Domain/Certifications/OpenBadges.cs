@@ -34,7 +34,14 @@ public sealed record VerificationResult(
     DateTimeOffset? IssuedOn = null,
     DateTimeOffset? Expires = null,
     string? MatchedEmail = null,
-    DateTimeOffset? CheckedAt = null);
+    DateTimeOffset? CheckedAt = null)
+{
+    /// <summary>What the source confirmed (e.g. <c>recipient</c>, <c>issuer</c>, <c>dates</c>); empty when nothing was.</summary>
+    public IReadOnlyList<string> Confirmed { get; init; } = [];
+
+    /// <summary>What the source could not confirm, and so was taken on trust (e.g. <c>recipient</c> for Microsoft Learn).</summary>
+    public IReadOnlyList<string> NotConfirmed { get; init; } = [];
+}
 
 /// <summary>
 /// The Open Badges 2.0 hosted-verification rules, applied to documents already fetched (no I/O here): the assertion
@@ -113,6 +120,55 @@ public static class OpenBadgeRules
         return allowed.Any(origin => string.Equals(origin, assertionUrl.Authority, StringComparison.OrdinalIgnoreCase)
                                      || string.Equals(origin, assertionUrl.Host, StringComparison.OrdinalIgnoreCase));
     }
+
+    /// <summary>
+    /// The documents a property links: a URL, an embedded object with an id, or an array of either (as an issuer's
+    /// <c>publicKey</c> may be).
+    /// </summary>
+    public static IReadOnlyList<(string? Id, JsonElement? Embedded)> Links(JsonElement element, string name)
+    {
+        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out var value))
+        {
+            return [];
+        }
+
+        var items = value.ValueKind == JsonValueKind.Array ? value.EnumerateArray().ToList() : [value];
+        return items.Select(i => i.ValueKind switch
+            {
+                JsonValueKind.String => (i.GetString(), (JsonElement?)null),
+                JsonValueKind.Object => (Text(i, "id"), i),
+                _ => ((string?)null, (JsonElement?)null),
+            })
+            .Where(l => l.Item1 is not null || l.Item2 is not null)
+            .ToList();
+    }
+
+    /// <summary>
+    /// Why a RevocationList lists the assertion (its id, or its uid), or null when it does not. Entries are ids, or
+    /// objects with an <c>id</c> (or <c>uid</c>) and an optional <c>revocationReason</c>.
+    /// </summary>
+    public static string? FindRevocation(JsonElement revocationList, string? assertionId, string? uid)
+    {
+        if (!revocationList.TryGetProperty("revokedAssertions", out var revoked) || revoked.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        foreach (var entry in revoked.EnumerateArray())
+        {
+            var ids = entry.ValueKind == JsonValueKind.String ? [entry.GetString()] : new[] { Text(entry, "id"), Text(entry, "uid") };
+            if (ids.Any(i => i is not null && (i == assertionId || i == uid)))
+            {
+                return (entry.ValueKind == JsonValueKind.Object ? Text(entry, "revocationReason") : null) ?? "no reason given";
+            }
+        }
+
+        return null;
+    }
+
+    public static DateTimeOffset? Date(JsonElement element, string name) =>
+        Text(element, name) is { } text && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal, out var date) ? date.ToUniversalTime() : null;
 
     public static string? Text(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

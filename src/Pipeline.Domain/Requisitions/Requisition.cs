@@ -13,6 +13,22 @@ public enum RequisitionStatus
 
 public sealed record Contact(string Email, string? Name = null);
 
+/// <summary>A vendor certification a requisition asks for, by catalogue id.</summary>
+public sealed record CertificationRequirement
+{
+    /// <summary>The catalogue id (<c>catalogue/certifications.json</c>), e.g. <c>aws-mla-c01</c>.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>A hard requirement: candidates without it are not shortlisted. Otherwise it only adds to the score.</summary>
+    public bool Required { get; init; }
+
+    /// <summary>Whether the certification's successors (a retired exam's replacement) count as well. Default: yes.</summary>
+    public bool AcceptSuccessors { get; init; } = true;
+
+    /// <summary>Only a credential verified at its source counts; a claim alone leaves the requirement unknown.</summary>
+    public bool VerifiedOnly { get; init; }
+}
+
 /// <summary>A role profile candidates are scored against, as configured in <c>requisitions.json</c>.</summary>
 public sealed record Requisition
 {
@@ -30,6 +46,8 @@ public sealed record Requisition
     public IReadOnlyList<string> RequiredSkills { get; init; } = [];
 
     public IReadOnlyList<string> PreferredSkills { get; init; } = [];
+
+    public IReadOnlyList<CertificationRequirement> Certifications { get; init; } = [];
 
     public int ShortlistSize { get; init; } = 5;
 
@@ -63,7 +81,8 @@ public sealed record RequisitionsDocument
 {
     public IReadOnlyList<Requisition> Requisitions { get; init; } = [];
 
-    public IReadOnlyList<string> Validate()
+    /// <summary>Every problem, naming the requisition and the field; certification ids are checked against <paramref name="catalogue"/> when given.</summary>
+    public IReadOnlyList<string> Validate(Certifications.CertificationCatalogue? catalogue = null)
     {
         var errors = new List<string>();
         var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -94,9 +113,25 @@ public sealed record RequisitionsDocument
                 errors.Add($"{name}: 'hiringManager.email' is {e.Reason} (got '{r.HiringManager?.Email}').");
             }
 
-            if (r.RequiredSkills.Count == 0 && r.PreferredSkills.Count == 0)
+            if (r.RequiredSkills.Count == 0 && r.PreferredSkills.Count == 0 && r.Certifications.Count == 0)
             {
-                errors.Add($"{name}: give at least one of 'requiredSkills' or 'preferredSkills'.");
+                errors.Add($"{name}: give at least one of 'requiredSkills', 'preferredSkills' or 'certifications'.");
+            }
+
+            foreach (var (c, index) in r.Certifications.Select((c, index) => (c, index)))
+            {
+                if (string.IsNullOrWhiteSpace(c?.Id))
+                {
+                    errors.Add($"{name}: 'certifications[{index}].id' is required.");
+                }
+                else if (catalogue is not null && catalogue.Find(c.Id) is null)
+                {
+                    errors.Add($"{name}: 'certifications[{index}].id' is '{c.Id}', which is not in the certification catalogue ({string.Join(", ", catalogue.Certifications.Select(e => e.Id))}).");
+                }
+                else if (r.Certifications.Take(index).Any(o => o.Id == c.Id))
+                {
+                    errors.Add($"{name}: 'certifications[{index}].id' '{c.Id}' is listed twice.");
+                }
             }
 
             if (r.ShortlistSize is < 1 or > 50)

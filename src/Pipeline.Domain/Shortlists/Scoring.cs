@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Pipeline.Domain.Candidates;
+using Pipeline.Domain.Certifications;
 using Pipeline.Domain.Requisitions;
 
 namespace Pipeline.Domain.Shortlists;
@@ -8,7 +9,7 @@ namespace Pipeline.Domain.Shortlists;
 /// What scoring may see of a candidate. It carries no name, email, phone, date of birth, photo or address, so the
 /// score cannot depend on them.
 /// </summary>
-public sealed record ScoringProfile(string CandidateId, IReadOnlyList<string> Skills, IReadOnlyList<string> Certifications);
+public sealed record ScoringProfile(string CandidateId, IReadOnlyList<string> Skills, IReadOnlyList<CertificationEvidence> Certifications);
 
 [JsonConverter(typeof(JsonStringEnumConverter<RequirementStatus>))]
 public enum RequirementStatus
@@ -25,10 +26,13 @@ public sealed record CandidateScore(string CandidateId, double Score, bool Meets
 public static class Scorer
 {
     /// <summary>
-    /// Required skills weigh twice what preferred ones do; the score is the weighted share met, from 0 to 1.
-    /// A candidate missing a required skill does not meet the requisition, whatever the score.
+    /// Required skills and certifications weigh twice what preferred ones do; the score is the weighted share met,
+    /// from 0 to 1. A certification that is only claimed earns half its weight (and leaves a verified-only requirement
+    /// unknown); one whose check refuted it earns nothing. A candidate who does not meet every hard requirement does
+    /// not meet the requisition, whatever the score.
     /// </summary>
-    public static CandidateScore Score(Requisition requisition, ScoringProfile profile)
+    /// <param name="catalogue">Knows each certification's successors, for requirements that accept them.</param>
+    public static CandidateScore Score(Requisition requisition, ScoringProfile profile, CertificationCatalogue? catalogue = null)
     {
         var results = new List<RequirementResult>();
         double earned = 0, possible = 0;
@@ -46,9 +50,52 @@ public static class Scorer
                 met ? "listed in skills (claimed)" : "not listed"));
         }
 
+        foreach (var requirement in requisition.Certifications)
+        {
+            var weight = requirement.Required ? 2 : 1;
+            possible += weight;
+            var (result, credit) = ScoreCertification(requirement, profile.Certifications, catalogue);
+            earned += weight * credit;
+            results.Add(result);
+        }
+
         var score = possible == 0 ? 0 : Math.Round(earned / possible, 4);
         var meets = results.Where(r => r.Required).All(r => r.Status == RequirementStatus.Met);
         return new CandidateScore(profile.CandidateId, score, meets, results);
+    }
+
+    /// <summary>The best of the candidate's certifications that satisfies the requirement, and the share of its weight it earns.</summary>
+    private static (RequirementResult Result, double Credit) ScoreCertification(
+        CertificationRequirement requirement, IReadOnlyList<CertificationEvidence> held, CertificationCatalogue? catalogue)
+    {
+        var wanted = catalogue?.Find(requirement.Id);
+        var accepted = requirement.AcceptSuccessors && catalogue is not null
+            ? catalogue.WithSuccessors(requirement.Id).Select(c => c.Id).ToList()
+            : [requirement.Id];
+        var label = wanted?.Name ?? requirement.Id;
+        var matching = held.Where(c => c.CertificationId is { } id && accepted.Contains(id)).ToList();
+
+        // Verified beats claimed beats refuted; then the one asked for beats a successor.
+        var best = matching
+            .OrderBy(c => c.Standing switch { CertificationStanding.Verified => 0, CertificationStanding.Claimed => 1, _ => 2 })
+            .ThenBy(c => c.CertificationId == requirement.Id ? 0 : 1)
+            .FirstOrDefault();
+        if (best is null)
+        {
+            return (new RequirementResult(label, requirement.Required, RequirementStatus.NotMet, false, "not listed"), 0);
+        }
+
+        var via = best.CertificationId == requirement.Id ? "" : $" (as {best.Name}, its successor)";
+        return best.Standing switch
+        {
+            CertificationStanding.Verified =>
+                (new RequirementResult(label, requirement.Required, RequirementStatus.Met, true, best.Note + via), 1),
+            CertificationStanding.Claimed when requirement.VerifiedOnly =>
+                (new RequirementResult(label, requirement.Required, RequirementStatus.Unknown, false, best.Note + via + "; only a verified credential counts"), 0),
+            CertificationStanding.Claimed =>
+                (new RequirementResult(label, requirement.Required, RequirementStatus.Met, false, best.Note + via + " (half credit until verified)"), 0.5),
+            _ => (new RequirementResult(label, requirement.Required, RequirementStatus.NotMet, false, best.Note + via), 0),
+        };
     }
 
     /// <summary>

@@ -4,140 +4,231 @@ using Pipeline.Domain.Certifications;
 namespace Pipeline.Functions.Certifications;
 
 /// <summary>
-/// Verifies an Open Badges 2.0 hosted assertion (as Credly and other issuers publish them): the assertion is taken
-/// only from its own id, its BadgeClass and issuer Profile are fetched, the assertion must live where the issuer says,
-/// be issued to one of the candidate's emails, be neither revoked nor expired, and name a certification the catalogue
-/// knows from an issuer the catalogue expects.
+/// Verifies an Open Badges 2.0 credential (as Credly and other issuers publish them), hosted or signed.
+/// <list type="bullet">
+/// <item>Hosted: the assertion is taken only from its own id and must live where its issuer says.</item>
+/// <item>Signed (a JWS compact document at the URL): the signature must verify with a key that the issuer Profile,
+/// fetched from its own id, links in <c>publicKey</c>, and the assertion must not be on the issuer's
+/// <c>revocationList</c>.</item>
+/// </list>
+/// Either way the BadgeClass and issuer Profile are read, the assertion must be issued to one of the candidate's
+/// emails, be neither revoked nor expired, and name a certification the catalogue knows from the issuer it expects.
 /// </summary>
-public sealed class OpenBadgesVerifier(SafeFetcher fetcher, CertificationCatalogue catalogue, TimeProvider time)
+public sealed class OpenBadgesVerifier(SafeFetcher fetcher, CertificationCatalogue catalogue, TimeProvider time) : ICredentialVerifier
 {
+    public string Kind => "open-badges";
+
+    public bool Handles(Uri url) => fetcher.Policy.IsAllowedHost(url.Host) || fetcher.Policy.IsTestHost(url.Host, url.Port);
+
+    public Task<VerificationResult> VerifyAsync(CredentialClaim claim, CancellationToken cancellationToken) =>
+        VerifyAsync(claim.Url, claim.Emails, cancellationToken);
+
     public async Task<VerificationResult> VerifyAsync(Uri assertionUrl, IReadOnlyList<string> emails, CancellationToken cancellationToken)
     {
-        var fetched = new List<string>();
-        var now = time.GetUtcNow();
-        VerificationResult Result(VerificationOutcome outcome, string reason, string? certification = null, string? issuer = null, string? badge = null,
-            DateTimeOffset? issuedOn = null, DateTimeOffset? expires = null, string? email = null) =>
-            new(outcome, certification, reason, fetched, issuer, badge, issuedOn, expires, email, now);
-
+        var check = new Check(time.GetUtcNow());
         try
         {
-            var (status, url, assertion) = await FetchJsonAsync(assertionUrl, fetched, cancellationToken);
-            if (status is 404)
+            var response = await check.FetchAsync(fetcher, assertionUrl, cancellationToken);
+            if (response.Status is 404)
             {
-                return Result(VerificationOutcome.NotFound, $"{assertionUrl} answered 404");
+                return check.Result(VerificationOutcome.NotFound, $"{assertionUrl} answered 404");
             }
 
-            if (status is 410)
+            if (response.Status is 410)
             {
-                return Result(VerificationOutcome.Revoked, $"{assertionUrl} answered 410 Gone: the issuer withdrew it");
+                return check.Result(VerificationOutcome.Revoked, $"{assertionUrl} answered 410 Gone: the issuer withdrew it");
             }
 
-            if (status is >= 500 or 429)
+            if (response.Status is >= 500 or 429)
             {
-                return Result(VerificationOutcome.Unreachable, $"{assertionUrl} answered {status}; try again later");
+                return check.Result(VerificationOutcome.Unreachable, $"{assertionUrl} answered {response.Status}; try again later");
             }
 
-            if (status != 200 || assertion is not { } doc)
+            if (response.Status == 200 && SignedBadge.TryParse(response.Body, out var signed))
             {
-                return Result(VerificationOutcome.NotFound, $"{assertionUrl} answered {status} without an assertion");
+                return await VerifySignedAsync(check, signed, emails, cancellationToken);
             }
 
-            // Trust only the copy the assertion's own id serves.
-            if (OpenBadgeRules.Text(doc, "id") is { } id && Uri.TryCreate(id, UriKind.Absolute, out var idUrl) && idUrl != url)
+            if (response.Status != 200 || ParseJson(response.Body) is not { } doc)
             {
-                (status, url, assertion) = await FetchJsonAsync(idUrl, fetched, cancellationToken);
-                if (status != 200 || assertion is null)
-                {
-                    return Result(status == 410 ? VerificationOutcome.Revoked : VerificationOutcome.NotFound, $"the assertion's own id {idUrl} answered {status}");
-                }
-
-                doc = assertion.Value;
+                return check.Result(VerificationOutcome.NotFound, $"{assertionUrl} answered {response.Status} without an assertion");
             }
 
-            if (OpenBadgeRules.CheckIdentity(doc, url) is { } problem)
-            {
-                return Result(VerificationOutcome.NotFound, problem);
-            }
-
-            var issuedOn = Date(doc, "issuedOn");
-            var expires = Date(doc, "expires");
-            if (doc.TryGetProperty("revoked", out var revoked) && revoked.ValueKind == JsonValueKind.True)
-            {
-                return Result(VerificationOutcome.Revoked, "the assertion says it is revoked: " + (OpenBadgeRules.Text(doc, "revocationReason") ?? "no reason given"),
-                    issuedOn: issuedOn, expires: expires);
-            }
-
-            var badge = await ResolveAsync(doc, "badge", fetched, cancellationToken);
-            var issuer = badge is { } b ? await ResolveAsync(b, "issuer", fetched, cancellationToken) : null;
-            if (badge is null || issuer is null)
-            {
-                return Result(VerificationOutcome.NotFound, "the assertion's badge class or issuer profile could not be read", issuedOn: issuedOn, expires: expires);
-            }
-
-            var badgeName = OpenBadgeRules.Text(badge.Value, "name");
-            var issuerName = OpenBadgeRules.Text(issuer.Value, "name");
-            if (!OpenBadgeRules.IsWithinIssuerOrigin(url, issuer.Value))
-            {
-                return Result(VerificationOutcome.IssuerNotRecognised, $"the assertion at {url.Authority} is not hosted where its issuer says its assertions live",
-                    issuer: issuerName, badge: badgeName, issuedOn: issuedOn, expires: expires);
-            }
-
-            var email = OpenBadgeRules.MatchRecipient(doc, emails);
-            if (email is null)
-            {
-                return Result(VerificationOutcome.RecipientMismatch, "the assertion was issued to none of the candidate's emails",
-                    issuer: issuerName, badge: badgeName, issuedOn: issuedOn, expires: expires);
-            }
-
-            var entry = badgeName is null ? null : catalogue.Match(badgeName);
-            if (entry is null)
-            {
-                return Result(VerificationOutcome.UnknownCertification, $"'{badgeName}' is not in the certification catalogue",
-                    issuer: issuerName, badge: badgeName, issuedOn: issuedOn, expires: expires, email: email);
-            }
-
-            if (!entry.Issuers.Contains(issuerName ?? "", StringComparer.OrdinalIgnoreCase))
-            {
-                return Result(VerificationOutcome.IssuerNotRecognised, $"'{issuerName}' does not issue {entry.Name}",
-                    entry.Id, issuerName, badgeName, issuedOn, expires, email);
-            }
-
-            if (expires is { } e && e <= now)
-            {
-                return Result(VerificationOutcome.Expired, $"expired on {e:yyyy-MM-dd}", entry.Id, issuerName, badgeName, issuedOn, expires, email);
-            }
-
-            return Result(VerificationOutcome.Verified, $"issued by {issuerName}" + (expires is { } x ? $", valid until {x:yyyy-MM-dd}" : ""),
-                entry.Id, issuerName, badgeName, issuedOn, expires, email);
+            return await VerifyHostedAsync(check, response.FinalUrl, doc, emails, cancellationToken);
         }
         catch (SafeFetchException e)
         {
-            return Result(e.Transient ? VerificationOutcome.Unreachable : VerificationOutcome.Refused, e.Reason);
+            return check.Result(e.Transient ? VerificationOutcome.Unreachable : VerificationOutcome.Refused, e.Reason);
         }
     }
 
-    private async Task<(int Status, Uri Url, JsonElement? Json)> FetchJsonAsync(Uri url, List<string> fetched, CancellationToken cancellationToken)
+    private async Task<VerificationResult> VerifyHostedAsync(Check check, Uri url, JsonElement doc, IReadOnlyList<string> emails, CancellationToken cancellationToken)
     {
-        var result = await fetcher.GetAsync(url, cancellationToken);
-        fetched.AddRange(result.Visited.Select(u => u.ToString()));
-        if (result.Status != 200)
+        // Trust only the copy the assertion's own id serves.
+        if (OpenBadgeRules.Text(doc, "id") is { } id && Uri.TryCreate(id, UriKind.Absolute, out var idUrl) && idUrl != url)
         {
-            return (result.Status, result.FinalUrl, null);
+            var own = await check.FetchAsync(fetcher, idUrl, cancellationToken);
+            if (own.Status != 200 || ParseJson(own.Body) is not { } ownDoc)
+            {
+                return check.Result(own.Status == 410 ? VerificationOutcome.Revoked : VerificationOutcome.NotFound, $"the assertion's own id {idUrl} answered {own.Status}");
+            }
+
+            (url, doc) = (own.FinalUrl, ownDoc);
         }
 
-        try
+        if (OpenBadgeRules.CheckIdentity(doc, url) is { } problem)
         {
-            using var document = JsonDocument.Parse(result.Body);
-            return (200, result.FinalUrl, document.RootElement.Clone());
+            return check.Result(VerificationOutcome.NotFound, problem);
         }
-        catch (JsonException)
+
+        check.Dates(doc);
+        if (doc.TryGetProperty("revoked", out var revoked) && revoked.ValueKind == JsonValueKind.True)
         {
-            return (200, result.FinalUrl, null);
+            return check.Result(VerificationOutcome.Revoked, "the assertion says it is revoked: " + (OpenBadgeRules.Text(doc, "revocationReason") ?? "no reason given"));
         }
+
+        var badge = await ResolveAsync(check, doc, "badge", cancellationToken);
+        var issuer = badge is { } b ? await ResolveIssuerAsync(check, b, cancellationToken) : null;
+        if (badge is null || issuer is null)
+        {
+            return check.Result(VerificationOutcome.NotFound, "the assertion's badge class or issuer profile could not be read");
+        }
+
+        check.Names(badge.Value, issuer.Value);
+        if (!OpenBadgeRules.IsWithinIssuerOrigin(url, issuer.Value))
+        {
+            return check.Result(VerificationOutcome.IssuerNotRecognised, $"the assertion at {url.Authority} is not hosted where its issuer says its assertions live");
+        }
+
+        return Conclude(check, doc, emails, "hosted");
+    }
+
+    private async Task<VerificationResult> VerifySignedAsync(Check check, SignedBadge signed, IReadOnlyList<string> emails, CancellationToken cancellationToken)
+    {
+        if (signed.Algorithm != "RS256")
+        {
+            return check.Result(VerificationOutcome.IssuerNotRecognised, $"the signed assertion uses '{signed.Algorithm}'; Open Badges 2.0 signatures are RS256");
+        }
+
+        var doc = signed.Payload;
+        check.Dates(doc);
+        var badge = await ResolveAsync(check, doc, "badge", cancellationToken);
+        var issuer = badge is { } b ? await ResolveIssuerAsync(check, b, cancellationToken) : null;
+        if (badge is null || issuer is null)
+        {
+            return check.Result(VerificationOutcome.NotFound, "the assertion's badge class or issuer profile could not be read");
+        }
+
+        check.Names(badge.Value, issuer.Value);
+        var issuerId = OpenBadgeRules.Text(issuer.Value, "id");
+
+        // Only a key the issuer's own profile links may vouch for the assertion; the key named by the assertion
+        // (verification.creator) must be one of them.
+        var creator = doc.TryGetProperty("verification", out var verification) ? OpenBadgeRules.Text(verification, "creator") : null;
+        var keys = OpenBadgeRules.Links(issuer.Value, "publicKey");
+        if (creator is not null)
+        {
+            keys = keys.Where(k => k.Id == creator).ToList();
+        }
+
+        if (keys.Count == 0)
+        {
+            return check.Result(VerificationOutcome.IssuerNotRecognised, creator is null
+                ? "the issuer profile links no public key"
+                : $"the signing key {creator} is not one the issuer profile links");
+        }
+
+        var verifiedBy = (string?)null;
+        foreach (var link in keys)
+        {
+            var key = link.Embedded ?? (link.Id is { } keyUrl && Uri.TryCreate(keyUrl, UriKind.Absolute, out var u) ? await FetchJsonAsync(check, u, cancellationToken) : null);
+            if (key is not { } k || OpenBadgeRules.Text(k, "publicKeyPem") is not { } pem)
+            {
+                continue;
+            }
+
+            if (OpenBadgeRules.Text(k, "owner") is { } owner && owner != issuerId)
+            {
+                continue; // a key that says it belongs to someone else
+            }
+
+            if (signed.VerifyRs256(pem))
+            {
+                verifiedBy = link.Id ?? "an embedded key";
+                break;
+            }
+        }
+
+        if (verifiedBy is null)
+        {
+            return check.Result(VerificationOutcome.IssuerNotRecognised, "the signature does not verify with any key the issuer profile links");
+        }
+
+        if (OpenBadgeRules.Text(issuer.Value, "revocationList") is { } listUrl && Uri.TryCreate(listUrl, UriKind.Absolute, out var revocationUrl))
+        {
+            var list = await check.FetchAsync(fetcher, revocationUrl, cancellationToken);
+            if (list.Status is >= 500 or 429)
+            {
+                return check.Result(VerificationOutcome.Unreachable, $"the issuer's revocation list {revocationUrl} answered {list.Status}; try again later");
+            }
+
+            if (list.Status != 200 || ParseJson(list.Body) is not { } revocations)
+            {
+                return check.Result(VerificationOutcome.Unreachable, $"the issuer's revocation list {revocationUrl} could not be read ({list.Status})");
+            }
+
+            if (OpenBadgeRules.FindRevocation(revocations, OpenBadgeRules.Text(doc, "id"), OpenBadgeRules.Text(doc, "uid")) is { } reason)
+            {
+                return check.Result(VerificationOutcome.Revoked, "the issuer's revocation list names it: " + reason);
+            }
+        }
+
+        return Conclude(check, doc, emails, $"signed, key {verifiedBy}");
+    }
+
+    /// <summary>What is left once the documents are trusted: recipient, catalogue entry and issuer, expiry.</summary>
+    private VerificationResult Conclude(Check check, JsonElement doc, IReadOnlyList<string> emails, string how)
+    {
+        var email = OpenBadgeRules.MatchRecipient(doc, emails);
+        if (email is null)
+        {
+            return check.Result(VerificationOutcome.RecipientMismatch, "the assertion was issued to none of the candidate's emails");
+        }
+
+        check.MatchedEmail = email;
+        var entry = check.BadgeName is null ? null : catalogue.Match(check.BadgeName);
+        if (entry is null)
+        {
+            return check.Result(VerificationOutcome.UnknownCertification, $"'{check.BadgeName}' is not in the certification catalogue");
+        }
+
+        check.Certification = entry.Id;
+        if (!entry.Issuers.Contains(check.IssuerName ?? "", StringComparer.OrdinalIgnoreCase))
+        {
+            return check.Result(VerificationOutcome.IssuerNotRecognised, $"'{check.IssuerName}' does not issue {entry.Name}");
+        }
+
+        if (check.Expires is { } e && e <= check.Now)
+        {
+            return check.Result(VerificationOutcome.Expired, $"expired on {e:yyyy-MM-dd}");
+        }
+
+        return check.Result(VerificationOutcome.Verified, $"issued by {check.IssuerName} ({how})" + (check.Expires is { } x ? $", valid until {x:yyyy-MM-dd}" : "")) with
+        {
+            Confirmed = how == "hosted"
+                ? ["assertion", "issuer", "issuerOrigin", "badgeClass", "recipient", "dates", "notRevoked"]
+                : ["signature", "issuer", "badgeClass", "recipient", "dates", "notRevoked"],
+        };
+    }
+
+    private async Task<JsonElement?> FetchJsonAsync(Check check, Uri url, CancellationToken cancellationToken)
+    {
+        var response = await check.FetchAsync(fetcher, url, cancellationToken);
+        return response.Status == 200 ? ParseJson(response.Body) : null;
     }
 
     /// <summary>A linked document: fetched when the property is a URL, taken as is when it is embedded.</summary>
-    private async Task<JsonElement?> ResolveAsync(JsonElement parent, string property, List<string> fetched, CancellationToken cancellationToken)
+    private async Task<JsonElement?> ResolveAsync(Check check, JsonElement parent, string property, CancellationToken cancellationToken)
     {
         if (!parent.TryGetProperty(property, out var value))
         {
@@ -149,16 +240,78 @@ public sealed class OpenBadgesVerifier(SafeFetcher fetcher, CertificationCatalog
             return value;
         }
 
-        if (value.ValueKind == JsonValueKind.String && Uri.TryCreate(value.GetString(), UriKind.Absolute, out var url))
-        {
-            var (status, _, json) = await FetchJsonAsync(url, fetched, cancellationToken);
-            return status == 200 ? json : null;
-        }
-
-        return null;
+        return value.ValueKind == JsonValueKind.String && Uri.TryCreate(value.GetString(), UriKind.Absolute, out var url)
+            ? await FetchJsonAsync(check, url, cancellationToken)
+            : null;
     }
 
-    private static DateTimeOffset? Date(JsonElement element, string name) =>
-        OpenBadgeRules.Text(element, name) is { } text && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
-            System.Globalization.DateTimeStyles.AssumeUniversal, out var date) ? date.ToUniversalTime() : null;
+    /// <summary>
+    /// The issuer Profile, always as its own id serves it: an issuer embedded in a badge class may say anything about
+    /// its keys and origins.
+    /// </summary>
+    private async Task<JsonElement?> ResolveIssuerAsync(Check check, JsonElement badge, CancellationToken cancellationToken)
+    {
+        if (!badge.TryGetProperty("issuer", out var value))
+        {
+            return null;
+        }
+
+        var id = value.ValueKind == JsonValueKind.Object ? OpenBadgeRules.Text(value, "id") : value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        return id is not null && Uri.TryCreate(id, UriKind.Absolute, out var url) ? await FetchJsonAsync(check, url, cancellationToken) : null;
+    }
+
+    private static JsonElement? ParseJson(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>What one verification has gathered so far: the URLs fetched, names and dates, for the evidence.</summary>
+    private sealed class Check(DateTimeOffset now)
+    {
+        private readonly List<string> _fetched = [];
+
+        public DateTimeOffset Now { get; } = now;
+
+        public string? BadgeName { get; private set; }
+
+        public string? IssuerName { get; private set; }
+
+        public DateTimeOffset? IssuedOn { get; private set; }
+
+        public DateTimeOffset? Expires { get; private set; }
+
+        public string? MatchedEmail { get; set; }
+
+        public string? Certification { get; set; }
+
+        public async Task<FetchResult> FetchAsync(SafeFetcher fetcher, Uri url, CancellationToken cancellationToken)
+        {
+            var result = await fetcher.GetAsync(url, cancellationToken);
+            _fetched.AddRange(result.Visited.Select(u => u.ToString()));
+            return result;
+        }
+
+        public void Dates(JsonElement assertion)
+        {
+            IssuedOn = OpenBadgeRules.Date(assertion, "issuedOn");
+            Expires = OpenBadgeRules.Date(assertion, "expires");
+        }
+
+        public void Names(JsonElement badge, JsonElement issuer)
+        {
+            BadgeName = OpenBadgeRules.Text(badge, "name");
+            IssuerName = OpenBadgeRules.Text(issuer, "name");
+        }
+
+        public VerificationResult Result(VerificationOutcome outcome, string reason) =>
+            new(outcome, Certification, reason, _fetched.ToList(), IssuerName, BadgeName, IssuedOn, Expires, MatchedEmail, Now);
+    }
 }

@@ -22,6 +22,16 @@ public sealed record SafeFetchPolicy
 
     public int MaxRedirects { get; init; } = 5;
 
+    /// <summary>
+    /// How long an answer (200, 404 or 410) is reused for the same URL: badge classes, issuer profiles, keys and
+    /// revocation lists are shared by many credentials, and one badge URL may be claimed by several records.
+    /// Zero turns the cache off.
+    /// </summary>
+    public TimeSpan CacheDuration { get; init; }
+
+    /// <summary>At most this many answers are kept; the cache is emptied when it is full.</summary>
+    public int CacheEntries { get; init; } = 10_000;
+
     public bool IsTestHost(string host, int port) => TestHosts.Contains($"{host}:{port}", StringComparer.OrdinalIgnoreCase);
 
     public bool IsAllowedHost(string host) => AllowedHosts.Any(a =>
@@ -51,10 +61,14 @@ public sealed class SafeFetcher : IDisposable
 {
     private readonly SafeFetchPolicy _policy;
     private readonly HttpClient _http;
+    private readonly TimeProvider _time;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Uri, (DateTimeOffset Until, Task<FetchResult> Fetch)> _cache = new();
+    private long _requests;
 
-    public SafeFetcher(SafeFetchPolicy policy)
+    public SafeFetcher(SafeFetchPolicy policy, TimeProvider? time = null)
     {
         _policy = policy;
+        _time = time ?? TimeProvider.System;
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -78,7 +92,63 @@ public sealed class SafeFetcher : IDisposable
         }
     }
 
+    public SafeFetchPolicy Policy => _policy;
+
+    /// <summary>HTTP requests sent so far (redirects count each), for benchmarks and tests of the cache.</summary>
+    public long Requests => Interlocked.Read(ref _requests);
+
+    /// <summary>
+    /// Fetches a URL under the rules; a recent answer for the same URL is reused when the cache is on (concurrent
+    /// requests for one URL share one fetch). Refusals and failures are never cached.
+    /// </summary>
     public async Task<FetchResult> GetAsync(Uri url, CancellationToken cancellationToken)
+    {
+        if (_policy.CacheDuration <= TimeSpan.Zero)
+        {
+            return await FetchAsync(url, cancellationToken);
+        }
+
+        var now = _time.GetUtcNow();
+        if (_cache.TryGetValue(url, out var cached) && cached.Until > now)
+        {
+            try
+            {
+                return await cached.Fetch.WaitAsync(cancellationToken);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                _cache.TryRemove(new KeyValuePair<Uri, (DateTimeOffset, Task<FetchResult>)>(url, cached));
+                throw;
+            }
+        }
+
+        if (_cache.Count >= _policy.CacheEntries)
+        {
+            _cache.Clear();
+        }
+
+        // The shared fetch is not tied to one caller's cancellation.
+        var fetch = FetchAsync(url, CancellationToken.None);
+        var entry = (now + _policy.CacheDuration, fetch);
+        _cache[url] = entry;
+        try
+        {
+            var result = await fetch.WaitAsync(cancellationToken);
+            if (result.Status is not (200 or 404 or 410))
+            {
+                _cache.TryRemove(new KeyValuePair<Uri, (DateTimeOffset, Task<FetchResult>)>(url, entry));
+            }
+
+            return result;
+        }
+        catch (Exception)
+        {
+            _cache.TryRemove(new KeyValuePair<Uri, (DateTimeOffset, Task<FetchResult>)>(url, entry));
+            throw;
+        }
+    }
+
+    private async Task<FetchResult> FetchAsync(Uri url, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_policy.Timeout);
@@ -92,6 +162,7 @@ public sealed class SafeFetcher : IDisposable
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*", 0.5));
             HttpResponseMessage response;
+            Interlocked.Increment(ref _requests);
             try
             {
                 response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Pipeline.Domain;
+using Pipeline.Domain.Certifications;
 using Pipeline.Domain.Feeds;
 using Pipeline.Domain.Requisitions;
 
@@ -20,8 +21,10 @@ public sealed class PipelineConfiguration
         ConfigDirectory = Path.GetFullPath(options.Value.ConfigDirectory!);
         var feeds = Load<FeedsDocument>(ConfigurationFiles.Feeds);
         var requisitions = Load<RequisitionsDocument>(ConfigurationFiles.Requisitions);
+        CataloguePath = Path.GetFullPath(options.Value.CatalogueFile is { Length: > 0 } file ? file : DefaultCataloguePath);
+        Catalogue = LoadCatalogue(CataloguePath);
         var errors = feeds.Validate().Select(e => $"{ConfigurationFiles.Feeds}: {e}")
-            .Concat(requisitions.Validate().Select(e => $"{ConfigurationFiles.Requisitions}: {e}"))
+            .Concat(requisitions.Validate(Catalogue).Select(e => $"{ConfigurationFiles.Requisitions}: {e}"))
             .Concat(feeds.Feeds
                 .Where(f => f.Auth is { Secret: { Length: > 0 } secret } && string.IsNullOrEmpty(settings[f.Auth.Secret]))
                 .Select(f => $"{ConfigurationFiles.Feeds}: feed '{f.Id}': the setting '{f.Auth!.Secret}' named by 'auth.secret' is not set."))
@@ -35,7 +38,33 @@ public sealed class PipelineConfiguration
         Requisitions = requisitions.Requisitions;
     }
 
+    /// <summary>Where the catalogue is shipped: beside the function app's assembly (and the CLI's).</summary>
+    public static string DefaultCataloguePath => Path.Combine(AppContext.BaseDirectory, "catalogue", "certifications.json");
+
     public string ConfigDirectory { get; }
+
+    public string CataloguePath { get; }
+
+    /// <summary>The vendor certifications Pipeline recognises.</summary>
+    public CertificationCatalogue Catalogue { get; }
+
+    /// <summary>Reads and validates a certification catalogue; the message names the file and every problem.</summary>
+    public static CertificationCatalogue LoadCatalogue(string path)
+    {
+        CertificationCatalogue? catalogue;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            catalogue = JsonSerializer.Deserialize<CertificationCatalogue>(stream, DomainJson.Options);
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"The certification catalogue {path} could not be read: {e.Message}", e);
+        }
+
+        var errors = catalogue?.Validate() ?? [$"{path} is empty."];
+        return errors.Count == 0 ? catalogue! : throw new InvalidOperationException($"The certification catalogue {path} is not valid: {string.Join(" ", errors)}");
+    }
 
     public IReadOnlyList<FeedDefinition> Feeds { get; }
 

@@ -71,6 +71,30 @@ public sealed class PipelineOptions
     /// <summary>How long a decision link stays valid.</summary>
     public TimeSpan DecisionLinkLifetime { get; set; } = TimeSpan.FromDays(14);
 
+    /// <summary>The certification catalogue; default: <c>catalogue/certifications.json</c> beside the function app.</summary>
+    public string? CatalogueFile { get; set; }
+
+    /// <summary>How long a credential check stands before it is checked again (a verified credential is also checked again a day before it expires).</summary>
+    public TimeSpan VerificationTtl { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How soon a check that could not reach the issuer is tried again.</summary>
+    public TimeSpan VerificationRetryInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Hosts Open Badges credentials are fetched from, comma-separated; a leading dot admits subdomains.</summary>
+    public string OpenBadgesHosts { get; set; } = ".credly.com,.youracclaim.com";
+
+    /// <summary>Hosts Microsoft Learn transcripts are read from, comma-separated.</summary>
+    public string MicrosoftLearnHosts { get; set; } = "learn.microsoft.com";
+
+    /// <summary>
+    /// <c>host:port</c> pairs of loopback test servers admitted over plain HTTP for credential checks, comma-separated.
+    /// For tests and local trials only: the app refuses to start with it in Azure.
+    /// </summary>
+    public string CredentialTestHosts { get; set; } = "";
+
+    public static IReadOnlyList<string> SplitList(string value) =>
+        value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     public bool DecisionLinksEnabled => !string.IsNullOrWhiteSpace(DecisionLinkKey) && !string.IsNullOrWhiteSpace(PublicBaseUrl);
 
     public string ResolvedOutboxDirectory => OutboxDirectory ?? Path.Combine(DataDirectory ?? ".", "outbox");
@@ -179,6 +203,43 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
         if (options.FeedPagesPerInvocation is < 1 or > 2000)
         {
             errors.Add($"Pipeline:FeedPagesPerInvocation is {options.FeedPagesPerInvocation}; use 1 to 2000.");
+        }
+
+        if (options.VerificationTtl < TimeSpan.FromHours(1) || options.VerificationTtl > TimeSpan.FromDays(90))
+        {
+            errors.Add($"Pipeline:VerificationTtl is {options.VerificationTtl}; use 01:00:00 to 90.00:00:00.");
+        }
+
+        if (options.VerificationRetryInterval < TimeSpan.FromMinutes(5) || options.VerificationRetryInterval > TimeSpan.FromDays(1))
+        {
+            errors.Add($"Pipeline:VerificationRetryInterval is {options.VerificationRetryInterval}; use 00:05:00 to 1.00:00:00.");
+        }
+
+        foreach (var (setting, hosts) in new[] { ("OpenBadgesHosts", options.OpenBadgesHosts), ("MicrosoftLearnHosts", options.MicrosoftLearnHosts) })
+        {
+            foreach (var host in PipelineOptions.SplitList(hosts).Where(h => Uri.CheckHostName(h.TrimStart('.')) != UriHostNameType.Dns))
+            {
+                errors.Add($"Pipeline:{setting} lists '{host}', which is not a host name.");
+            }
+        }
+
+        foreach (var host in PipelineOptions.SplitList(options.CredentialTestHosts))
+        {
+            var colon = host.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(host[(colon + 1)..], out _))
+            {
+                errors.Add($"Pipeline:CredentialTestHosts lists '{host}'; give host:port pairs.");
+            }
+        }
+
+        if (PipelineOptions.SplitList(options.CredentialTestHosts).Count > 0 && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("WEBSITE_INSTANCE_ID")))
+        {
+            errors.Add("Pipeline:CredentialTestHosts is set, but this is running in Azure; test hosts are for local test servers only. Remove the setting.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.CatalogueFile) && !File.Exists(options.CatalogueFile))
+        {
+            errors.Add($"Pipeline:CatalogueFile is '{options.CatalogueFile}', which does not exist.");
         }
 
         if (!System.Net.Mail.MailAddress.TryCreate(options.SenderAddress, out _))

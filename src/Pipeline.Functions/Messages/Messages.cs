@@ -12,6 +12,19 @@ public static class Queues
     public const string Notifications = "notifications";
     public const string Replies = "replies";
     public const string MailSync = "mailsync";
+    public const string Verifications = "verifications";
+}
+
+/// <summary>Check these people's claimed credentials where they are due (queue <c>verifications</c>).</summary>
+public sealed record VerificationRequest
+{
+    /// <summary>At most <see cref="MaxCandidates"/> candidate ids.</summary>
+    public required IReadOnlyList<string> CandidateIds { get; init; }
+
+    /// <summary><c>screened</c> (new or changed candidates) or <c>due</c> (the re-check timer).</summary>
+    public string Reason { get; init; } = "screened";
+
+    public const int MaxCandidates = 50;
 }
 
 /// <summary>Read a feed, or go on reading it from where the last part stopped (queue <c>feedreads</c>).</summary>

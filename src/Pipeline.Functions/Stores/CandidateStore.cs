@@ -20,8 +20,8 @@ public enum ScreenOutcome
 /// <summary>One feed's record of one person, to store; <see cref="Run"/> and <see cref="Position"/> say where in which run it was read.</summary>
 public sealed record CandidateWrite(string FeedId, FeedKind Kind, string Source, CandidateRecord Record, DateTimeOffset? Run = null, long? Position = null);
 
-/// <summary>What storing a candidate did; for a duplicate, the position of the row that came first.</summary>
-public readonly record struct ScreenResult(ScreenOutcome Outcome, long? FirstPosition = null);
+/// <summary>What storing a candidate did; for a duplicate, the position of the row that came first; the person the record belongs to.</summary>
+public readonly record struct ScreenResult(ScreenOutcome Outcome, long? FirstPosition = null, string? Person = null);
 
 /// <summary>
 /// Candidates, one partition per person: the merged profile (row <c>profile</c>) and one row per record that lists
@@ -175,11 +175,11 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
             var plan = Plan(writes[i], person, reason, partitions.GetValueOrDefault(person) ?? Partition.Empty, now);
             if (plan.Actions is null)
             {
-                results[i] = plan.Result;
+                results[i] = plan.Result with { Person = person };
                 continue;
             }
 
-            batch.Add((i, plan.Actions, plan.Result));
+            batch.Add((i, plan.Actions, plan.Result with { Person = person }));
 
             // Keys this record brings that nobody holds yet now point to its person; so do later records' lookups in this page.
             var own = CandidateId.FromEmail(writes[i].Record.Email);

@@ -23,7 +23,10 @@ public static class Tables
     /// <summary>Events to look into: replies from people who may not decide, replies about no shortlist.</summary>
     public const string Audit = "audit";
 
-    public static IReadOnlyList<string> All { get; } = [Candidates, Quarantine, Feeds, Shortlists, Effects, Identities, Decisions, Mailbox, Audit];
+    /// <summary>Credential checks per person and credential URL, with when each is due again.</summary>
+    public const string Verifications = "verifications";
+
+    public static IReadOnlyList<string> All { get; } = [Candidates, Quarantine, Feeds, Shortlists, Effects, Identities, Decisions, Mailbox, Audit, Verifications];
 }
 
 /// <summary>Creates every table before the first invocation, so no request pays for it or races on it.</summary>

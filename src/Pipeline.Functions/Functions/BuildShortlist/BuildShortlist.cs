@@ -1,4 +1,6 @@
+using Pipeline.Domain.Candidates;
 using Pipeline.Domain.Shortlists;
+using Pipeline.Functions.Certifications;
 using Pipeline.Functions.Configuration;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Messages;
@@ -7,16 +9,27 @@ using Pipeline.Functions.Stores;
 namespace Pipeline.Functions.Functions.BuildShortlist;
 
 /// <summary>
-/// Queue <c>shortlists</c>: scores every candidate against the requisition and saves a new shortlist version when
-/// its membership or order changed, which is then queued for delivery. Repeated requests for an unchanged pool do
-/// nothing.
+/// Queue <c>shortlists</c>: scores every candidate against the requisition, with each certification as its last check
+/// left it, and saves a new shortlist version when its membership or order changed, which is then queued for
+/// delivery. Repeated requests for an unchanged pool do nothing.
 /// </summary>
+/// <remarks>
+/// Before a shortlist goes out, the credentials of the people on it whose checks are due (or missing) are checked
+/// again at their source, and the pool is ranked again with what was found, so nobody is sent on a credential
+/// revoked or expired since it was last looked at.
+/// </remarks>
 public sealed class BuildShortlist(
     CandidateStore candidates,
     ShortlistStore shortlists,
+    VerificationStore verifications,
+    CertificationChecker checker,
     PipelineConfiguration configuration,
+    TimeProvider time,
     ILogger<BuildShortlist> logger) : QueueFunction<ShortlistRequest>
 {
+    /// <summary>Rounds of re-checking the members and ranking again; a member who enters in the last round keeps the check they had.</summary>
+    private const int RecheckRounds = 3;
+
     protected override async Task<FunctionResult> RunAsync(ShortlistRequest request, ServiceBusMessageInfo info, CancellationToken cancellationToken)
     {
         var result = new FunctionResult();
@@ -30,20 +43,59 @@ public sealed class BuildShortlist(
 
         // Read the mark first: a change that lands while scoring keeps the shortlist marked for the next sweep.
         var dirty = await shortlists.GetDirtyAsync(requisition.Id, cancellationToken);
-        var scores = new List<CandidateScore>();
-        var cards = new Dictionary<string, CandidateCard>(StringComparer.Ordinal);
+        var checks = await verifications.GetAllAsync(cancellationToken);
+        var profiles = new Dictionary<string, CandidateProfile>(StringComparer.Ordinal);
+        var scores = new Dictionary<string, CandidateScore>(StringComparer.Ordinal);
+        var now = time.GetUtcNow();
+        CandidateScore ScoreOf(CandidateProfile profile) =>
+            Scorer.Score(requisition, profile.ForScoring(configuration.Catalogue, VerificationStore.Results(checks.GetValueOrDefault(profile.CandidateId)), now), configuration.Catalogue);
+
         await foreach (var profile in candidates.ProfilesAsync(cancellationToken))
         {
-            var score = Scorer.Score(requisition, profile.ForScoring());
+            var score = ScoreOf(profile);
             if (score.MeetsRequirements)
             {
-                scores.Add(score);
-                cards[profile.CandidateId] = profile.ToCard(revealName: !requisition.BlindMode);
+                scores[profile.CandidateId] = score;
+                profiles[profile.CandidateId] = profile;
             }
         }
 
-        var members = Scorer.Rank(requisition, scores)
-            .Select((s, i) => new ShortlistMember(i + 1, s.CandidateId, s.Score, s.Requirements, cards[s.CandidateId]))
+        var ranked = Scorer.Rank(requisition, scores.Values);
+        for (var round = 1; round <= RecheckRounds; round++)
+        {
+            var due = ranked.Select(s => profiles[s.CandidateId]).Where(p => checker.AnyDue(p, checks.GetValueOrDefault(p.CandidateId))).ToList();
+            if (due.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var profile in due)
+            {
+                var (_, sources) = await candidates.GetAsync(profile.CandidateId, cancellationToken);
+                await checker.CheckAsync(profile, CertificationChecker.Emails(profile, sources), cancellationToken);
+                checks[profile.CandidateId] = (await verifications.GetAsync(profile.CandidateId, cancellationToken)).ToDictionary(c => c.Url, StringComparer.Ordinal);
+                var score = ScoreOf(profile);
+                if (score.MeetsRequirements)
+                {
+                    scores[profile.CandidateId] = score;
+                }
+                else
+                {
+                    scores.Remove(profile.CandidateId);
+                }
+            }
+
+            result.Count("rechecked", due.Count);
+            ranked = Scorer.Rank(requisition, scores.Values);
+        }
+
+        var members = ranked
+            .Select((s, i) =>
+            {
+                var profile = profiles[s.CandidateId];
+                var evidence = profile.Evidence(configuration.Catalogue, VerificationStore.Results(checks.GetValueOrDefault(s.CandidateId)), now);
+                return new ShortlistMember(i + 1, s.CandidateId, s.Score, s.Requirements, profile.ToCard(revealName: !requisition.BlindMode, evidence));
+            })
             .ToList();
         var saved = await shortlists.SaveIfChangedAsync(requisition.Id, members, cancellationToken);
         if (dirty is { } mark)

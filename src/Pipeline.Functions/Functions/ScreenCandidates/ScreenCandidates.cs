@@ -10,7 +10,8 @@ namespace Pipeline.Functions.Functions.ScreenCandidates;
 /// <summary>
 /// Queue <c>candidates</c>: stores each candidate of a page, de-duplicated by normalised email and skipped when its
 /// content is unchanged; when anyone is new or changed, marks the open requisitions' shortlists as out of date
-/// (ScheduleShortlists rebuilds them once the feed has gone quiet).
+/// (ScheduleShortlists rebuilds them once the feed has gone quiet). New or changed people who claim a certification
+/// with a credential link are handed to VerifyCertifications.
 /// </summary>
 public sealed class ScreenCandidates(
     CandidateStore candidates,
@@ -61,6 +62,17 @@ public sealed class ScreenCandidates(
                 ScreenOutcome.Duplicate => "duplicates",
                 _ => "unchanged",
             });
+        }
+
+        var toVerify = writes
+            .Select((w, i) => (w, r: outcomes[i]))
+            .Where(x => x.r.Outcome is ScreenOutcome.New or ScreenOutcome.Updated && x.r.Person is not null && x.w.Record.Certifications.Any(c => c.Url is not null))
+            .Select(x => x.r.Person!)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        foreach (var ids in toVerify.Chunk(VerificationRequest.MaxCandidates))
+        {
+            result.Send(Queues.Verifications, new VerificationRequest { CandidateIds = ids, Reason = "screened" });
         }
 
         var changed = result.Metrics.GetValueOrDefault("new") + result.Metrics.GetValueOrDefault("updated");
