@@ -18,6 +18,8 @@ public sealed class OpenBadgesVerifierTests : IAsyncLifetime
     private WebApplication _issuer = null!;
     private string _base = null!;
     private SafeFetcher _fetcher = null!;
+    private readonly RSA _issuerKey = RSA.Create(2048);
+    private readonly RSA _rogueKey = RSA.Create(2048);
 
     private static readonly CertificationCatalogue Catalogue = JsonSerializer.Deserialize<CertificationCatalogue>(
         File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "catalogue", "certifications.json")), DomainJson.Options)!;
@@ -28,11 +30,24 @@ public sealed class OpenBadgesVerifierTests : IAsyncLifetime
         (_issuer, address) = await LoopbackServer.StartAsync(app =>
         {
             app.MapGet("/assertions/{name}", (string name) => Assertion(name));
+            app.MapGet("/signed/{name}", (string name) => Results.Text(Signed(name), "text/plain"));
+            app.MapGet("/keys/{name}", (string name) => Results.Json(new JsonObject
+            {
+                ["@context"] = "https://w3id.org/openbadges/v2", ["type"] = "CryptographicKey", ["id"] = $"{_base}/keys/{name}",
+                ["owner"] = name == "disowned" ? $"{_base}/issuers/fake" : $"{_base}/issuers/signer",
+                ["publicKeyPem"] = (name == "rogue" ? _rogueKey : _issuerKey).ExportSubjectPublicKeyInfoPem(),
+            }));
+            app.MapGet("/revocations", () => Results.Json(new JsonObject
+            {
+                ["@context"] = "https://w3id.org/openbadges/v2", ["type"] = "RevocationList", ["id"] = $"{_base}/revocations", ["issuer"] = $"{_base}/issuers/signer",
+                ["revokedAssertions"] = new JsonArray("urn:uuid:00000000-0000-0000-0000-00000000dead",
+                    new JsonObject { ["id"] = "urn:uuid:signed-revoked", ["revocationReason"] = "Exam result voided" }),
+            }));
             app.MapGet("/badges/{name}", (string name) => Results.Json(new JsonObject
             {
                 ["@context"] = "https://w3id.org/openbadges/v2", ["type"] = "BadgeClass", ["id"] = $"{_base}/badges/{name}",
                 ["name"] = name == "excel" ? "Excel Wizard" : "AWS Certified Machine Learning Engineer – Associate",
-                ["issuer"] = $"{_base}/issuers/{(name == "mla-fake-issuer" ? "fake" : name == "mla-foreign" ? "foreign" : "aws")}",
+                ["issuer"] = $"{_base}/issuers/{name switch { "mla-fake-issuer" => "fake", "mla-foreign" => "foreign", "mla-signed" => "signer", "mla-disowned" => "disowner", _ => "aws" }}",
             }));
             app.MapGet("/issuers/{name}", (string name) =>
             {
@@ -46,6 +61,17 @@ public sealed class OpenBadgesVerifierTests : IAsyncLifetime
                     profile["verification"] = new JsonObject { ["allowedOrigins"] = "badges.example.org" };
                 }
 
+                if (name == "signer")
+                {
+                    profile["publicKey"] = new JsonArray($"{_base}/keys/main");
+                    profile["revocationList"] = $"{_base}/revocations";
+                }
+
+                if (name == "disowner")
+                {
+                    profile["publicKey"] = $"{_base}/keys/disowned";
+                }
+
                 return Results.Json(profile);
             });
         });
@@ -56,6 +82,8 @@ public sealed class OpenBadgesVerifierTests : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         _fetcher.Dispose();
+        _issuerKey.Dispose();
+        _rogueKey.Dispose();
         await _issuer.DisposeAsync();
     }
 
@@ -102,6 +130,85 @@ public sealed class OpenBadgesVerifierTests : IAsyncLifetime
         }
 
         return Results.Json(assertion);
+    }
+
+    /// <summary>A signed assertion as a JWS compact document; the name says what is wrong with it, if anything.</summary>
+    private string Signed(string name)
+    {
+        var assertion = new JsonObject
+        {
+            ["@context"] = "https://w3id.org/openbadges/v2",
+            ["type"] = "Assertion",
+            ["id"] = name == "revoked" ? "urn:uuid:signed-revoked" : $"urn:uuid:signed-{name}",
+            ["recipient"] = new JsonObject { ["type"] = "email", ["hashed"] = false, ["identity"] = Email },
+            ["badge"] = $"{_base}/badges/{(name == "disowned" ? "mla-disowned" : "mla-signed")}",
+            ["issuedOn"] = "2026-09-01T00:00:00Z",
+            ["expires"] = "2029-09-01T00:00:00Z",
+            ["verification"] = name == "creator-not-linked"
+                ? new JsonObject { ["type"] = "SignedBadge", ["creator"] = $"{_base}/keys/rogue" }
+                : new JsonObject { ["type"] = "SignedBadge", ["creator"] = name == "disowned" ? $"{_base}/keys/disowned" : $"{_base}/keys/main" },
+        };
+        var header = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["alg"] = name == "alg-none" ? "none" : "RS256" }));
+        var payload = Base64Url(JsonSerializer.SerializeToUtf8Bytes(assertion));
+        var key = name is "wrong-key" or "creator-not-linked" ? _rogueKey : _issuerKey;
+        var signature = Base64Url(key.SignData(Encoding.ASCII.GetBytes(header + "." + payload), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        if (name == "tampered")
+        {
+            assertion["recipient"] = new JsonObject { ["type"] = "email", ["hashed"] = false, ["identity"] = "mallory@example.com" };
+            payload = Base64Url(JsonSerializer.SerializeToUtf8Bytes(assertion));
+        }
+
+        return $"{header}.{payload}.{signature}\n";
+    }
+
+    private static string Base64Url(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
+
+    [Fact]
+    public async Task Verify_SignedBadge_VerifiesWithTheIssuersLinkedKeyAndChecksItsRevocationList()
+    {
+        var result = await VerifyAsync($"{_base}/signed/good");
+
+        Assert.True(result.Outcome == VerificationOutcome.Verified, result.Reason);
+        Assert.Equal("aws-mla-c01", result.Certification);
+        Assert.Contains("signature", result.Confirmed);
+        Assert.Contains(result.Fetched, u => u.EndsWith("/keys/main", StringComparison.Ordinal));
+        Assert.Contains(result.Fetched, u => u.EndsWith("/revocations", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("tampered", VerificationOutcome.IssuerNotRecognised)]
+    [InlineData("wrong-key", VerificationOutcome.IssuerNotRecognised)]
+    [InlineData("creator-not-linked", VerificationOutcome.IssuerNotRecognised)]
+    [InlineData("disowned", VerificationOutcome.IssuerNotRecognised)]
+    [InlineData("alg-none", VerificationOutcome.IssuerNotRecognised)]
+    [InlineData("revoked", VerificationOutcome.Revoked)]
+    public async Task Verify_SignedBadge_EachWayItFails(string name, VerificationOutcome expected)
+    {
+        var result = await VerifyAsync($"{_base}/signed/{name}");
+        Assert.True(result.Outcome == expected, $"{name}: {result.Outcome} ({result.Reason})");
+        if (name == "revoked")
+        {
+            Assert.Contains("Exam result voided", result.Reason, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Verify_WithTheCacheOn_SharedDocumentsAreFetchedOnce()
+    {
+        using var cached = new SafeFetcher(new SafeFetchPolicy
+        {
+            AllowedHosts = [".credly.com"], TestHosts = [$"{new Uri(_base).Host}:{new Uri(_base).Port}"], CacheDuration = TimeSpan.FromMinutes(10),
+        });
+        var verifier = new OpenBadgesVerifier(cached, Catalogue, new FixedTime(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero)));
+
+        var first = await verifier.VerifyAsync(new Uri($"{_base}/assertions/good"), [Email], CancellationToken.None);
+        var second = await verifier.VerifyAsync(new Uri($"{_base}/assertions/plain"), [Email], CancellationToken.None);
+        var again = await verifier.VerifyAsync(new Uri($"{_base}/assertions/good"), ["someone@else.example"], CancellationToken.None);
+
+        Assert.Equal(VerificationOutcome.Verified, first.Outcome);
+        Assert.Equal(VerificationOutcome.Verified, second.Outcome);
+        Assert.Equal(VerificationOutcome.RecipientMismatch, again.Outcome); // the recipient is checked every time
+        Assert.Equal(4, cached.Requests); // two assertions, one badge class, one issuer profile
     }
 
     private Task<VerificationResult> VerifyAsync(string assertion, params string[] emails) =>
