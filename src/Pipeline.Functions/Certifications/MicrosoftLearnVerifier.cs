@@ -20,7 +20,9 @@ public sealed partial class MicrosoftLearnVerifier(SafeFetcher fetcher, Certific
 {
     public string Kind => "microsoft-learn";
 
-    public bool Handles(Uri url) => fetcher.Policy.IsAllowedHost(url.Host) || fetcher.Policy.IsTestHost(url.Host, url.Port);
+    /// <summary>Its hosts; on a test host (shared with other verifiers' test issuers), only paths shaped like Learn links.</summary>
+    public bool Handles(Uri url) => fetcher.Policy.IsAllowedHost(url.Host) ||
+        (fetcher.Policy.IsTestHost(url.Host, url.Port) && (CredentialLink().IsMatch(url.AbsolutePath) || TranscriptLink().IsMatch(url.AbsolutePath)));
 
     public async Task<VerificationResult> VerifyAsync(CredentialClaim claim, CancellationToken cancellationToken)
     {

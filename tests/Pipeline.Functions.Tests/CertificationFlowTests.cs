@@ -1,0 +1,193 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Domain.Certifications;
+using Pipeline.Domain.Shortlists;
+using Pipeline.Functions.Messages;
+using Pipeline.Functions.Stores;
+using Pipeline.Tests.Shared;
+
+namespace Pipeline.Functions.Tests;
+
+/// <summary>
+/// Claimed credentials through the functions: ScreenCandidates hands new people to VerifyCertifications, which checks
+/// them at a loopback issuer; BuildShortlist scores with what was found and re-checks members that are due before a
+/// version goes out; ReverifyCertifications asks again for what is due.
+/// </summary>
+public sealed class CertificationFlowTests : IAsyncLifetime
+{
+    private const string Ana = "ana.lima@learners.example";
+    private const string Bob = "bob.okoro@learners.example";
+    private WebApplication _issuer = null!;
+    private Uri _base = null!;
+    private int _requests;
+    private volatile bool _revoked;
+    private volatile bool _failing;
+
+    public async ValueTask InitializeAsync()
+    {
+        (_issuer, _base) = await LoopbackServer.StartAsync(app =>
+        {
+            app.Use(async (context, next) =>
+            {
+                Interlocked.Increment(ref _requests);
+                if (_failing)
+                {
+                    context.Response.StatusCode = 503;
+                    return;
+                }
+
+                await next(context);
+            });
+            app.MapGet("/assertions/{name}", (string name) => _revoked && name == "ana" ? Results.StatusCode(410) : Results.Json(new JsonObject
+            {
+                ["@context"] = "https://w3id.org/openbadges/v2", ["type"] = "Assertion", ["id"] = new Uri(_base, $"assertions/{name}").ToString(),
+                ["recipient"] = new JsonObject { ["type"] = "email", ["hashed"] = false, ["identity"] = name == "ana" ? Ana : "somebody@else.example" },
+                ["badge"] = new Uri(_base, "badges/mla").ToString(),
+                ["issuedOn"] = "2026-09-01T00:00:00Z", ["expires"] = "2029-09-01T00:00:00Z",
+                ["verification"] = new JsonObject { ["type"] = "hosted" },
+            }));
+            app.MapGet("/badges/mla", () => Results.Json(new JsonObject
+            {
+                ["type"] = "BadgeClass", ["id"] = new Uri(_base, "badges/mla").ToString(), ["name"] = "AWS Certified Machine Learning Engineer – Associate",
+                ["issuer"] = new Uri(_base, "issuers/aws").ToString(),
+            }));
+            app.MapGet("/issuers/aws", () => Results.Json(new JsonObject
+            {
+                ["type"] = "Issuer", ["id"] = new Uri(_base, "issuers/aws").ToString(), ["name"] = "Amazon Web Services Training and Certification",
+            }));
+        });
+    }
+
+    public async ValueTask DisposeAsync() => await _issuer.DisposeAsync();
+
+    private void WriteConfig(string config)
+    {
+        JsonObject Resume(string name, string email, string badge) => new()
+        {
+            ["basics"] = new JsonObject { ["name"] = name, ["email"] = email },
+            ["skills"] = new JsonArray(new JsonObject { ["name"] = "PyTorch" }),
+            ["certificates"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "AWS Certified Machine Learning Engineer – Associate", ["issuer"] = "Amazon Web Services",
+                ["url"] = new Uri(_base, $"assertions/{badge}").ToString(),
+            }),
+        };
+        File.WriteAllText(Path.Combine(config, "feeds", "certified.json"), new JsonArray(Resume("Ana Lima", Ana, "ana"), Resume("Bob Okoro", Bob, "bob")).ToJsonString());
+        File.WriteAllText(Path.Combine(config, "feeds.json"), """
+            { "feeds": [ { "id": "certified", "kind": "bootcamp", "source": "Certified Bootcamp", "format": "jsonResume", "location": "feeds/certified.json" } ] }
+            """);
+        File.WriteAllText(Path.Combine(config, "requisitions.json"), """
+            { "requisitions": [ {
+                "id": "mle", "title": "ML Engineer", "hiringManager": { "email": "hm@contoso.example" },
+                "requiredSkills": [ "PyTorch" ],
+                "certifications": [ { "id": "aws-mla-c01", "required": true, "verifiedOnly": true } ]
+            } ] }
+            """);
+    }
+
+    [Fact]
+    public async Task Credentials_AreVerifiedOnce_ScoredAsVerified_AndRecheckedBeforeAShortlistGoesOut()
+    {
+        var time = new ManualTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        await using var handler = await RunningHandler.StartAsync(WriteConfig,
+            new Dictionary<string, string?> { ["Pipeline:CredentialTestHosts"] = $"{_base.Host}:{_base.Port}" }, time);
+
+        // Screening hands both new people to verification, in one request.
+        var requests = new List<JsonElement>();
+        foreach (var page in (await handler.PollFeedsAsync()).Pages)
+        {
+            var (_, screened) = await handler.PostAsync("ScreenCandidates", RunningHandler.ServiceBusEnvelope("page", page.GetRawText()));
+            requests.AddRange(RunningHandler.Messages(screened, "verifications"));
+        }
+
+        var request = Assert.Single(requests);
+        Assert.Equal(2, request.GetProperty("candidateIds").GetArrayLength());
+
+        var (response, verified) = await handler.PostAsync("VerifyCertifications", RunningHandler.ServiceBusEnvelope("request", request.GetRawText()));
+        Assert.True(response.IsSuccessStatusCode, verified.ToString());
+        Assert.Equal(2, verified.GetProperty("ReturnValue").GetProperty("checked").GetInt32());
+        Assert.Equal(2, verified.GetProperty("ReturnValue").GetProperty("changed").GetInt32());
+
+        // A redelivered request finds both checks fresh and fetches nothing.
+        var fetches = _requests;
+        var (_, again) = await handler.PostAsync("VerifyCertifications", RunningHandler.ServiceBusEnvelope("request", request.GetRawText(), deliveryCount: 2));
+        Assert.Equal(2, again.GetProperty("ReturnValue").GetProperty("fresh").GetInt32());
+        Assert.Equal(fetches, _requests);
+
+        var anaCheck = Assert.Single(await handler.Services.GetRequiredService<VerificationStore>().GetAsync(Domain.Candidates.CandidateId.FromEmail(Ana), CancellationToken.None));
+        Assert.True(anaCheck.Result.Outcome == VerificationOutcome.Verified, anaCheck.Result.Reason + " " + string.Join(" ", anaCheck.Result.Fetched) + " " + anaCheck.Url);
+
+        // Only Ana's credential was issued to her: she is shortlisted, with the requirement shown as verified.
+        var shortlist = await BuildAsync(handler);
+        var member = Assert.Single(shortlist!.Members);
+        var requirement = member.Requirements.Single(r => r.Name.StartsWith("AWS", StringComparison.Ordinal));
+        Assert.Equal(RequirementStatus.Met, requirement.Status);
+        Assert.True(requirement.Verified);
+        Assert.StartsWith("verified 2026-12-01", requirement.Evidence, StringComparison.Ordinal);
+        Assert.Contains("AWS Certified Machine Learning Engineer – Associate (verified)", member.Card.Certifications);
+
+        var checks = handler.Services.GetRequiredService<VerificationStore>();
+        var bobId = Domain.Candidates.CandidateId.FromEmail(Bob);
+        Assert.Equal(VerificationOutcome.RecipientMismatch, Assert.Single(await checks.GetAsync(bobId, CancellationToken.None)).Result.Outcome);
+
+        // Eight days on, the issuer has withdrawn Ana's badge: the shortlist does not go out on the old check.
+        _revoked = true;
+        time.Advance(TimeSpan.FromDays(8));
+        var (_, rebuilt) = await handler.PostAsync("BuildShortlist", RunningHandler.ServiceBusEnvelope("request", new ShortlistRequest { RequisitionId = "mle" }));
+        Assert.Equal(1, rebuilt.GetProperty("ReturnValue").GetProperty("rechecked").GetInt32());
+        var anaId = Domain.Candidates.CandidateId.FromEmail(Ana);
+        Assert.Equal(VerificationOutcome.Revoked, Assert.Single(await checks.GetAsync(anaId, CancellationToken.None)).Result.Outcome);
+        var latest = await LatestAsync(handler);
+        Assert.Empty(latest!.Members);
+
+        // Bob's check is now due too; the timer asks for it.
+        var (_, timer) = await handler.PostAsync("ReverifyCertifications", RunningHandler.Fixture("timer-invocation.json"));
+        var due = Assert.Single(RunningHandler.Messages(timer, "verifications"));
+        Assert.Equal([bobId], due.GetProperty("candidateIds").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task UnreachableIssuer_KeepsTheResultThatStood_AndIsTriedAgainAfterTheRetryInterval()
+    {
+        var time = new ManualTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        await using var handler = await RunningHandler.StartAsync(WriteConfig,
+            new Dictionary<string, string?> { ["Pipeline:CredentialTestHosts"] = $"{_base.Host}:{_base.Port}" }, time);
+        foreach (var page in (await handler.PollFeedsAsync()).Pages)
+        {
+            var (_, screened) = await handler.PostAsync("ScreenCandidates", RunningHandler.ServiceBusEnvelope("page", page.GetRawText()));
+            foreach (var request in RunningHandler.Messages(screened, "verifications"))
+            {
+                await handler.PostAsync("VerifyCertifications", RunningHandler.ServiceBusEnvelope("request", request.GetRawText()));
+            }
+        }
+
+        // The issuer goes away; a week later the check is due and cannot be done.
+        _failing = true;
+        time.Advance(TimeSpan.FromDays(8));
+        var anaId = Domain.Candidates.CandidateId.FromEmail(Ana);
+        var (response, rechecked) = await handler.PostAsync("VerifyCertifications", RunningHandler.ServiceBusEnvelope("request", new VerificationRequest { CandidateIds = [anaId], Reason = "due" }));
+        Assert.True(response.IsSuccessStatusCode, rechecked.ToString()); // not a failed delivery: it is retried by the timer
+
+        var check = Assert.Single(await handler.Services.GetRequiredService<VerificationStore>().GetAsync(anaId, CancellationToken.None));
+        Assert.Equal(VerificationOutcome.Unreachable, check.LastOutcome);
+        Assert.True(check.Result.Outcome == VerificationOutcome.Verified, check.Result.Reason);
+        Assert.Equal(time.GetUtcNow() + TimeSpan.FromHours(1), check.DueAt);
+    }
+
+    private static async Task<Shortlist?> BuildAsync(RunningHandler handler)
+    {
+        var (response, built) = await handler.PostAsync("BuildShortlist", RunningHandler.ServiceBusEnvelope("request", new ShortlistRequest { RequisitionId = "mle" }));
+        Assert.True(response.IsSuccessStatusCode, built.ToString());
+        return await LatestAsync(handler);
+    }
+
+    private static async Task<Shortlist?> LatestAsync(RunningHandler handler)
+    {
+        var store = handler.Services.GetRequiredService<ShortlistStore>();
+        var version = await store.GetLatestVersionAsync("mle", CancellationToken.None);
+        return version is { } v ? await store.GetAsync("mle", v, CancellationToken.None) : null;
+    }
+}
