@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "ingest" => await IngestionBenchmark.RunAsync(args),
     "graph-requests" => await Pipeline.Benchmarks.Delivery.GraphRequestsBenchmark.RunAsync(args),
     "ingest-measure" => await IngestionBenchmark.MeasureAsync(args),
+    "verifications" => await Pipeline.Benchmarks.Certifications.VerificationBenchmark.RunAsync(args),
     _ => Usage(),
 };
 
@@ -19,6 +20,7 @@ static int Usage()
                Pipeline.Benchmarks feeds [--rows 1000000] [--dir DIR]
                Pipeline.Benchmarks ingest [--rows 1000000] [--dir DIR] [--page-size 50]
                Pipeline.Benchmarks graph-requests [--shortlists 100]
+               Pipeline.Benchmarks verifications [--candidates 10000] [--shared 0.3]
         """);
     return 2;
 }

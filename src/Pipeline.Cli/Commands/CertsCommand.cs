@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Text.Json;
 using Pipeline.Domain;
 using Pipeline.Domain.Certifications;
+using Pipeline.Functions;
 using Pipeline.Functions.Certifications;
+using Pipeline.Functions.Configuration;
 
 namespace Pipeline.Cli.Commands;
 
@@ -57,26 +59,27 @@ internal static class CertsCommand
         return new Command("certs", "Vendor certifications") { catalogue, CreateVerify(file) };
     }
 
-    /// <summary>Where Open Badges assertions may be fetched from unless configured otherwise (Credly, and its former name).</summary>
-    public static readonly string[] DefaultBadgeHosts = [".credly.com", ".youracclaim.com"];
-
     private static Command CreateVerify(Option<FileInfo> catalogueFile)
     {
-        var url = new Option<string>("--url") { Description = "The Open Badges assertion URL", Required = true };
+        var url = new Option<string>("--url") { Description = "The credential's link: an Open Badges assertion, or a Microsoft Learn transcript share link", Required = true };
         var emails = new Option<string[]>("--email") { Description = "An email of the candidate (repeat for several)", Required = true, AllowMultipleArgumentsPerToken = false };
+        var claim = new Option<string?>("--claim") { Description = "What the candidate says it is (needed for a Microsoft Learn transcript, which lists several)", HelpName = "name" };
+        var credentialId = new Option<string?>("--credential-id") { Description = "The credential id the candidate gives, to confirm against the source", HelpName = "id" };
         var testHosts = new Option<string[]>("--allow-test-host") { Description = "Admit a loopback HOST:PORT over plain HTTP (test servers only; refused in Azure)", HelpName = "host:port" };
-        var verify = new Command("verify", "Check an Open Badges credential at its source and print the outcome with its evidence")
+        var verify = new Command("verify", "Check a credential at its source and print the outcome with its evidence")
         {
-            url, emails, catalogueFile, testHosts, CliOptions.Json,
+            url, emails, claim, credentialId, catalogueFile, testHosts, CliOptions.Json,
         };
         verify.SetAction(async (parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            var policy = new SafeFetchPolicy { AllowedHosts = DefaultBadgeHosts, TestHosts = parse.GetValue(testHosts) ?? [] };
+
+            // The same hosts and rules as the function app's defaults.
+            var options = new PipelineOptions { CredentialTestHosts = string.Join(',', parse.GetValue(testHosts) ?? []) };
             CertificationCatalogue catalogue;
             try
             {
-                SafeFetcher.RefuseTestHostsInAzure(policy);
+                SafeFetcher.RefuseTestHostsInAzure(new SafeFetchPolicy { TestHosts = PipelineOptions.SplitList(options.CredentialTestHosts) });
                 catalogue = await LoadAsync(parse.GetValue(catalogueFile)!.FullName, cancellationToken);
             }
             catch (Exception e) when (e is IOException or JsonException or InvalidOperationException)
@@ -85,19 +88,19 @@ internal static class CertsCommand
                 return 2;
             }
 
-            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var assertionUrl))
+            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var credentialUrl))
             {
                 await error.WriteLineAsync($"--url '{parse.GetValue(url)}' is not an absolute URL.");
                 return 2;
             }
 
-            using var fetcher = new SafeFetcher(policy);
-            var result = await new OpenBadgesVerifier(fetcher, catalogue, TimeProvider.System)
-                .VerifyAsync(assertionUrl, parse.GetValue(emails)!, cancellationToken);
+            var verifier = ServiceCollectionExtensions.CreateCredentialVerifier(options, catalogue, TimeProvider.System);
+            var result = await verifier.VerifyAsync(
+                new CredentialClaim(credentialUrl, parse.GetValue(emails)!, parse.GetValue(claim) ?? "", parse.GetValue(credentialId)), cancellationToken);
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(CliOptions.Json))
             {
-                var options = new JsonSerializerOptions(DomainJson.Options) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+                var json = new JsonSerializerOptions(DomainJson.Options) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
                 await output.WriteLineAsync(JsonSerializer.Serialize(new
                 {
                     outcome = result.Outcome.ToString(),
@@ -106,8 +109,9 @@ internal static class CertsCommand
                     {
                         reason = result.Reason, fetched = result.Fetched, issuer = result.Issuer, badgeClass = result.BadgeClass,
                         issuedOn = result.IssuedOn, expires = result.Expires, matchedEmail = result.MatchedEmail, checkedAt = result.CheckedAt,
+                        confirmed = result.Confirmed, notConfirmed = result.NotConfirmed,
                     },
-                }, options));
+                }, json));
             }
             else
             {
@@ -115,6 +119,11 @@ internal static class CertsCommand
                 foreach (var fetched in result.Fetched)
                 {
                     await output.WriteLineAsync($"  fetched {fetched}");
+                }
+
+                if (result.NotConfirmed.Count > 0)
+                {
+                    await output.WriteLineAsync($"  not confirmed by the source: {string.Join(", ", result.NotConfirmed)}");
                 }
             }
 
