@@ -30,7 +30,7 @@ public partial class ShortlistEmailSnapshotTests
                 new RequirementResult("Kubernetes", false, RequirementStatus.Met, false, "listed in skills (claimed)"),
             ],
             new CandidateCard("Northfield University", "MSc, Computer Science", new DateOnly(2026, 6, 1), ["Northfield University Careers Office (university)"],
-                ["PyTorch", "Kubeflow", "Kubernetes"], ["AWS Certified Machine Learning Engineer – Associate"]) { Kinds = [FeedKind.University] }),
+                ["PyTorch", "Kubeflow", "Kubernetes"], ["AWS Certified Machine Learning Engineer – Associate (verified)"]) { Kinds = [FeedKind.University] }),
         new ShortlistMember(2, "c0002", 0.8,
             [
                 new RequirementResult("PyTorch", true, RequirementStatus.Met, false, "listed in skills (claimed)"),

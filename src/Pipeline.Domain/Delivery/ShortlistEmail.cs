@@ -92,7 +92,7 @@ public sealed record ShortlistEmail(string Subject, string Html)
         html.Append("</ul>");
         if (card.Certifications.Count > 0)
         {
-            html.Append("<p style=\"margin:8px 0 0\">Certifications claimed (not yet verified): ")
+            html.Append("<p style=\"margin:8px 0 0\">Certifications: ")
                 .Append(string.Join(", ", card.Certifications.Select(E))).Append("</p>");
         }
 
