@@ -20,7 +20,7 @@ internal static class CandidatesCommand
     public static Command Create()
     {
         var who = new Argument<string>("candidate") { Description = "A candidate id (c…) or an email address" };
-        var show = new Command("show", "A candidate's profile and each record merged into it, with the feed and the reason it was matched") { who, CliOptions.Json };
+        var show = new Command("show", "A candidate's profile, each record merged into it (with the feed and the reason it was matched) and each credential check") { who, CliOptions.Json };
         show.SetAction((parse, cancellationToken) => ShowAsync(
             parse.GetValue(who)!, parse.GetValue(CliOptions.Json), parse.GetValue(CliOptions.Config)!, parse.GetValue(CliOptions.Data)!,
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
@@ -63,9 +63,16 @@ internal static class CandidatesCommand
             return 1;
         }
 
+        // Each credential link's check: the result that stands, the last attempt and when it is due again.
+        var checks = await server.Services.GetRequiredService<VerificationStore>().GetAsync(candidateId, cancellationToken);
         if (json)
         {
-            await output.WriteLineAsync(JsonSerializer.Serialize(new { profile, records = sources }, Output));
+            var verifications = checks.Select(c => new
+            {
+                url = c.Url, claim = c.ClaimName, outcome = c.Result.Outcome.ToString(), certification = c.Result.Certification,
+                evidence = c.Result, lastAttemptAt = c.LastAttemptAt, lastOutcome = c.LastOutcome.ToString(), dueAt = c.DueAt,
+            });
+            await output.WriteLineAsync(JsonSerializer.Serialize(new { profile, records = sources, verifications }, Output));
             return 0;
         }
 
@@ -74,6 +81,11 @@ internal static class CandidatesCommand
         foreach (var source in sources)
         {
             await output.WriteLineAsync($"  {source.FeedId,-24} {source.Record.Email,-36} matched by {source.MatchedBy}");
+        }
+
+        foreach (var check in checks)
+        {
+            await output.WriteLineAsync($"  {check.ClaimName}: {check.Result.Outcome} ({check.Result.Reason}); checked {check.LastAttemptAt:u}, due {check.DueAt:u}");
         }
 
         return 0;
