@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Pipeline.Domain;
 using Pipeline.Domain.Certifications;
 using Pipeline.Functions.Certifications;
 using Pipeline.Tests.Shared;
@@ -12,8 +11,7 @@ namespace Pipeline.Functions.Tests;
 /// <summary>Microsoft Learn transcript share links against a loopback server answering the transcript's public data.</summary>
 public sealed class MicrosoftLearnVerifierTests : IAsyncLifetime
 {
-    private static readonly CertificationCatalogue Catalogue = JsonSerializer.Deserialize<CertificationCatalogue>(
-        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "catalogue", "certifications.json")), DomainJson.Options)!;
+    private static readonly CertificationCatalogue Catalogue = Configuration.PipelineConfiguration.LoadCatalogue(Configuration.PipelineConfiguration.DefaultCataloguePath);
 
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
     private WebApplication _learn = null!;
@@ -57,7 +55,7 @@ public sealed class MicrosoftLearnVerifierTests : IAsyncLifetime
     }
 
     private Task<VerificationResult> VerifyAsync(string path, string claim, string? credentialId = null) =>
-        new MicrosoftLearnVerifier(_fetcher, Catalogue, new FixedTime(Now))
+        new MicrosoftLearnVerifier(_fetcher, Catalogue, new ManualTimeProvider(Now))
             .VerifyAsync(new CredentialClaim(new Uri(_base, path), ["ana@example.edu"], claim, credentialId), CancellationToken.None);
 
     [Fact]
@@ -102,16 +100,11 @@ public sealed class MicrosoftLearnVerifierTests : IAsyncLifetime
     [Fact]
     public async Task CredentialVerifier_LinkOnNoVerifiersHost_IsRefusedUnfetched()
     {
-        var verifier = new CredentialVerifier([new MicrosoftLearnVerifier(_fetcher, Catalogue, new FixedTime(Now))], new FixedTime(Now));
+        var verifier = new CredentialVerifier([new MicrosoftLearnVerifier(_fetcher, Catalogue, new ManualTimeProvider(Now))], new ManualTimeProvider(Now));
         var result = await verifier.VerifyAsync(new CredentialClaim(new Uri("https://evil.example/transcript/abc123def"), [], "DP-100"), CancellationToken.None);
 
         Assert.Equal(VerificationOutcome.Refused, result.Outcome);
         Assert.Empty(result.Fetched);
         Assert.Equal(0, _fetcher.Requests);
-    }
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Pipeline.Domain;
 using Pipeline.Domain.Certifications;
 using Pipeline.Functions.Certifications;
 using Pipeline.Tests.Shared;
@@ -21,8 +20,7 @@ public sealed class OpenBadgesVerifierTests : IAsyncLifetime
     private readonly RSA _issuerKey = RSA.Create(2048);
     private readonly RSA _rogueKey = RSA.Create(2048);
 
-    private static readonly CertificationCatalogue Catalogue = JsonSerializer.Deserialize<CertificationCatalogue>(
-        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "catalogue", "certifications.json")), DomainJson.Options)!;
+    private static readonly CertificationCatalogue Catalogue = Configuration.PipelineConfiguration.LoadCatalogue(Configuration.PipelineConfiguration.DefaultCataloguePath);
 
     public async ValueTask InitializeAsync()
     {
@@ -199,7 +197,7 @@ public sealed class OpenBadgesVerifierTests : IAsyncLifetime
         {
             AllowedHosts = [".credly.com"], TestHosts = [$"{new Uri(_base).Host}:{new Uri(_base).Port}"], CacheDuration = TimeSpan.FromMinutes(10),
         });
-        var verifier = new OpenBadgesVerifier(cached, Catalogue, new FixedTime(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero)));
+        var verifier = new OpenBadgesVerifier(cached, Catalogue, new ManualTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero)));
 
         var first = await verifier.VerifyAsync(new Uri($"{_base}/assertions/good"), [Email], CancellationToken.None);
         var second = await verifier.VerifyAsync(new Uri($"{_base}/assertions/plain"), [Email], CancellationToken.None);
@@ -212,7 +210,7 @@ public sealed class OpenBadgesVerifierTests : IAsyncLifetime
     }
 
     private Task<VerificationResult> VerifyAsync(string assertion, params string[] emails) =>
-        new OpenBadgesVerifier(_fetcher, Catalogue, new FixedTime(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero)))
+        new OpenBadgesVerifier(_fetcher, Catalogue, new ManualTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero)))
             .VerifyAsync(new Uri(assertion.Contains("://", StringComparison.Ordinal) ? assertion : $"{_base}/assertions/{assertion}"),
                 emails.Length == 0 ? ["other@example.com", Email.ToUpperInvariant()] : emails, CancellationToken.None);
 
@@ -264,10 +262,5 @@ public sealed class OpenBadgesVerifierTests : IAsyncLifetime
         var result = await VerifyAsync(url);
         Assert.Equal(VerificationOutcome.Refused, result.Outcome);
         Assert.Empty(result.Fetched);
-    }
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }
