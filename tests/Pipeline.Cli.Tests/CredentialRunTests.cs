@@ -1,8 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Pipeline.Cli.Commands;
 using Pipeline.Tests.Shared;
 
@@ -15,36 +13,9 @@ namespace Pipeline.Cli.Tests;
 public sealed class CredentialRunTests : IAsyncLifetime
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "pipeline-tests", Guid.NewGuid().ToString("N"));
-    private WebApplication _issuer = null!;
-    private Uri _base = null!;
-    private int _requests;
+    private BadgeIssuerStandIn _issuer = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        (_issuer, _base) = await LoopbackServer.StartAsync(app =>
-        {
-            app.Use(async (context, next) =>
-            {
-                Interlocked.Increment(ref _requests);
-                await next(context);
-            });
-            app.MapGet("/assertions/{name}", (string name) => Results.Json(new JsonObject
-            {
-                ["type"] = "Assertion", ["id"] = new Uri(_base, $"assertions/{name}").ToString(),
-                ["recipient"] = new JsonObject { ["type"] = "email", ["hashed"] = false, ["identity"] = $"{name}@learners.example" },
-                ["badge"] = new Uri(_base, "badges/mla").ToString(), ["issuedOn"] = "2026-09-01T00:00:00Z", ["expires"] = name == "old" ? "2026-01-01T00:00:00Z" : "2029-09-01T00:00:00Z",
-            }));
-            app.MapGet("/badges/mla", () => Results.Json(new JsonObject
-            {
-                ["type"] = "BadgeClass", ["id"] = new Uri(_base, "badges/mla").ToString(), ["name"] = "AWS Certified Machine Learning Engineer – Associate",
-                ["issuer"] = new Uri(_base, "issuers/aws").ToString(),
-            }));
-            app.MapGet("/issuers/aws", () => Results.Json(new JsonObject
-            {
-                ["type"] = "Issuer", ["id"] = new Uri(_base, "issuers/aws").ToString(), ["name"] = "Amazon Web Services Training and Certification",
-            }));
-        });
-    }
+    public async ValueTask InitializeAsync() => _issuer = await BadgeIssuerStandIn.StartAsync();
 
     public async ValueTask DisposeAsync()
     {
@@ -64,16 +35,7 @@ public sealed class CredentialRunTests : IAsyncLifetime
     {
         var config = Directory.CreateDirectory(Path.Combine(_root, "config"));
         Directory.CreateDirectory(Path.Combine(config.FullName, "feeds"));
-        JsonObject Resume(string name) => new()
-        {
-            ["basics"] = new JsonObject { ["name"] = name, ["email"] = $"{name}@learners.example" },
-            ["skills"] = new JsonArray(new JsonObject { ["name"] = "PyTorch" }),
-            ["certificates"] = new JsonArray(new JsonObject
-            {
-                ["name"] = "AWS Certified Machine Learning Engineer – Associate", ["url"] = new Uri(_base, $"assertions/{name}").ToString(),
-            }),
-        };
-        await File.WriteAllTextAsync(Path.Combine(config.FullName, "feeds", "camp.json"), new JsonArray(Resume("ana"), Resume("old")).ToJsonString());
+        await File.WriteAllTextAsync(Path.Combine(config.FullName, "feeds", "camp.json"), new JsonArray(_issuer.Resume("ana"), _issuer.Resume("old")).ToJsonString());
         await File.WriteAllTextAsync(Path.Combine(config.FullName, "feeds.json"), """
             { "feeds": [ { "id": "camp", "kind": "bootcamp", "source": "Camp", "format": "jsonResume", "location": "feeds/camp.json" } ] }
             """);
@@ -81,7 +43,7 @@ public sealed class CredentialRunTests : IAsyncLifetime
             { "requisitions": [ { "id": "mle", "title": "ML Engineer", "hiringManager": { "email": "hm@contoso.example" }, "recruiters": [ "r@contoso.example" ],
                                   "requiredSkills": [ "PyTorch" ], "certifications": [ { "id": "aws-mla-c01", "required": true, "verifiedOnly": true } ] } ] }
             """);
-        var settings = new Dictionary<string, string?> { ["Pipeline:CredentialTestHosts"] = $"{_base.Host}:{_base.Port}" };
+        var settings = new Dictionary<string, string?> { ["Pipeline:CredentialTestHosts"] = _issuer.HostAndPort };
 
         var first = await RunOnceAsync(config, settings);
         Assert.Equal(1, first.GetProperty("emails").GetInt32());
@@ -89,11 +51,11 @@ public sealed class CredentialRunTests : IAsyncLifetime
         Assert.Contains("1 candidate", html, StringComparison.Ordinal);
         Assert.Contains("met: verified ", html, StringComparison.Ordinal);
         Assert.Contains("(verified)", html, StringComparison.Ordinal);
-        Assert.Equal(4, _requests); // two assertions; their badge class and issuer read once (the fetch cache)
+        Assert.Equal(4, _issuer.Requests); // two assertions; their badge class and issuer read once (the fetch cache)
 
         var second = await RunOnceAsync(config, settings);
         Assert.Equal(0, second.GetProperty("emails").GetInt32());
-        Assert.Equal(4, _requests);
+        Assert.Equal(4, _issuer.Requests);
     }
 
     private async Task<JsonElement> RunOnceAsync(DirectoryInfo config, IReadOnlyDictionary<string, string?> settings)

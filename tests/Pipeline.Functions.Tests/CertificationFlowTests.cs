@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Domain.Certifications;
 using Pipeline.Domain.Shortlists;
@@ -18,64 +16,20 @@ namespace Pipeline.Functions.Tests;
 /// </summary>
 public sealed class CertificationFlowTests : IAsyncLifetime
 {
-    private const string Ana = "ana.lima@learners.example";
-    private const string Bob = "bob.okoro@learners.example";
-    private WebApplication _issuer = null!;
-    private Uri _base = null!;
-    private int _requests;
-    private volatile bool _revoked;
-    private volatile bool _failing;
+    private const string Ana = "ana@learners.example";
+    private const string Bob = "bob@learners.example";
+    private BadgeIssuerStandIn _issuer = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        (_issuer, _base) = await LoopbackServer.StartAsync(app =>
-        {
-            app.Use(async (context, next) =>
-            {
-                Interlocked.Increment(ref _requests);
-                if (_failing)
-                {
-                    context.Response.StatusCode = 503;
-                    return;
-                }
-
-                await next(context);
-            });
-            app.MapGet("/assertions/{name}", (string name) => _revoked && name == "ana" ? Results.StatusCode(410) : Results.Json(new JsonObject
-            {
-                ["@context"] = "https://w3id.org/openbadges/v2", ["type"] = "Assertion", ["id"] = new Uri(_base, $"assertions/{name}").ToString(),
-                ["recipient"] = new JsonObject { ["type"] = "email", ["hashed"] = false, ["identity"] = name == "ana" ? Ana : "somebody@else.example" },
-                ["badge"] = new Uri(_base, "badges/mla").ToString(),
-                ["issuedOn"] = "2026-09-01T00:00:00Z", ["expires"] = "2029-09-01T00:00:00Z",
-                ["verification"] = new JsonObject { ["type"] = "hosted" },
-            }));
-            app.MapGet("/badges/mla", () => Results.Json(new JsonObject
-            {
-                ["type"] = "BadgeClass", ["id"] = new Uri(_base, "badges/mla").ToString(), ["name"] = "AWS Certified Machine Learning Engineer – Associate",
-                ["issuer"] = new Uri(_base, "issuers/aws").ToString(),
-            }));
-            app.MapGet("/issuers/aws", () => Results.Json(new JsonObject
-            {
-                ["type"] = "Issuer", ["id"] = new Uri(_base, "issuers/aws").ToString(), ["name"] = "Amazon Web Services Training and Certification",
-            }));
-        });
-    }
+    public async ValueTask InitializeAsync() => _issuer = await BadgeIssuerStandIn.StartAsync();
 
     public async ValueTask DisposeAsync() => await _issuer.DisposeAsync();
 
+    private Dictionary<string, string?> Settings => new() { ["Pipeline:CredentialTestHosts"] = _issuer.HostAndPort };
+
     private void WriteConfig(string config)
     {
-        JsonObject Resume(string name, string email, string badge) => new()
-        {
-            ["basics"] = new JsonObject { ["name"] = name, ["email"] = email },
-            ["skills"] = new JsonArray(new JsonObject { ["name"] = "PyTorch" }),
-            ["certificates"] = new JsonArray(new JsonObject
-            {
-                ["name"] = "AWS Certified Machine Learning Engineer – Associate", ["issuer"] = "Amazon Web Services",
-                ["url"] = new Uri(_base, $"assertions/{badge}").ToString(),
-            }),
-        };
-        File.WriteAllText(Path.Combine(config, "feeds", "certified.json"), new JsonArray(Resume("Ana Lima", Ana, "ana"), Resume("Bob Okoro", Bob, "bob")).ToJsonString());
+        // Bob claims a badge issued to somebody else.
+        File.WriteAllText(Path.Combine(config, "feeds", "certified.json"), new JsonArray(_issuer.Resume("ana"), _issuer.Resume("bob", assertion: "somebody")).ToJsonString());
         File.WriteAllText(Path.Combine(config, "feeds.json"), """
             { "feeds": [ { "id": "certified", "kind": "bootcamp", "source": "Certified Bootcamp", "format": "jsonResume", "location": "feeds/certified.json" } ] }
             """);
@@ -92,8 +46,7 @@ public sealed class CertificationFlowTests : IAsyncLifetime
     public async Task Credentials_AreVerifiedOnce_ScoredAsVerified_AndRecheckedBeforeAShortlistGoesOut()
     {
         var time = new ManualTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
-        await using var handler = await RunningHandler.StartAsync(WriteConfig,
-            new Dictionary<string, string?> { ["Pipeline:CredentialTestHosts"] = $"{_base.Host}:{_base.Port}" }, time);
+        await using var handler = await RunningHandler.StartAsync(WriteConfig, Settings, time);
 
         // Screening hands both new people to verification, in one request.
         var requests = new List<JsonElement>();
@@ -112,10 +65,10 @@ public sealed class CertificationFlowTests : IAsyncLifetime
         Assert.Equal(2, verified.GetProperty("ReturnValue").GetProperty("changed").GetInt32());
 
         // A redelivered request finds both checks fresh and fetches nothing.
-        var fetches = _requests;
+        var fetches = _issuer.Requests;
         var (_, again) = await handler.PostAsync("VerifyCertifications", RunningHandler.ServiceBusEnvelope("request", request.GetRawText(), deliveryCount: 2));
         Assert.Equal(2, again.GetProperty("ReturnValue").GetProperty("fresh").GetInt32());
-        Assert.Equal(fetches, _requests);
+        Assert.Equal(fetches, _issuer.Requests);
 
         var anaCheck = Assert.Single(await handler.Services.GetRequiredService<VerificationStore>().GetAsync(Domain.Candidates.CandidateId.FromEmail(Ana), CancellationToken.None));
         Assert.True(anaCheck.Result.Outcome == VerificationOutcome.Verified, anaCheck.Result.Reason + " " + string.Join(" ", anaCheck.Result.Fetched) + " " + anaCheck.Url);
@@ -134,7 +87,7 @@ public sealed class CertificationFlowTests : IAsyncLifetime
         Assert.Equal(VerificationOutcome.RecipientMismatch, Assert.Single(await checks.GetAsync(bobId, CancellationToken.None)).Result.Outcome);
 
         // Eight days on, the issuer has withdrawn Ana's badge: the shortlist does not go out on the old check.
-        _revoked = true;
+        _issuer.Withdrawn.Add("ana");
         time.Advance(TimeSpan.FromDays(8));
         var (_, rebuilt) = await handler.PostAsync("BuildShortlist", RunningHandler.ServiceBusEnvelope("request", new ShortlistRequest { RequisitionId = "mle" }));
         Assert.Equal(1, rebuilt.GetProperty("ReturnValue").GetProperty("rechecked").GetInt32());
@@ -153,8 +106,7 @@ public sealed class CertificationFlowTests : IAsyncLifetime
     public async Task UnreachableIssuer_KeepsTheResultThatStood_AndIsTriedAgainAfterTheRetryInterval()
     {
         var time = new ManualTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
-        await using var handler = await RunningHandler.StartAsync(WriteConfig,
-            new Dictionary<string, string?> { ["Pipeline:CredentialTestHosts"] = $"{_base.Host}:{_base.Port}" }, time);
+        await using var handler = await RunningHandler.StartAsync(WriteConfig, Settings, time);
         foreach (var page in (await handler.PollFeedsAsync()).Pages)
         {
             var (_, screened) = await handler.PostAsync("ScreenCandidates", RunningHandler.ServiceBusEnvelope("page", page.GetRawText()));
@@ -165,7 +117,7 @@ public sealed class CertificationFlowTests : IAsyncLifetime
         }
 
         // The issuer goes away; a week later the check is due and cannot be done.
-        _failing = true;
+        _issuer.Failing = true;
         time.Advance(TimeSpan.FromDays(8));
         var anaId = Domain.Candidates.CandidateId.FromEmail(Ana);
         var (response, rechecked) = await handler.PostAsync("VerifyCertifications", RunningHandler.ServiceBusEnvelope("request", new VerificationRequest { CandidateIds = [anaId], Reason = "due" }));

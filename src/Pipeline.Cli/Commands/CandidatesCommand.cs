@@ -110,10 +110,7 @@ internal static class CandidatesCommand
         // Both people changed: the open requisitions' shortlists are out of date.
         var shortlists = server.Services.GetRequiredService<ShortlistStore>();
         var now = server.Services.GetRequiredService<TimeProvider>().GetUtcNow();
-        foreach (var requisition in server.Services.GetRequiredService<PipelineConfiguration>().Requisitions.Where(r => r.IsOpen))
-        {
-            await shortlists.MarkDirtyAsync(requisition.Id, now, cancellationToken);
-        }
+        await shortlists.MarkOpenDirtyAsync(server.Services.GetRequiredService<PipelineConfiguration>().Requisitions, now, cancellationToken);
 
         await output.WriteLineAsync($"Moved the records of '{feedId}' out of {candidateId} into {string.Join(", ", moved)}. Open shortlists are rebuilt on the next run.");
         return 0;

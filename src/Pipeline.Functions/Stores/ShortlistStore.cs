@@ -121,6 +121,15 @@ public sealed class ShortlistStore(ITableStore store, TimeProvider time)
     public Task MarkDirtyAsync(string requisitionId, DateTimeOffset changedAt, CancellationToken cancellationToken) =>
         _table.UpsertAsync(new TableEntity(requisitionId, DirtyRow) { ["ChangedAt"] = changedAt }, TableUpdateMode.Replace, cancellationToken);
 
+    /// <summary>Marks the shortlists of every open requisition as out of date: the candidate pool changed.</summary>
+    public async Task MarkOpenDirtyAsync(IEnumerable<Domain.Requisitions.Requisition> requisitions, DateTimeOffset changedAt, CancellationToken cancellationToken)
+    {
+        foreach (var requisition in requisitions.Where(r => r.IsOpen))
+        {
+            await MarkDirtyAsync(requisition.Id, changedAt, cancellationToken);
+        }
+    }
+
     /// <summary>When the candidates last changed, if the shortlist has not been rebuilt since; with the ETag to clear it by.</summary>
     public async Task<(DateTimeOffset ChangedAt, Azure.ETag ETag)?> GetDirtyAsync(string requisitionId, CancellationToken cancellationToken) =>
         await _table.GetAsync(requisitionId, DirtyRow, cancellationToken) is { } e ? (e.GetDateTimeOffset("ChangedAt")!.Value, e.ETag) : null;

@@ -78,11 +78,7 @@ public sealed class ScreenCandidates(
         var changed = result.Metrics.GetValueOrDefault("new") + result.Metrics.GetValueOrDefault("updated");
         if (changed > 0)
         {
-            var now = time.GetUtcNow();
-            foreach (var requisition in configuration.Requisitions.Where(r => r.IsOpen))
-            {
-                await shortlists.MarkDirtyAsync(requisition.Id, now, cancellationToken);
-            }
+            await shortlists.MarkOpenDirtyAsync(configuration.Requisitions, time.GetUtcNow(), cancellationToken);
         }
 
         logger.LogInformation(

@@ -61,11 +61,7 @@ public sealed class VerifyCertifications(
 
         if (changed > 0)
         {
-            var now = time.GetUtcNow();
-            foreach (var requisition in configuration.Requisitions.Where(r => r.IsOpen))
-            {
-                await shortlists.MarkDirtyAsync(requisition.Id, now, cancellationToken);
-            }
+            await shortlists.MarkOpenDirtyAsync(configuration.Requisitions, time.GetUtcNow(), cancellationToken);
         }
 
         result.Count("changed", changed);
