@@ -32,6 +32,9 @@ public sealed record CandidateProfile
 
     public DateOnly? GraduationDate { get; init; }
 
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Clearance { get; init; }
+
     public IReadOnlyList<string> Skills { get; init; } = [];
 
     public IReadOnlyList<ClaimedCertification> Certifications { get; init; } = [];
@@ -73,6 +76,7 @@ public sealed record CandidateProfile
             Institution = records.Select(r => r.Institution).FirstOrDefault(v => v is not null),
             Program = records.Select(r => r.Program).FirstOrDefault(v => v is not null),
             GraduationDate = records.Select(r => r.GraduationDate).FirstOrDefault(v => v is not null),
+            Clearance = records.Select(r => r.Clearance).FirstOrDefault(v => v is not null),
             Skills = SkillCatalog.NormalizeAll(records.SelectMany(r => r.Skills)),
             Certifications = records.SelectMany(r => r.Certifications).DistinctBy(c => c.Name.ToUpperInvariant()).ToList(),
             Sources = ordered.Select(s => $"{s.Source} ({s.FeedKind.ToString().ToLowerInvariant()})").Distinct().ToList(),
@@ -86,7 +90,10 @@ public sealed record CandidateProfile
     /// check (<paramref name="checks"/>, by credential URL) left it on <paramref name="now"/>.
     /// </summary>
     public ScoringProfile ForScoring(CertificationCatalogue catalogue, IReadOnlyDictionary<string, VerificationResult>? checks = null, DateTimeOffset now = default) =>
-        new(CandidateId, Skills, Evidence(catalogue, checks, now));
+        new(CandidateId, Skills, Evidence(catalogue, checks, now))
+        {
+            Program = Program, GraduationDate = GraduationDate, Clearance = Clearance, Location = Location,
+        };
 
     /// <summary>Each claimed certification with where its last check left it.</summary>
     public IReadOnlyList<CertificationEvidence> Evidence(CertificationCatalogue catalogue, IReadOnlyDictionary<string, VerificationResult>? checks, DateTimeOffset now) =>

@@ -27,6 +27,10 @@ public sealed record CandidateRecord
 
     public IReadOnlyList<string> ProfileUrls { get; init; } = [];
 
+    /// <summary>A security clearance the feed states. Left out of the JSON when absent, so records stored before it existed hash as they did.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Clearance { get; init; }
+
     /// <summary>Identifies this content: equal records hash equally, so an unchanged row can be skipped.</summary>
     public string ContentHash()
     {

@@ -25,7 +25,7 @@ public sealed record ShortlistEmail(string Subject, string Html)
         html.Append("<p>Hello").Append(requisition.HiringManager.Name is { } hm ? " " + E(hm) : "").Append(",</p>");
         html.Append("<p>").Append(count.ToString(CultureInfo.InvariantCulture))
             .Append(count == 1 ? " candidate meets" : " candidates meet")
-            .Append(" every required skill for this role.")
+            .Append(" every requirement this role marks as required.")
             .Append(requisition.BlindMode ? " They are shown as numbered profiles; names are shared once you decide." : "")
             .Append("</p>");
         var mix = shortlist.Mix.Where(m => m.Value > 0).Select(m => $"{m.Value} from {m.Key.ToString().ToLowerInvariant()} feeds").ToList();

@@ -34,6 +34,7 @@ public static class CandidateBuilder
             .OfType<string>()
             .Distinct()
             .ToList(),
+        Clearance = Normalizer.Text(row.Text(CandidateFields.Clearance), CandidateFields.Clearance),
     };
 
     private static IReadOnlyList<ClaimedCertification> CertificationNames(IReadOnlyList<string>? list, string? text) =>

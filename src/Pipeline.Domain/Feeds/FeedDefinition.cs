@@ -286,9 +286,12 @@ public static class CandidateFields
     public const string Certifications = "certifications";
     public const string ProfileUrl = "profileUrl";
 
+    /// <summary>A security clearance the candidate states (e.g. <c>SC</c>, <c>Secret</c>), for requisitions that need one.</summary>
+    public const string Clearance = "clearance";
+
     public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        Email, Name, Phone, Location, Institution, Program, GraduationDate, Skills, Certifications, ProfileUrl,
+        Email, Name, Phone, Location, Institution, Program, GraduationDate, Skills, Certifications, ProfileUrl, Clearance,
     };
 }
 

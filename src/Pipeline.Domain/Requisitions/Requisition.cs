@@ -13,6 +13,120 @@ public enum RequisitionStatus
 
 public sealed record Contact(string Email, string? Name = null);
 
+/// <summary>
+/// A skill a requisition asks for: a name (<c>"PyTorch"</c>) or an object with a weight
+/// (<c>{ "name": "PyTorch", "weight": 3 }</c>). Without a weight a required skill weighs 2 and a preferred one 1.
+/// </summary>
+[JsonConverter(typeof(SkillRequirementConverter))]
+public sealed record SkillRequirement(string Name, double? Weight = null)
+{
+    public static implicit operator SkillRequirement(string name) => new(name);
+
+    public override string ToString() => Name;
+}
+
+/// <summary>Reads a skill requirement given as a name or as <c>{ name, weight }</c>.</summary>
+public sealed class SkillRequirementConverter : JsonConverter<SkillRequirement>
+{
+    public override SkillRequirement Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options)
+    {
+        if (reader.TokenType == System.Text.Json.JsonTokenType.String)
+        {
+            return new SkillRequirement(reader.GetString()!);
+        }
+
+        using var document = System.Text.Json.JsonDocument.ParseValue(ref reader);
+        var root = document.RootElement;
+        if (root.ValueKind != System.Text.Json.JsonValueKind.Object || !root.TryGetProperty("name", out var name) || name.ValueKind != System.Text.Json.JsonValueKind.String)
+        {
+            throw new System.Text.Json.JsonException("A skill is a name, or an object with 'name' and optionally 'weight'.");
+        }
+
+        foreach (var property in root.EnumerateObject().Where(p => p.Name is not ("name" or "weight")))
+        {
+            throw new System.Text.Json.JsonException($"A skill has 'name' and 'weight', not '{property.Name}'.");
+        }
+
+        return new SkillRequirement(name.GetString()!, root.TryGetProperty("weight", out var weight) ? weight.GetDouble() : null);
+    }
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, SkillRequirement value, System.Text.Json.JsonSerializerOptions options)
+    {
+        if (value.Weight is null)
+        {
+            writer.WriteStringValue(value.Name);
+            return;
+        }
+
+        writer.WriteStartObject();
+        writer.WriteString("name", value.Name);
+        writer.WriteNumber("weight", value.Weight.Value);
+        writer.WriteEndObject();
+    }
+}
+
+/// <summary>
+/// Knowledge of a field (e.g. healthcare imaging), recognised by any of its keywords in the candidate's skills or
+/// programme of study.
+/// </summary>
+public sealed record DomainRequirement
+{
+    public required string Name { get; init; }
+
+    /// <summary>Words that show the knowledge: <c>"medical imaging"</c>, <c>"dicom"</c>, <c>"radiology"</c>.</summary>
+    public IReadOnlyList<string> Keywords { get; init; } = [];
+
+    public bool Required { get; init; }
+
+    public double? Weight { get; init; }
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<WorkMode>))]
+public enum WorkMode
+{
+    Onsite,
+    Hybrid,
+    Remote,
+}
+
+/// <summary>
+/// Where the work is. For a remote role location is not considered at all; otherwise the candidate's stated
+/// location must name one of <see cref="Places"/> (a city, region or country code, as feeds write them).
+/// </summary>
+public sealed record LocationRequirement
+{
+    public WorkMode Mode { get; init; } = WorkMode.Onsite;
+
+    public IReadOnlyList<string> Places { get; init; } = [];
+
+    public bool Required { get; init; }
+
+    public double? Weight { get; init; }
+}
+
+/// <summary>When the work starts, and for how long; candidates must have finished their studies by the start.</summary>
+public sealed record AvailabilityRequirement
+{
+    public required DateOnly Start { get; init; }
+
+    /// <summary>The engagement's length, shown to recruiters; not scored.</summary>
+    public int? DurationMonths { get; init; }
+
+    public bool Required { get; init; }
+
+    public double? Weight { get; init; }
+}
+
+/// <summary>A security clearance the role needs; met when a feed states the same level for the candidate.</summary>
+public sealed record ClearanceRequirement
+{
+    public required string Level { get; init; }
+
+    public bool Required { get; init; }
+
+    public double? Weight { get; init; }
+}
+
 /// <summary>A vendor certification a requisition asks for, by catalogue id.</summary>
 public sealed record CertificationRequirement
 {
@@ -27,6 +141,8 @@ public sealed record CertificationRequirement
 
     /// <summary>Only a credential verified at its source counts; a claim alone leaves the requirement unknown.</summary>
     public bool VerifiedOnly { get; init; }
+
+    public double? Weight { get; init; }
 }
 
 /// <summary>A role profile candidates are scored against, as configured in <c>requisitions.json</c>.</summary>
@@ -43,11 +159,19 @@ public sealed record Requisition
     /// <summary>Recruiters' Entra user ids or user principal names: they get the Teams notifications.</summary>
     public IReadOnlyList<string> Recruiters { get; init; } = [];
 
-    public IReadOnlyList<string> RequiredSkills { get; init; } = [];
+    public IReadOnlyList<SkillRequirement> RequiredSkills { get; init; } = [];
 
-    public IReadOnlyList<string> PreferredSkills { get; init; } = [];
+    public IReadOnlyList<SkillRequirement> PreferredSkills { get; init; } = [];
 
     public IReadOnlyList<CertificationRequirement> Certifications { get; init; } = [];
+
+    public IReadOnlyList<DomainRequirement> DomainKnowledge { get; init; } = [];
+
+    public LocationRequirement? Location { get; init; }
+
+    public AvailabilityRequirement? Availability { get; init; }
+
+    public ClearanceRequirement? Clearance { get; init; }
 
     public int ShortlistSize { get; init; } = 5;
 
@@ -116,6 +240,51 @@ public sealed record RequisitionsDocument
             if (r.RequiredSkills.Count == 0 && r.PreferredSkills.Count == 0 && r.Certifications.Count == 0)
             {
                 errors.Add($"{name}: give at least one of 'requiredSkills', 'preferredSkills' or 'certifications'.");
+            }
+
+            static bool BadWeight(double? w) => w is { } x && (double.IsNaN(x) || x < 0.1 || x > 10);
+            foreach (var (skill, index, field) in r.RequiredSkills.Select((k, i) => (k, i, "requiredSkills")).Concat(r.PreferredSkills.Select((k, i) => (k, i, "preferredSkills"))))
+            {
+                if (string.IsNullOrWhiteSpace(skill?.Name))
+                {
+                    errors.Add($"{name}: '{field}[{index}]' needs a name.");
+                }
+                else if (BadWeight(skill.Weight))
+                {
+                    errors.Add($"{name}: '{field}[{index}].weight' must be between 0.1 and 10 (got {skill.Weight}).");
+                }
+            }
+
+            foreach (var (d, index) in r.DomainKnowledge.Select((d, index) => (d, index)))
+            {
+                if (string.IsNullOrWhiteSpace(d?.Name) || d.Keywords.Count == 0 || d.Keywords.Any(string.IsNullOrWhiteSpace))
+                {
+                    errors.Add($"{name}: 'domainKnowledge[{index}]' needs a 'name' and at least one non-empty 'keywords' entry.");
+                }
+                else if (BadWeight(d.Weight))
+                {
+                    errors.Add($"{name}: 'domainKnowledge[{index}].weight' must be between 0.1 and 10 (got {d.Weight}).");
+                }
+            }
+
+            if (r.Location is { } location && (location.Mode != WorkMode.Remote && (location.Places.Count == 0 || location.Places.Any(string.IsNullOrWhiteSpace))))
+            {
+                errors.Add($"{name}: 'location' of an {location.Mode.ToString().ToLowerInvariant()} role needs 'places' (cities, regions or country codes).");
+            }
+
+            if (r.Clearance is { } clearance && string.IsNullOrWhiteSpace(clearance.Level))
+            {
+                errors.Add($"{name}: 'clearance.level' is required.");
+            }
+
+            if (r.Availability is { DurationMonths: < 1 or > 120 })
+            {
+                errors.Add($"{name}: 'availability.durationMonths' must be between 1 and 120 (got {r.Availability.DurationMonths}).");
+            }
+
+            if (BadWeight(r.Location?.Weight) || BadWeight(r.Availability?.Weight) || BadWeight(r.Clearance?.Weight) || r.Certifications.Any(c => BadWeight(c?.Weight)))
+            {
+                errors.Add($"{name}: every 'weight' must be between 0.1 and 10.");
             }
 
             foreach (var (c, index) in r.Certifications.Select((c, index) => (c, index)))

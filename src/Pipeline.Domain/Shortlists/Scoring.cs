@@ -6,10 +6,23 @@ using Pipeline.Domain.Requisitions;
 namespace Pipeline.Domain.Shortlists;
 
 /// <summary>
-/// What scoring may see of a candidate. It carries no name, email, phone, date of birth, photo or address, so the
-/// score cannot depend on them.
+/// What scoring may see of a candidate. It carries no name, email, phone, gender, date of birth, photo or
+/// nationality, so the score cannot depend on them; <see cref="Location"/> is read only by a requisition's location
+/// rule, and not at all for a remote role.
 /// </summary>
-public sealed record ScoringProfile(string CandidateId, IReadOnlyList<string> Skills, IReadOnlyList<CertificationEvidence> Certifications);
+public sealed record ScoringProfile(string CandidateId, IReadOnlyList<string> Skills, IReadOnlyList<CertificationEvidence> Certifications)
+{
+    /// <summary>The programme of study, where domain knowledge may show.</summary>
+    public string? Program { get; init; }
+
+    /// <summary>When the candidate finishes their studies, for the availability rule.</summary>
+    public DateOnly? GraduationDate { get; init; }
+
+    public string? Clearance { get; init; }
+
+    /// <summary>Where the candidate says they are, as the feed wrote it (e.g. "Boston, MA, US").</summary>
+    public string? Location { get; init; }
+}
 
 [JsonConverter(typeof(JsonStringEnumConverter<RequirementStatus>))]
 public enum RequirementStatus
@@ -36,32 +49,112 @@ public static class Scorer
     {
         var results = new List<RequirementResult>();
         double earned = 0, possible = 0;
+        void Add(RequirementResult result, double? weight, double credit)
+        {
+            var w = weight ?? (result.Required ? 2 : 1);
+            possible += w;
+            earned += w * credit;
+            results.Add(result);
+        }
+
         foreach (var (skill, required) in requisition.RequiredSkills.Select(s => (s, true)).Concat(requisition.PreferredSkills.Select(s => (s, false))))
         {
-            var weight = required ? 2 : 1;
-            var met = profile.Skills.Any(s => SkillCatalog.SameSkill(s, skill));
-            possible += weight;
-            earned += met ? weight : 0;
-            results.Add(new RequirementResult(
-                SkillCatalog.Normalize(skill),
+            var met = profile.Skills.Any(s => SkillCatalog.SameSkill(s, skill.Name));
+            Add(new RequirementResult(
+                SkillCatalog.Normalize(skill.Name),
                 required,
                 met ? RequirementStatus.Met : RequirementStatus.NotMet,
                 Verified: false,
-                met ? "listed in skills (claimed)" : "not listed"));
+                met ? "listed in skills (claimed)" : "not listed"), skill.Weight, met ? 1 : 0);
         }
 
         foreach (var requirement in requisition.Certifications)
         {
-            var weight = requirement.Required ? 2 : 1;
-            possible += weight;
             var (result, credit) = ScoreCertification(requirement, profile.Certifications, catalogue);
-            earned += weight * credit;
-            results.Add(result);
+            Add(result, requirement.Weight, credit);
+        }
+
+        foreach (var domain in requisition.DomainKnowledge)
+        {
+            var result = ScoreDomain(domain, profile);
+            Add(result, domain.Weight, result.Status == RequirementStatus.Met ? 1 : 0);
+        }
+
+        if (requisition.Location is { Mode: not WorkMode.Remote } location)
+        {
+            var result = ScoreLocation(location, profile.Location);
+            Add(result, location.Weight, result.Status == RequirementStatus.Met ? 1 : 0);
+        }
+
+        if (requisition.Availability is { } availability)
+        {
+            var result = ScoreAvailability(availability, profile.GraduationDate);
+            Add(result, availability.Weight, result.Status == RequirementStatus.Met ? 1 : 0);
+        }
+
+        if (requisition.Clearance is { } clearance)
+        {
+            var result = ScoreClearance(clearance, profile.Clearance);
+            Add(result, clearance.Weight, result.Status == RequirementStatus.Met ? 1 : 0);
         }
 
         var score = possible == 0 ? 0 : Math.Round(earned / possible, 4);
         var meets = results.Where(r => r.Required).All(r => r.Status == RequirementStatus.Met);
         return new CandidateScore(profile.CandidateId, score, meets, results);
+    }
+
+    private static RequirementResult ScoreDomain(DomainRequirement domain, ScoringProfile profile)
+    {
+        var skill = domain.Keywords.SelectMany(k => profile.Skills.Where(s => s.Contains(k, StringComparison.OrdinalIgnoreCase) || SkillCatalog.SameSkill(s, k)).Take(1)).FirstOrDefault();
+        if (skill is not null)
+        {
+            return new RequirementResult(domain.Name, domain.Required, RequirementStatus.Met, false, $"'{skill}' in skills (claimed)");
+        }
+
+        var keyword = profile.Program is { } program ? domain.Keywords.FirstOrDefault(k => program.Contains(k, StringComparison.OrdinalIgnoreCase)) : null;
+        return keyword is not null
+            ? new RequirementResult(domain.Name, domain.Required, RequirementStatus.Met, false, $"'{keyword}' in the programme of study")
+            : new RequirementResult(domain.Name, domain.Required, RequirementStatus.NotMet, false, "nothing in skills or programme shows it");
+    }
+
+    private static RequirementResult ScoreLocation(LocationRequirement location, string? stated)
+    {
+        var name = $"Location ({location.Mode.ToString().ToLowerInvariant()}: {string.Join(", ", location.Places)})";
+        if (string.IsNullOrWhiteSpace(stated))
+        {
+            return new RequirementResult(name, location.Required, RequirementStatus.Unknown, false, "no location stated");
+        }
+
+        // A place matches a whole part of the stated location ("Boston", "MA" or "US" in "Boston, MA, US").
+        var parts = stated.Split([',', ';', '/'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var place = location.Places.FirstOrDefault(p => parts.Any(part => string.Equals(part, p.Trim(), StringComparison.OrdinalIgnoreCase)));
+        return place is not null
+            ? new RequirementResult(name, location.Required, RequirementStatus.Met, false, $"based in {place}")
+            : new RequirementResult(name, location.Required, RequirementStatus.NotMet, false, "based elsewhere");
+    }
+
+    private static RequirementResult ScoreAvailability(AvailabilityRequirement availability, DateOnly? graduation)
+    {
+        var name = $"Available from {availability.Start:yyyy-MM-dd}" + (availability.DurationMonths is { } months ? $" for {months} months" : "");
+        return graduation switch
+        {
+            null => new RequirementResult(name, availability.Required, RequirementStatus.Unknown, false, "no graduation date stated"),
+            { } d when d <= availability.Start => new RequirementResult(name, availability.Required, RequirementStatus.Met, false, $"finishes studies {d:yyyy-MM}"),
+            { } d => new RequirementResult(name, availability.Required, RequirementStatus.NotMet, false, $"finishes studies {d:yyyy-MM}, after the start"),
+        };
+    }
+
+    private static RequirementResult ScoreClearance(ClearanceRequirement clearance, string? stated)
+    {
+        var name = $"Clearance: {clearance.Level}";
+        if (string.IsNullOrWhiteSpace(stated))
+        {
+            return new RequirementResult(name, clearance.Required, RequirementStatus.Unknown, false, "no feed states a clearance; confirm with the candidate");
+        }
+
+        return string.Equals(stated.Trim(), clearance.Level.Trim(), StringComparison.OrdinalIgnoreCase)
+            ? new RequirementResult(name, clearance.Required, RequirementStatus.Met, false, $"{stated} stated by the feed (claimed)")
+            : new RequirementResult(name, clearance.Required, RequirementStatus.NotMet, false, $"the feed states {stated}");
     }
 
     /// <summary>The best of the candidate's certifications that satisfies the requirement, and the share of its weight it earns.</summary>
