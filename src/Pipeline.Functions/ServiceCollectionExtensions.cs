@@ -100,6 +100,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AuditStore>();
         services.AddSingleton<Decisions.DecisionLinkFactory>();
         services.AddSingleton<VerificationStore>();
+        services.AddSingleton<PoolStore>();
+        services.AddSingleton<Shortlists.ShortlistPools>();
         services.AddSingleton<Certifications.CertificationChecker>();
         services.AddSingleton(sp => CreateCredentialVerifier(
             sp.GetRequiredService<IOptions<PipelineOptions>>().Value, sp.GetRequiredService<PipelineConfiguration>().Catalogue, sp.GetRequiredService<TimeProvider>()));

@@ -107,10 +107,8 @@ internal static class CandidatesCommand
             return 1;
         }
 
-        // Both people changed: the open requisitions' shortlists are out of date.
-        var shortlists = server.Services.GetRequiredService<ShortlistStore>();
-        var now = server.Services.GetRequiredService<TimeProvider>().GetUtcNow();
-        await shortlists.MarkOpenDirtyAsync(server.Services.GetRequiredService<PipelineConfiguration>().Requisitions, now, cancellationToken);
+        // Both people changed: the open requisitions' pools are built again from every candidate, and their shortlists are out of date.
+        await server.Services.GetRequiredService<Pipeline.Functions.Shortlists.ShortlistPools>().InvalidateAllAsync(cancellationToken);
 
         await output.WriteLineAsync($"Moved the records of '{feedId}' out of {candidateId} into {string.Join(", ", moved)}. Open shortlists are rebuilt on the next run.");
         return 0;

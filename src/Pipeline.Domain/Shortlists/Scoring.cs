@@ -196,7 +196,11 @@ public static class Scorer
     /// lower candidate id, so the order is stable from run to run.
     /// </summary>
     public static IReadOnlyList<CandidateScore> Rank(Requisition requisition, IEnumerable<CandidateScore> scores) =>
-        Best(scores.Where(s => s.MeetsRequirements && s.Score >= requisition.MinimumScore && s.Score > 0), requisition.ShortlistSize);
+        Best(scores.Where(s => Qualifies(requisition, s)), requisition.ShortlistSize);
+
+    /// <summary>Whether a candidate may be shortlisted at all: every hard requirement met and the minimum score reached.</summary>
+    public static bool Qualifies(Requisition requisition, CandidateScore score) =>
+        score.MeetsRequirements && score.Score >= requisition.MinimumScore && score.Score > 0;
 
     /// <summary>
     /// Near misses, for recruiters: candidates who miss exactly one required skill but would otherwise reach the

@@ -20,8 +20,16 @@ public enum ScreenOutcome
 /// <summary>One feed's record of one person, to store; <see cref="Run"/> and <see cref="Position"/> say where in which run it was read.</summary>
 public sealed record CandidateWrite(string FeedId, FeedKind Kind, string Source, CandidateRecord Record, DateTimeOffset? Run = null, long? Position = null);
 
-/// <summary>What storing a candidate did; for a duplicate, the position of the row that came first; the person the record belongs to.</summary>
-public readonly record struct ScreenResult(ScreenOutcome Outcome, long? FirstPosition = null, string? Person = null);
+/// <summary>
+/// What storing a candidate did; for a duplicate, the position of the row that came first; the person the record
+/// belongs to; and for a new or updated person their profile before (null when new) and after.
+/// </summary>
+public readonly record struct ScreenResult(ScreenOutcome Outcome, long? FirstPosition = null, string? Person = null)
+{
+    public CandidateProfile? Before { get; init; }
+
+    public CandidateProfile? After { get; init; }
+}
 
 /// <summary>
 /// Candidates, one partition per person: the merged profile (row <c>profile</c>) and one row per record that lists
@@ -281,8 +289,10 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
             actions.Add(TableTransactionAction.Delete(new TableEntity(person, mine.RowKey), ETag.All)); // written under an older key
         }
 
-        actions.Add(ProfileAction(person, partition.Profile, CandidateProfile.Merge(person, sources), now));
-        return (new ScreenResult(partition.Profile is null ? ScreenOutcome.New : ScreenOutcome.Updated), actions);
+        var merged = CandidateProfile.Merge(person, sources);
+        actions.Add(ProfileAction(person, partition.Profile, merged, now));
+        var before = partition.Profile?.GetString("Profile") is { } json ? JsonSerializer.Deserialize<CandidateProfile>(json, DomainJson.Options) : null;
+        return (new ScreenResult(partition.Profile is null ? ScreenOutcome.New : ScreenOutcome.Updated) { Before = before, After = merged }, actions);
     }
 
     private static string SourceRowKey(string feedId, string recordId) => $"{SourcePrefix}{feedId}-{recordId}";
@@ -325,6 +335,28 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
         var partition = await ReadPartitionAsync(candidateId, cancellationToken);
         var profile = partition.Profile?.GetString("Profile") is { } json ? JsonSerializer.Deserialize<CandidateProfile>(json, DomainJson.Options) : null;
         return (profile, partition.Sources.Select(s => s.Source).ToList());
+    }
+
+    /// <summary>Several people at once, by candidate id: their profiles and the records merged into them (people not found are left out).</summary>
+    public async Task<Dictionary<string, (CandidateProfile Profile, IReadOnlyList<SourceRecord> Sources)>> GetManyAsync(IReadOnlyCollection<string> candidateIds, CancellationToken cancellationToken)
+    {
+        var raw = candidateIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, _ => new List<TableEntity>(), StringComparer.Ordinal);
+        await foreach (var entity in _table.QueryPartitionsAsync(raw.Keys, cancellationToken))
+        {
+            raw[entity.PartitionKey].Add(entity);
+        }
+
+        var found = new Dictionary<string, (CandidateProfile, IReadOnlyList<SourceRecord>)>(StringComparer.Ordinal);
+        foreach (var (id, entities) in raw)
+        {
+            var partition = Partition.From(entities);
+            if (partition.Profile?.GetString("Profile") is { } json)
+            {
+                found[id] = (JsonSerializer.Deserialize<CandidateProfile>(json, DomainJson.Options)!, partition.Sources.Select(s => s.Source).ToList());
+            }
+        }
+
+        return found;
     }
 
     /// <summary>The person an email belongs to now: its key if it was merged or split, otherwise its own id.</summary>

@@ -26,7 +26,10 @@ public static class Tables
     /// <summary>Credential checks per person and credential URL, with when each is due again.</summary>
     public const string Verifications = "verifications";
 
-    public static IReadOnlyList<string> All { get; } = [Candidates, Quarantine, Feeds, Shortlists, Effects, Identities, Decisions, Mailbox, Audit, Verifications];
+    /// <summary>Each requisition's pool of qualifying candidates with their scores, so shortlists are ranked without reading everyone.</summary>
+    public const string Pools = "pools";
+
+    public static IReadOnlyList<string> All { get; } = [Candidates, Quarantine, Feeds, Shortlists, Effects, Identities, Decisions, Mailbox, Audit, Verifications, Pools];
 }
 
 /// <summary>Creates every table before the first invocation, so no request pays for it or races on it.</summary>

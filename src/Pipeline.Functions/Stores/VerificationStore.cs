@@ -39,6 +39,29 @@ public sealed class VerificationStore(ITableStore store)
         return checks;
     }
 
+    /// <summary>The checks of several people at once, by candidate id and then credential URL (people without checks are left out).</summary>
+    public async Task<Dictionary<string, Dictionary<string, StoredCheck>>> GetManyAsync(IReadOnlyCollection<string> candidateIds, CancellationToken cancellationToken)
+    {
+        var many = new Dictionary<string, Dictionary<string, StoredCheck>>(StringComparer.Ordinal);
+        if (candidateIds.Count == 0)
+        {
+            return many;
+        }
+
+        await foreach (var entity in _table.QueryPartitionsAsync(candidateIds, cancellationToken))
+        {
+            if (!many.TryGetValue(entity.PartitionKey, out var byUrl))
+            {
+                many[entity.PartitionKey] = byUrl = new Dictionary<string, StoredCheck>(StringComparer.Ordinal);
+            }
+
+            var check = Read(entity);
+            byUrl[check.Url] = check;
+        }
+
+        return many;
+    }
+
     /// <summary>Every person's checks, by candidate id and then credential URL: what scoring a whole pool needs.</summary>
     public async Task<Dictionary<string, Dictionary<string, StoredCheck>>> GetAllAsync(CancellationToken cancellationToken)
     {

@@ -4,31 +4,35 @@ using Pipeline.Functions.Certifications;
 using Pipeline.Functions.Configuration;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Messages;
+using Pipeline.Functions.Shortlists;
 using Pipeline.Functions.Stores;
 
 namespace Pipeline.Functions.Functions.BuildShortlist;
 
 /// <summary>
-/// Queue <c>shortlists</c>: scores every candidate against the requisition, with each certification as its last check
-/// left it, and saves a new shortlist version when its membership or order changed, which is then queued for
-/// delivery. Repeated requests for an unchanged pool do nothing.
+/// Queue <c>shortlists</c>: ranks the requisition's pool of qualifying candidates (kept up to date by
+/// ScreenCandidates and VerifyCertifications; built from every candidate the first time and whenever the requisition
+/// or the catalogue changes), with each certification as its last check left it, and saves a new shortlist version
+/// when its membership or order changed, which is then queued for delivery. Repeated requests for an unchanged pool
+/// do nothing.
 /// </summary>
 /// <remarks>
-/// Before a shortlist goes out, the credentials of the people on it whose checks are due (or missing) are checked
-/// again at their source, and the pool is ranked again with what was found, so nobody is sent on a credential
-/// revoked or expired since it was last looked at.
+/// The pool is walked best first and each person scored afresh until no one further down could get in. Before a
+/// person is scored, their credentials whose checks are due (or missing) are checked again at the source, so nobody
+/// is sent on a credential revoked or expired since it was last looked at; what the fresh scores show is written
+/// back to the pool.
 /// </remarks>
 public sealed class BuildShortlist(
     CandidateStore candidates,
     ShortlistStore shortlists,
     VerificationStore verifications,
     CertificationChecker checker,
+    PoolStore pools,
+    ShortlistPools pooling,
     PipelineConfiguration configuration,
     TimeProvider time,
     ILogger<BuildShortlist> logger) : QueueFunction<ShortlistRequest>
 {
-    /// <summary>Rounds of re-checking the members and ranking again; a member who enters in the last round keeps the check they had.</summary>
-    private const int RecheckRounds = 3;
 
     protected override async Task<FunctionResult> RunAsync(ShortlistRequest request, ServiceBusMessageInfo info, CancellationToken cancellationToken)
     {
@@ -43,57 +47,70 @@ public sealed class BuildShortlist(
 
         // Read the mark first: a change that lands while scoring keeps the shortlist marked for the next sweep.
         var dirty = await shortlists.GetDirtyAsync(requisition.Id, cancellationToken);
-        var checks = await verifications.GetAllAsync(cancellationToken);
-        var profiles = new Dictionary<string, CandidateProfile>(StringComparer.Ordinal);
-        var scores = new Dictionary<string, CandidateScore>(StringComparer.Ordinal);
         var now = time.GetUtcNow();
-        CandidateScore ScoreOf(CandidateProfile profile) =>
-            Scorer.Score(requisition, profile.ForScoring(configuration.Catalogue, VerificationStore.Results(checks.GetValueOrDefault(profile.CandidateId)), now), configuration.Catalogue);
+        var pool = await ReadOrBuildPoolAsync(requisition, now, result, cancellationToken);
 
-        await foreach (var profile in candidates.ProfilesAsync(cancellationToken))
+        // Walk the pool best first, scoring each person afresh, until the shortlist is full and the next stored score
+        // cannot beat its last member.
+        var fresh = new Dictionary<string, (CandidateProfile Profile, CandidateScore Score, IReadOnlyDictionary<string, StoredCheck>? Checks)>(StringComparer.Ordinal);
+        var corrections = new List<(string CandidateId, double? Score)>();
+        var ranked = (IReadOnlyList<CandidateScore>)[];
+        var chunk = Math.Max(requisition.ShortlistSize * 2, 20);
+        for (var next = 0; next < pool.Count;)
         {
-            var score = ScoreOf(profile);
-            if (score.MeetsRequirements)
+            var part = pool.Skip(next).Take(chunk).ToList();
+            next += part.Count;
+            var people = await candidates.GetManyAsync(part.Select(p => p.CandidateId).ToList(), cancellationToken);
+            var checks = await verifications.GetManyAsync(people.Keys.ToList(), cancellationToken);
+            foreach (var entry in part)
             {
-                scores[profile.CandidateId] = score;
-                profiles[profile.CandidateId] = profile;
-            }
-        }
+                if (!people.TryGetValue(entry.CandidateId, out var person))
+                {
+                    corrections.Add((entry.CandidateId, null)); // split or erased since
+                    continue;
+                }
 
-        var ranked = Scorer.Rank(requisition, scores.Values);
-        for (var round = 1; round <= RecheckRounds; round++)
-        {
-            var due = ranked.Select(s => profiles[s.CandidateId]).Where(p => checker.AnyDue(p, checks.GetValueOrDefault(p.CandidateId))).ToList();
-            if (due.Count == 0)
+                var personChecks = (IReadOnlyDictionary<string, StoredCheck>?)checks.GetValueOrDefault(entry.CandidateId);
+                if (checker.AnyDue(person.Profile, personChecks))
+                {
+                    await checker.CheckAsync(person.Profile, CertificationChecker.Emails(person.Profile, person.Sources), cancellationToken);
+                    personChecks = (await verifications.GetAsync(entry.CandidateId, cancellationToken)).ToDictionary(c => c.Url, StringComparer.Ordinal);
+                    result.Count("rechecked");
+                }
+
+                var score = Scorer.Score(requisition, person.Profile.ForScoring(configuration.Catalogue, VerificationStore.Results(personChecks), now), configuration.Catalogue);
+                if (!Scorer.Qualifies(requisition, score))
+                {
+                    corrections.Add((entry.CandidateId, null));
+                    continue;
+                }
+
+                if (score.Score != entry.Score)
+                {
+                    corrections.Add((entry.CandidateId, score.Score));
+                }
+
+                fresh[entry.CandidateId] = (person.Profile, score, personChecks);
+            }
+
+            ranked = Scorer.Rank(requisition, fresh.Values.Select(f => f.Score));
+            if (ranked.Count == requisition.ShortlistSize && next < pool.Count && !CouldEnter(pool[next], ranked[^1]))
             {
                 break;
             }
-
-            foreach (var profile in due)
-            {
-                var (_, sources) = await candidates.GetAsync(profile.CandidateId, cancellationToken);
-                await checker.CheckAsync(profile, CertificationChecker.Emails(profile, sources), cancellationToken);
-                checks[profile.CandidateId] = (await verifications.GetAsync(profile.CandidateId, cancellationToken)).ToDictionary(c => c.Url, StringComparer.Ordinal);
-                var score = ScoreOf(profile);
-                if (score.MeetsRequirements)
-                {
-                    scores[profile.CandidateId] = score;
-                }
-                else
-                {
-                    scores.Remove(profile.CandidateId);
-                }
-            }
-
-            result.Count("rechecked", due.Count);
-            ranked = Scorer.Rank(requisition, scores.Values);
         }
 
+        if (corrections.Count > 0)
+        {
+            await pools.ApplyAsync(requisition.Id, corrections, cancellationToken);
+        }
+
+        result.Count("scored", fresh.Count + corrections.Count(c => c.Score is null));
         var members = ranked
             .Select((s, i) =>
             {
-                var profile = profiles[s.CandidateId];
-                var evidence = profile.Evidence(configuration.Catalogue, VerificationStore.Results(checks.GetValueOrDefault(s.CandidateId)), now);
+                var (profile, _, personChecks) = fresh[s.CandidateId];
+                var evidence = profile.Evidence(configuration.Catalogue, VerificationStore.Results(personChecks), now);
                 return new ShortlistMember(i + 1, s.CandidateId, s.Score, s.Requirements, profile.ToCard(revealName: !requisition.BlindMode, evidence));
             })
             .ToList();
@@ -113,5 +130,36 @@ public sealed class BuildShortlist(
         result.Count("shortlists");
         logger.LogInformation("Shortlist {RequisitionId} version {Version}: {Members} candidates", requisition.Id, saved.Version, members.Count);
         return result;
+    }
+
+    /// <summary>Whether a pool entry further down could still rank above the shortlist's last member (scores fall, ties go to the lower id).</summary>
+    private static bool CouldEnter(PoolEntry entry, CandidateScore last) =>
+        entry.Score > last.Score || (entry.Score == last.Score && string.CompareOrdinal(entry.CandidateId, last.CandidateId) < 0);
+
+    /// <summary>The requisition's pool; built from every candidate when it was built for another definition of the requisition, or never.</summary>
+    private async Task<IReadOnlyList<PoolEntry>> ReadOrBuildPoolAsync(Domain.Requisitions.Requisition requisition, DateTimeOffset now, FunctionResult result, CancellationToken cancellationToken)
+    {
+        var builtFor = pooling.BuiltFor(requisition);
+        if (await pools.GetBuiltForAsync(requisition.Id, cancellationToken) == builtFor)
+        {
+            var pool = await pools.ReadAsync(requisition.Id, cancellationToken);
+            result.Count("pool", pool.Count);
+            return pool;
+        }
+
+        var checks = await verifications.GetAllAsync(cancellationToken);
+        var entries = new List<PoolEntry>();
+        await foreach (var profile in candidates.ProfilesAsync(cancellationToken))
+        {
+            if (pooling.Qualifying(requisition, profile, VerificationStore.Results(checks.GetValueOrDefault(profile.CandidateId)), now) is { } score)
+            {
+                entries.Add(new PoolEntry(profile.CandidateId, score));
+            }
+        }
+
+        await pools.ReplaceAsync(requisition.Id, entries, builtFor, cancellationToken);
+        result.Count("fullRescore");
+        result.Count("pool", entries.Count);
+        return entries.OrderByDescending(e => e.Score).ThenBy(e => e.CandidateId, StringComparer.Ordinal).ToList();
     }
 }

@@ -3,22 +3,24 @@ using Pipeline.Domain.Feeds;
 using Pipeline.Functions.Configuration;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Messages;
+using Pipeline.Functions.Shortlists;
 using Pipeline.Functions.Stores;
 
 namespace Pipeline.Functions.Functions.ScreenCandidates;
 
 /// <summary>
 /// Queue <c>candidates</c>: stores each candidate of a page, de-duplicated by normalised email and skipped when its
-/// content is unchanged; when anyone is new or changed, marks the open requisitions' shortlists as out of date
-/// (ScheduleShortlists rebuilds them once the feed has gone quiet). New or changed people who claim a certification
+/// content is unchanged; scores the new or changed people against each open requisition, and updates and marks out
+/// of date only the requisitions whose pool of qualifying candidates that moves (ScheduleShortlists rebuilds them
+/// once the feed has gone quiet). New or changed people who claim a certification
 /// with a credential link are handed to VerifyCertifications.
 /// </summary>
 public sealed class ScreenCandidates(
     CandidateStore candidates,
     QuarantineStore quarantine,
-    ShortlistStore shortlists,
+    VerificationStore verifications,
+    ShortlistPools pools,
     PipelineConfiguration configuration,
-    TimeProvider time,
     ILogger<ScreenCandidates> logger) : QueueFunction<CandidatePage>
 {
     protected override async Task<FunctionResult> RunAsync(CandidatePage page, ServiceBusMessageInfo info, CancellationToken cancellationToken)
@@ -75,10 +77,19 @@ public sealed class ScreenCandidates(
             result.Send(Queues.Verifications, new VerificationRequest { CandidateIds = ids, Reason = "screened" });
         }
 
-        var changed = result.Metrics.GetValueOrDefault("new") + result.Metrics.GetValueOrDefault("updated");
-        if (changed > 0)
+        // Only the requisitions whose pool these changes move are scored again.
+        var changes = outcomes.Where(o => o.After is not null).DistinctBy(o => o.After!.CandidateId).ToList();
+        if (changes.Count > 0)
         {
-            await shortlists.MarkOpenDirtyAsync(configuration.Requisitions, time.GetUtcNow(), cancellationToken);
+            var checks = await verifications.GetManyAsync(changes.Where(c => c.After!.Certifications.Any(x => x.Url is not null)).Select(c => c.After!.CandidateId).ToList(), cancellationToken);
+            var affected = await pools.ApplyAsync(
+                changes.Select(c =>
+                {
+                    var personChecks = VerificationStore.Results(checks.GetValueOrDefault(c.After!.CandidateId));
+                    return new PoolChange(c.Before, c.After, personChecks, personChecks);
+                }).ToList(),
+                cancellationToken);
+            result.Count("requisitionsAffected", affected.Count);
         }
 
         logger.LogInformation(

@@ -2,6 +2,7 @@ using Pipeline.Functions.Certifications;
 using Pipeline.Functions.Configuration;
 using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Messages;
+using Pipeline.Functions.Shortlists;
 using Pipeline.Functions.Stores;
 
 namespace Pipeline.Functions.Functions.VerifyCertifications;
@@ -9,7 +10,7 @@ namespace Pipeline.Functions.Functions.VerifyCertifications;
 /// <summary>
 /// Queue <c>verifications</c>: checks the named people's claimed credentials at their source where they are due
 /// (Open Badges assertions, Microsoft Learn transcripts) and stores each result with its evidence. When a standing
-/// changes, the open requisitions' shortlists are marked out of date so they are scored again.
+/// changes, the requisitions whose pool of qualifying candidates that moves are marked out of date and scored again.
 /// </summary>
 /// <remarks>
 /// An issuer that cannot be reached is not a failed invocation: the result is stored and the credential is tried
@@ -20,9 +21,7 @@ public sealed class VerifyCertifications(
     CandidateStore candidates,
     VerificationStore verifications,
     CertificationChecker checker,
-    ShortlistStore shortlists,
-    PipelineConfiguration configuration,
-    TimeProvider time,
+    ShortlistPools pools,
     ILogger<VerifyCertifications> logger) : QueueFunction<VerificationRequest>
 {
     private const int Parallelism = 4;
@@ -36,6 +35,7 @@ public sealed class VerifyCertifications(
 
         var result = new FunctionResult();
         var changed = 0;
+        var changes = new List<PoolChange>();
         await Parallel.ForEachAsync(request.CandidateIds.Distinct(StringComparer.Ordinal), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (id, ct) =>
         {
             var (profile, sources) = await candidates.GetAsync(id, ct);
@@ -50,18 +50,25 @@ public sealed class VerifyCertifications(
                 return;
             }
 
+            var before = VerificationStore.Results((await verifications.GetAsync(id, ct)).ToDictionary(c => c.Url, StringComparer.Ordinal));
             var summary = await checker.CheckAsync(profile, CertificationChecker.Emails(profile, sources), ct);
+            var after = summary.Changed > 0 ? VerificationStore.Results((await verifications.GetAsync(id, ct)).ToDictionary(c => c.Url, StringComparer.Ordinal)) : before;
             lock (result)
             {
                 result.Count("checked", summary.Checked);
                 result.Count("fresh", summary.Fresh);
                 changed += summary.Changed;
+                if (summary.Changed > 0)
+                {
+                    changes.Add(new PoolChange(profile, profile, before, after));
+                }
             }
         });
 
-        if (changed > 0)
+        // Only the requisitions whose pool the new standings move are scored again.
+        if (changes.Count > 0)
         {
-            await shortlists.MarkOpenDirtyAsync(configuration.Requisitions, time.GetUtcNow(), cancellationToken);
+            result.Count("requisitionsAffected", (await pools.ApplyAsync(changes, cancellationToken)).Count);
         }
 
         result.Count("changed", changed);
