@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "ingest" => await IngestionBenchmark.RunAsync(args),
     "graph-requests" => await Pipeline.Benchmarks.Delivery.GraphRequestsBenchmark.RunAsync(args),
     "ingest-measure" => await IngestionBenchmark.MeasureAsync(args),
+    "scoring" => Pipeline.Benchmarks.Shortlists.ScoringBenchmark.Run(args),
     "verifications" => await Pipeline.Benchmarks.Certifications.VerificationBenchmark.RunAsync(args),
     _ => Usage(),
 };
@@ -21,6 +22,7 @@ static int Usage()
                Pipeline.Benchmarks ingest [--rows 1000000] [--dir DIR] [--page-size 50]
                Pipeline.Benchmarks graph-requests [--shortlists 100]
                Pipeline.Benchmarks verifications [--candidates 10000] [--shared 0.3]
+               Pipeline.Benchmarks scoring [--candidates 1000000] [--requisitions 50] [--changed 1000]
         """);
     return 2;
 }

@@ -57,9 +57,16 @@ public static class Scorer
             results.Add(result);
         }
 
+        // Each skill normalised once per candidate, not once per comparison (a pool of many requisitions scores the same profile often).
+        var held = new HashSet<string>(profile.Skills.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var s in profile.Skills)
+        {
+            held.Add(SkillCatalog.Normalize(s));
+        }
+
         foreach (var (skill, required) in requisition.RequiredSkills.Select(s => (s, true)).Concat(requisition.PreferredSkills.Select(s => (s, false))))
         {
-            var met = profile.Skills.Any(s => SkillCatalog.SameSkill(s, skill.Name));
+            var met = held.Contains(SkillCatalog.Normalize(skill.Name));
             Add(new RequirementResult(
                 SkillCatalog.Normalize(skill.Name),
                 required,
