@@ -31,6 +31,17 @@ public class FeedParserTests
     }
 
     [Fact]
+    public async Task Csv_ClearanceColumn_IsRead_AndARecordWithoutOneHashesAsBefore()
+    {
+        var rows = await CsvAsync("email,clearance\nana@uni.example,  SC \nbo@uni.example,\n");
+
+        var (with, without) = (Assert.IsType<AcceptedRow>(rows[0]).Candidate, Assert.IsType<AcceptedRow>(rows[1]).Candidate);
+        Assert.Equal("SC", with.Clearance);
+        Assert.Null(without.Clearance);
+        Assert.DoesNotContain("clearance", System.Text.Json.JsonSerializer.Serialize(without, DomainJson.Options), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Csv_GoodRow_IsNormalised()
     {
         var rows = await CsvAsync("Email,Name,Skills,GraduationDate,Phone\n  Ana.Lima@Uni.EXAMPLE ,  Ana   Lima ,torch; k8s;PyTorch,2026-06,+1 (617) 555-0100\n");

@@ -61,6 +61,7 @@ internal static class ShortlistCommand
         var shortlist = found.IsOpen ? Scorer.Rank(found, scores) : [];
         var nearMisses = found.IsOpen ? Scorer.NearMisses(found, scores) : [];
 
+        var preview = new Shortlist(found.Id, 0, shortlist.Select((s, i) => new ShortlistMember(i + 1, s.CandidateId, s.Score, s.Requirements, cards[s.CandidateId])).ToList());
         if (json)
         {
             var result = new
@@ -68,8 +69,8 @@ internal static class ShortlistCommand
                 requisition = found.Id,
                 status = found.IsOpen ? "open" : "closed",
                 scored = scores.Count,
-                mix = new Shortlist(found.Id, 0, shortlist.Select((s, i) => new ShortlistMember(i + 1, s.CandidateId, s.Score, s.Requirements, cards[s.CandidateId])).ToList())
-                    .Mix.ToDictionary(m => m.Key.ToString().ToLowerInvariant(), m => m.Value),
+                mix = preview.Mix.ToDictionary(m => m.Key.ToString().ToLowerInvariant(), m => m.Value),
+                mixBySource = preview.MixBySource.ToDictionary(m => m.Key, m => m.Value),
                 candidates = shortlist.Select((s, i) => Describe(s, i + 1)),
                 nearMisses = nearMisses.Select((s, i) => Describe(s, i + 1)),
             };

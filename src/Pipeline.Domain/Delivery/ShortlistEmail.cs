@@ -31,7 +31,8 @@ public sealed record ShortlistEmail(string Subject, string Html)
         var mix = shortlist.Mix.Where(m => m.Value > 0).Select(m => $"{m.Value} from {m.Key.ToString().ToLowerInvariant()} feeds").ToList();
         if (mix.Count > 0)
         {
-            html.Append("<p style=\"color:#555\">Sources: ").Append(string.Join(", ", mix)).Append(".</p>");
+            var feeds = shortlist.MixBySource.Select(m => $"{m.Key} {m.Value}");
+            html.Append("<p style=\"color:#555\">Sources: ").Append(string.Join(", ", mix)).Append(". By feed: ").Append(E(string.Join(" · ", feeds))).Append(".</p>");
         }
 
         foreach (var member in shortlist.Members)

@@ -28,6 +28,15 @@ public sealed record Shortlist(string RequisitionId, int Version, IReadOnlyList<
     public IReadOnlyDictionary<FeedKind, int> Mix =>
         Enum.GetValues<FeedKind>().ToDictionary(kind => kind, kind => Members.Count(m => m.Card.Kinds.Contains(kind)));
 
+    /// <summary>How many members each source (feed) brought, most first; a person listed by several sources counts for each.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<KeyValuePair<string, int>> MixBySource =>
+        Members.SelectMany(m => m.Card.Sources.Distinct())
+            .GroupBy(source => source, StringComparer.Ordinal)
+            .Select(g => new KeyValuePair<string, int>(g.Key, g.Count()))
+            .OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)
+            .ToList();
+
     /// <summary>Equal for equal membership and order; compared to decide whether a new version is due.</summary>
     public static string MembershipHash(IEnumerable<string> orderedCandidateIds) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', orderedCandidateIds))))[..32];
