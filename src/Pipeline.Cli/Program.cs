@@ -15,4 +15,9 @@ root.Subcommands.Add(TeamsCommand.Create());
 root.Subcommands.Add(CertsCommand.Create());
 root.Subcommands.Add(OutboxCommand.Create());
 root.Subcommands.Add(DeadLettersCommand.Create());
+foreach (var command in PersonalDataCommands.Create())
+{
+    root.Subcommands.Add(command);
+}
+
 return await root.Parse(args).InvokeAsync();

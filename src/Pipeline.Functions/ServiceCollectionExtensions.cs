@@ -101,6 +101,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Decisions.DecisionLinkFactory>();
         services.AddSingleton<VerificationStore>();
         services.AddSingleton<PoolStore>();
+        services.AddSingleton<SuppressionStore>();
+        services.AddSingleton<Privacy.PersonalData>();
         services.AddSingleton<Shortlists.ShortlistPools>();
         services.AddSingleton<Certifications.CertificationChecker>();
         services.AddSingleton(sp => CreateCredentialVerifier(

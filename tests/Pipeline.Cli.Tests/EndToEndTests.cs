@@ -359,6 +359,66 @@ public sealed class EndToEndTests : IDisposable
         return new DirectoryInfo(target);
     }
 
+    [Fact]
+    public async Task ExportThenErase_ExportHoldsEverything_ErasureLeavesNoTraceInAnyTable_AndSurvivesAReread()
+    {
+        const string email = "priya.raman0@students.northfield.example";
+        string[] traces = [email, "Priya Raman", "+16175551000", "linkedin.com/in/priya-raman-0", Pipeline.Domain.Candidates.CandidateId.FromEmail(email)];
+        var config = CopySamples();
+        await RunOnceAsync(config);
+
+        var (exportExit, exported, exportError) = await RunProcessAsync("export", "--email", email.ToUpperInvariant(), "--config", config.FullName, "--data", Data.FullName);
+        Assert.True(exportExit == 0, exportError);
+        using (var export = JsonDocument.Parse(exported))
+        {
+            var root = export.RootElement;
+            Assert.Equal(email, root.GetProperty("profile").GetProperty("email").GetString());
+            Assert.True(root.GetProperty("records").GetArrayLength() >= 1);
+            Assert.True(root.GetProperty("identities").GetArrayLength() >= 1); // the phone and profile URL keys
+            Assert.True(root.GetProperty("shortlists").GetArrayLength() >= 1); // she is on the ML platform shortlist
+            Assert.True(root.GetProperty("pools").GetArrayLength() >= 1);
+        }
+
+        var (eraseExit, erased, eraseError) = await RunProcessAsync("erase", "--email", email, "--json", "--config", config.FullName, "--data", Data.FullName);
+        Assert.True(eraseExit == 0, eraseError);
+        using (var report = JsonDocument.Parse(erased))
+        {
+            Assert.True(report.RootElement.GetProperty("found").GetBoolean());
+            Assert.StartsWith("erased-", report.RootElement.GetProperty("tombstone").GetString(), StringComparison.Ordinal);
+        }
+
+        await AssertNoTraceAsync(traces);
+
+        // The feed is read again (its file changed): her row is dropped, not stored again.
+        var feed = Path.Combine(config.FullName, "feeds", "northfield-university.csv");
+        File.SetLastWriteTimeUtc(feed, File.GetLastWriteTimeUtc(feed).AddMinutes(1));
+        var reread = await RunOnceAsync(config);
+        Assert.True(reread.GetProperty("candidates").GetProperty("unchanged").GetInt32() > 0, reread.ToString()); // the feed was read
+        await AssertNoTraceAsync(traces);
+        var (_, again, _) = await RunProcessAsync("export", "--email", email, "--config", config.FullName, "--data", Data.FullName);
+        Assert.Equal("", again.Trim());
+    }
+
+    /// <summary>No row of any table has the strings in its keys or values.</summary>
+    private async Task AssertNoTraceAsync(string[] traces)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var store = new Pipeline.Storage.Sqlite.SqliteTableStore(Path.Combine(Data.FullName, "pipeline.db"), TimeProvider.System);
+        foreach (var table in Pipeline.Functions.Stores.Tables.All)
+        {
+            await foreach (var entity in store.GetTable(table).QueryAsync())
+            {
+                var text = string.Join("\n", entity.Properties.Values.Select(v => v?.ToString())) + "\n" + entity.PartitionKey + "\n" + entity.RowKey;
+                foreach (var trace in traces)
+                {
+                    Assert.False(text.Contains(trace, StringComparison.OrdinalIgnoreCase), $"{table} {entity.PartitionKey}/{entity.RowKey} still holds '{trace}'");
+                }
+            }
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
     private static async Task<(int Exit, string Stdout, string Stderr)> RunProcessAsync(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "pipeline.dll"), .. args])

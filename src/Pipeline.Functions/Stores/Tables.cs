@@ -29,7 +29,10 @@ public static class Tables
     /// <summary>Each requisition's pool of qualifying candidates with their scores, so shortlists are ranked without reading everyone.</summary>
     public const string Pools = "pools";
 
-    public static IReadOnlyList<string> All { get; } = [Candidates, Quarantine, Feeds, Shortlists, Effects, Identities, Decisions, Mailbox, Audit, Verifications, Pools];
+    /// <summary>Hashed emails of people who were erased, so that feeds do not bring them back.</summary>
+    public const string Suppressions = "suppressions";
+
+    public static IReadOnlyList<string> All { get; } = [Candidates, Quarantine, Feeds, Shortlists, Effects, Identities, Decisions, Mailbox, Audit, Verifications, Pools, Suppressions];
 }
 
 /// <summary>Creates every table before the first invocation, so no request pays for it or races on it.</summary>

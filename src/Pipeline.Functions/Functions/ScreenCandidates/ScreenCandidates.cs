@@ -19,6 +19,7 @@ public sealed class ScreenCandidates(
     CandidateStore candidates,
     QuarantineStore quarantine,
     VerificationStore verifications,
+    SuppressionStore suppressions,
     ShortlistPools pools,
     PipelineConfiguration configuration,
     ILogger<ScreenCandidates> logger) : QueueFunction<CandidatePage>
@@ -44,6 +45,16 @@ public sealed class ScreenCandidates(
 
             var position = page.Positions is { } positions && positions.Count == page.Candidates.Count ? positions[i] : (long?)null;
             writes.Add(new CandidateWrite(page.FeedId, page.FeedKind, page.Source, candidate with { Email = email }, page.RunStarted, position));
+        }
+
+        // People who asked to be erased stay erased: their records are not stored again.
+        var suppressed = await suppressions.FindAsync(
+            writes.SelectMany(w => w.Record.Certifications.Select(c => c.BadgeEmail).OfType<string>().Append(w.Record.Email)).ToList(), cancellationToken);
+        if (suppressed.Count > 0)
+        {
+            var before = writes.Count;
+            writes = writes.Where(w => !suppressed.Contains(w.Record.Email) && !w.Record.Certifications.Any(c => c.BadgeEmail is { } b && suppressed.Contains(b))).ToList();
+            result.Count("suppressed", before - writes.Count);
         }
 
         var outcomes = await candidates.UpsertManyAsync(writes, cancellationToken);

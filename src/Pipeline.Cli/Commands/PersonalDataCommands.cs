@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Cli.LocalHost;
+using Pipeline.Domain.Candidates;
+using Pipeline.Functions.Privacy;
+
+namespace Pipeline.Cli.Commands;
+
+/// <summary>
+/// <c>pipeline export --email E</c> and <c>pipeline erase --email E</c>: a person's data requests, against the
+/// embedded store or, with the Table settings, against Azure.
+/// </summary>
+internal static class PersonalDataCommands
+{
+    private static readonly JsonSerializerOptions Output = new(Domain.DomainJson.Options)
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static IEnumerable<Command> Create()
+    {
+        var exportEmail = new Option<string>("--email") { Description = "An email of the person", Required = true };
+        var export = new Command("export", "Everything Pipeline holds about a person, as JSON: profile, feed records, checks, pools, shortlists, decisions, quarantined rows") { exportEmail };
+        export.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            if (Normalized(parse.GetValue(exportEmail)!) is not { } email)
+            {
+                await error.WriteLineAsync($"--email '{parse.GetValue(exportEmail)}' is not an email address.");
+                return 2;
+            }
+
+            await using var server = await HandlerServer.TryStartAsync(CliOptions.AppSettings(parse.GetValue(CliOptions.Config)!, parse.GetValue(CliOptions.Data)!), verbose: false, error, cancellationToken);
+            if (server is null)
+            {
+                return 2;
+            }
+
+            using var document = await server.Services.GetRequiredService<PersonalData>().ExportAsync(email, cancellationToken);
+            if (document is null)
+            {
+                await error.WriteLineAsync("Nobody is known by that email.");
+                return 1;
+            }
+
+            await output.WriteLineAsync(JsonSerializer.Serialize(document.RootElement, Output));
+            return 0;
+        });
+
+        var eraseEmail = new Option<string>("--email") { Description = "An email of the person", Required = true };
+        var erase = new Command("erase", "Remove a person everywhere, keep an anonymous tombstone, and suppress their emails so feeds do not bring them back")
+        {
+            eraseEmail, CliOptions.Json,
+        };
+        erase.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            if (Normalized(parse.GetValue(eraseEmail)!) is not { } email)
+            {
+                await error.WriteLineAsync($"--email '{parse.GetValue(eraseEmail)}' is not an email address.");
+                return 2;
+            }
+
+            await using var server = await HandlerServer.TryStartAsync(CliOptions.AppSettings(parse.GetValue(CliOptions.Config)!, parse.GetValue(CliOptions.Data)!), verbose: false, error, cancellationToken);
+            if (server is null)
+            {
+                return 2;
+            }
+
+            var report = await server.Services.GetRequiredService<PersonalData>().EraseAsync(email, cancellationToken);
+            if (parse.GetValue(CliOptions.Json))
+            {
+                await output.WriteLineAsync(JsonSerializer.Serialize(report, Output));
+                return 0;
+            }
+
+            await output.WriteLineAsync(report.Found
+                ? $"Erased; tombstone {report.Tombstone}. Removed: {Describe(report.Removed)}. Redacted: {Describe(report.Redacted)}. Their emails are suppressed."
+                : $"Nobody is known by that email; it is suppressed all the same (tombstone {report.Tombstone}).");
+            await output.WriteLineAsync("Emails already sent and files in the local outbox are not changed by this.");
+            return 0;
+        });
+
+        return [export, erase];
+    }
+
+    private static string? Normalized(string email)
+    {
+        try
+        {
+            return Normalizer.Email(email);
+        }
+        catch (FieldException)
+        {
+            return null;
+        }
+    }
+
+    private static string Describe(IReadOnlyDictionary<string, int> counts) =>
+        counts.Count == 0 ? "nothing" : string.Join(", ", counts.Select(c => $"{c.Value} in {c.Key}"));
+}
