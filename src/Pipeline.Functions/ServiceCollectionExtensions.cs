@@ -109,6 +109,7 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<IOptions<PipelineOptions>>().Value, sp.GetRequiredService<PipelineConfiguration>().Catalogue, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IPipelineFunction, Functions.VerifyCertifications.VerifyCertifications>();
         services.AddSingleton<IPipelineFunction, Functions.ReverifyCertifications.ReverifyCertifications>();
+        services.AddSingleton<IPipelineFunction, Functions.RetentionSweep.RetentionSweep>();
         services.AddSingleton<FunctionRegistry>();
         return services;
     }

@@ -51,7 +51,7 @@ public sealed class PublishedAppTests : IAsyncLifetime
         Assert.StartsWith("[4.", host.RootElement.GetProperty("extensionBundle").GetProperty("version").GetString(), StringComparison.Ordinal);
 
         var declared = FunctionCatalog.Load(_output);
-        Assert.Equal(["BuildShortlist", "CatchUpReplies", "Decision", "Health", "MailLifecycle", "MailWebhook", "NotifyShortlist", "PollFeeds", "ProcessReply", "ReadFeed", "RemindHiringManagers", "RenewMailSubscription", "ReverifyCertifications", "ScheduleShortlists", "ScreenCandidates", "SyncInbox", "TeamsTab", "VerifyCertifications"], declared.Select(f => f.Name).Order());
+        Assert.Equal(["BuildShortlist", "CatchUpReplies", "Decision", "Health", "MailLifecycle", "MailWebhook", "NotifyShortlist", "PollFeeds", "ProcessReply", "ReadFeed", "RemindHiringManagers", "RenewMailSubscription", "RetentionSweep", "ReverifyCertifications", "ScheduleShortlists", "ScreenCandidates", "SyncInbox", "TeamsTab", "VerifyCertifications"], declared.Select(f => f.Name).Order());
 
         // The handler's route table: every registered function, with the trigger its code takes.
         await using var handler = await RunningHandler.StartAsync(settings: new Dictionary<string, string?> { ["FUNCTIONS_APP_ROOT_PATH"] = _output });

@@ -92,6 +92,15 @@ public sealed class PipelineOptions
     /// </summary>
     public string CredentialTestHosts { get; set; } = "";
 
+    /// <summary>
+    /// Feed records no feed has listed for this long are deleted by RetentionSweep, and a person with none left is
+    /// removed. Zero keeps them for ever. Records from incremental feeds (which send only what changed) are kept.
+    /// </summary>
+    public TimeSpan CandidateRetention { get; set; } = TimeSpan.FromDays(365);
+
+    /// <summary>Quarantined rows older than this are deleted by RetentionSweep. Zero keeps them for ever.</summary>
+    public TimeSpan QuarantineRetention { get; set; } = TimeSpan.FromDays(90);
+
     public static IReadOnlyList<string> SplitList(string value) =>
         value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -203,6 +212,16 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
         if (options.FeedPagesPerInvocation is < 1 or > 2000)
         {
             errors.Add($"Pipeline:FeedPagesPerInvocation is {options.FeedPagesPerInvocation}; use 1 to 2000.");
+        }
+
+        if (options.CandidateRetention != TimeSpan.Zero && (options.CandidateRetention < TimeSpan.FromDays(30) || options.CandidateRetention > TimeSpan.FromDays(3650)))
+        {
+            errors.Add($"Pipeline:CandidateRetention is {options.CandidateRetention}; use 00:00:00 (keep) or 30.00:00:00 to 3650.00:00:00.");
+        }
+
+        if (options.QuarantineRetention != TimeSpan.Zero && (options.QuarantineRetention < TimeSpan.FromDays(1) || options.QuarantineRetention > TimeSpan.FromDays(3650)))
+        {
+            errors.Add($"Pipeline:QuarantineRetention is {options.QuarantineRetention}; use 00:00:00 (keep) or 1.00:00:00 to 3650.00:00:00.");
         }
 
         if (options.VerificationTtl < TimeSpan.FromHours(1) || options.VerificationTtl > TimeSpan.FromDays(90))

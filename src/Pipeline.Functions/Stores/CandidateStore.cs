@@ -55,6 +55,9 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
     private const string SourcePrefix = "source-";
     private const int MaxRounds = 6;
 
+    /// <summary>How often an unchanged record's "still listed" mark is written again; retention is accurate to this.</summary>
+    public static readonly TimeSpan SeenRefresh = TimeSpan.FromDays(7);
+
     private readonly ITable _table = store.GetTable(Tables.Candidates);
     private readonly ITable _identities = store.GetTable(Tables.Identities);
 
@@ -278,7 +281,11 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
 
         if (mine is not null && mine.Hash == hash && partition.Profile is not null)
         {
-            return (new ScreenResult(ScreenOutcome.Unchanged), null);
+            // The feed still lists the person. The mark that says so (for RetentionSweep) is refreshed at most every
+            // SeenRefresh, so reading an unchanged feed again soon writes nothing.
+            return write.Run is not null && mine.SeenAt < now - SeenRefresh
+                ? (new ScreenResult(ScreenOutcome.Unchanged), [TableTransactionAction.Upsert(new TableEntity(person, mine.RowKey) { ["SeenAt"] = now }, TableUpdateMode.Merge)])
+                : (new ScreenResult(ScreenOutcome.Unchanged), null);
         }
 
         var updated = new SourceRecord(write.FeedId, write.Kind, write.Source, write.Record) { MatchedBy = mine?.Source.MatchedBy ?? reason };
@@ -307,6 +314,7 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
             ["Record"] = JsonSerializer.Serialize(source.Record, DomainJson.Options),
             ["MatchedBy"] = source.MatchedBy,
             ["UpdatedAt"] = now,
+            ["SeenAt"] = now,
             ["Run"] = run,
             ["Position"] = position,
         };
@@ -359,6 +367,56 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
         return found;
     }
 
+    /// <summary>Source records (feed, row key, when the feed last listed them) last seen before <paramref name="cutoff"/>, for retention.</summary>
+    public async IAsyncEnumerable<(string Person, string RowKey, string FeedId)> NotSeenSinceAsync(DateTimeOffset cutoff, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var query = new TableQuery
+        {
+            Filter = TableFilter.GreaterThanOrEqual("RowKey", SourcePrefix) & TableFilter.LessThan("RowKey", "source."),
+            Select = ["FeedId", "SeenAt", "UpdatedAt"],
+        };
+        await foreach (var entity in _table.QueryAsync(query, cancellationToken))
+        {
+            if ((entity.GetDateTimeOffset("SeenAt") ?? entity.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue) < cutoff)
+            {
+                yield return (entity.PartitionKey, entity.RowKey, entity.GetString("FeedId") ?? "");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Removes some of a person's source records (no feed lists them any more); the profile is merged again from the
+    /// rest, or removed with the person's identity keys when nothing is left. Returns whether the person is gone.
+    /// </summary>
+    public async Task<bool> RemoveSourcesAsync(string person, IReadOnlyCollection<string> rowKeys, CancellationToken cancellationToken)
+    {
+        var partition = await ReadPartitionAsync(person, cancellationToken);
+        var removing = partition.Sources.Where(s => rowKeys.Contains(s.RowKey)).ToList();
+        if (removing.Count == 0)
+        {
+            return partition.Profile is null;
+        }
+
+        var remaining = partition.Sources.Except(removing).ToList();
+        var actions = removing.Select(s => TableTransactionAction.Delete(new TableEntity(person, s.RowKey), ETag.All)).ToList();
+        actions.Add(remaining.Count == 0
+            ? TableTransactionAction.Delete(new TableEntity(person, ProfileRow), ETag.All)
+            : ProfileAction(person, partition.Profile, CandidateProfile.Merge(person, remaining.Select(s => s.Source)), time.GetUtcNow()));
+        await _table.SubmitTransactionAsync(actions, cancellationToken);
+
+        // Keys only the removed records brought no longer point at the person.
+        var kept = remaining.SelectMany(s => IdentityKeys.Secondary(s.Source.Record).Select(k => k.Key).Append(IdentityKeys.Email(s.Source.Record.Email).Key)).ToHashSet(StringComparer.Ordinal);
+        foreach (var key in removing.SelectMany(s => IdentityKeys.Secondary(s.Source.Record).Select(k => k.Key).Append(IdentityKeys.Email(s.Source.Record.Email).Key)).Distinct().Where(k => !kept.Contains(k)))
+        {
+            if (await _identities.GetAsync(key, string.Empty, cancellationToken) is { } identity && identity.GetString("Person") == person && identity.GetBoolean("Pinned") != true)
+            {
+                await _identities.DeleteAsync(key, string.Empty, identity.ETag, cancellationToken);
+            }
+        }
+
+        return remaining.Count == 0;
+    }
+
     /// <summary>The person an email belongs to now: its key if it was merged or split, otherwise its own id.</summary>
     public async Task<string> ResolveEmailAsync(string normalizedEmail, CancellationToken cancellationToken) =>
         await _identities.GetAsync(IdentityKeys.Email(normalizedEmail).Key, string.Empty, cancellationToken) is { } identity
@@ -367,7 +425,7 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
 
     private sealed record Identity(string Person, string Reason, bool Pinned);
 
-    private sealed record StoredSource(string RowKey, SourceRecord Source, string RecordId, string Hash, DateTimeOffset? Run, long? Position);
+    private sealed record StoredSource(string RowKey, SourceRecord Source, string RecordId, string Hash, DateTimeOffset? Run, long? Position, DateTimeOffset SeenAt);
 
     private sealed record Partition(TableEntity? Profile, IReadOnlyList<StoredSource> Sources)
     {
@@ -386,7 +444,8 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
                 else if (entity.RowKey.StartsWith(SourcePrefix, StringComparison.Ordinal))
                 {
                     var source = ReadSource(entity);
-                    sources.Add(new StoredSource(entity.RowKey, source, CandidateId.FromEmail(source.Record.Email), entity.GetString("Hash")!, entity.GetDateTimeOffset("Run"), entity.GetInt64("Position")));
+                    sources.Add(new StoredSource(entity.RowKey, source, CandidateId.FromEmail(source.Record.Email), entity.GetString("Hash")!, entity.GetDateTimeOffset("Run"), entity.GetInt64("Position"),
+                        entity.GetDateTimeOffset("SeenAt") ?? entity.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue));
                 }
             }
 

@@ -61,6 +61,15 @@ public sealed class PoolStore(ITableStore store)
         }, TableUpdateMode.Replace, cancellationToken);
     }
 
+    /// <summary>Removes people from every listed requisition's pool (they are gone).</summary>
+    public async Task RemoveAsync(IEnumerable<string> requisitionIds, IReadOnlyCollection<string> candidateIds, CancellationToken cancellationToken)
+    {
+        foreach (var requisition in requisitionIds)
+        {
+            await ApplyAsync(requisition, candidateIds.Select(id => (id, (double?)null)).ToList(), cancellationToken);
+        }
+    }
+
     /// <summary>Makes the next build of the requisition's shortlist start from every candidate (after a split or an erasure).</summary>
     public Task InvalidateAsync(string requisitionId, CancellationToken cancellationToken) =>
         _table.DeleteAsync(requisitionId, MetaRow, Azure.ETag.All, cancellationToken);

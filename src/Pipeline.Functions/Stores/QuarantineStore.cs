@@ -84,6 +84,23 @@ public sealed class QuarantineStore(ITableStore store, TimeProvider time)
             TableUpdateMode.Replace,
             cancellationToken);
 
+    /// <summary>Deletes rows quarantined before <paramref name="cutoff"/>; returns how many.</summary>
+    public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var old = new List<TableEntity>();
+        await foreach (var entity in _table.QueryAsync(new TableQuery { Filter = TableFilter.LessThan("QuarantinedAt", cutoff), Select = ["QuarantinedAt"] }, cancellationToken))
+        {
+            old.Add(entity);
+        }
+
+        foreach (var entity in old)
+        {
+            await _table.DeleteAsync(entity.PartitionKey, entity.RowKey, Azure.ETag.All, cancellationToken);
+        }
+
+        return old.Count;
+    }
+
     public IAsyncEnumerable<TableEntity> ListAsync(string feedId, CancellationToken cancellationToken) =>
         _table.QueryAsync(TableQuery.InPartition(feedId), cancellationToken);
 
