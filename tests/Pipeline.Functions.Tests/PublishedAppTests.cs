@@ -50,6 +50,13 @@ public sealed class PublishedAppTests : IAsyncLifetime
         Assert.True(File.Exists(Path.Combine(_output, Path.ChangeExtension(entry, ".runtimeconfig.json"))));
         Assert.StartsWith("[4.", host.RootElement.GetProperty("extensionBundle").GetProperty("version").GetString(), StringComparison.Ordinal);
 
+        // What Azure needs besides: Flex's custom-handler marker, the configuration the Bicep app settings point at
+        // (Pipeline__ConfigDirectory = config), and the certification catalogue.
+        Assert.True(File.Exists(Path.Combine(_output, ".azurefunctions", "empty.txt")));
+        Assert.True(File.Exists(Path.Combine(_output, "config", "feeds.json")));
+        Assert.True(File.Exists(Path.Combine(_output, "config", "requisitions.json")));
+        Assert.True(File.Exists(Path.Combine(_output, "catalogue", "certifications.json")));
+
         var declared = FunctionCatalog.Load(_output);
         Assert.Equal(["BuildShortlist", "CatchUpReplies", "Decision", "Health", "MailLifecycle", "MailWebhook", "NotifyShortlist", "PollFeeds", "ProcessReply", "ReadFeed", "RemindHiringManagers", "RenewMailSubscription", "RetentionSweep", "ReverifyCertifications", "ScheduleShortlists", "ScreenCandidates", "SyncInbox", "TeamsTab", "VerifyCertifications"], declared.Select(f => f.Name).Order());
 

@@ -7,8 +7,8 @@ namespace Pipeline.Functions.Tests;
 
 /// <summary>
 /// Every setting the code binds is documented in the README's configuration table and listed in
-/// local.settings.sample.json, and neither names a setting the code does not read. (The Bicep app settings join this
-/// check when infra/ is written.)
+/// local.settings.sample.json, and neither names a setting the code does not read; the Bicep app settings set only
+/// settings the code reads, and every setting they leave out is optional.
 /// </summary>
 public sealed partial class SettingsConsistencyTests
 {
@@ -41,6 +41,37 @@ public sealed partial class SettingsConsistencyTests
         Assert.Empty(listed.Except(CodeSettings).Order());
     }
 
+    /// <summary>The Pipeline and Graph app settings the Bicep template sets.</summary>
+    private static IReadOnlySet<string> BicepSettings()
+    {
+        var bicep = File.ReadAllText(Path.Combine(Root, "infra", "app", "functions.bicep"));
+        return BicepSetting().Matches(bicep).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+    }
+
+    [Fact]
+    public void Bicep_SetsOnlySettingsTheCodeReads()
+    {
+        var bicep = BicepSettings();
+        Assert.NotEmpty(bicep);
+        Assert.Empty(bicep.Except(CodeSettings).Order());
+    }
+
+    [Fact]
+    public void EverySettingTheCodeReads_IsSetByBicep_OrDocumentedAsOptional()
+    {
+        var readme = File.ReadAllText(Path.Combine(Root, "README.md"));
+        var bicep = BicepSettings();
+        foreach (var setting in CodeSettings.Except(bicep))
+        {
+            var row = readme.Split('\n').FirstOrDefault(l => l.StartsWith("| `", StringComparison.Ordinal) && l.Split('|')[1].Contains($"`{setting}`", StringComparison.Ordinal));
+            Assert.True(row is not null, $"{setting} is neither set by infra/app/functions.bicep nor in the README's settings table");
+            var cells = row!.Split('|', StringSplitOptions.TrimEntries);
+            // "required unless …" is fine when the template sets the alternative (e.g. a Table endpoint instead of a data folder).
+            Assert.False(cells[3].StartsWith("required", StringComparison.OrdinalIgnoreCase) && !cells[3].Contains("unless", StringComparison.Ordinal),
+                $"{setting} is required but infra/app/functions.bicep does not set it");
+        }
+    }
+
     private static IEnumerable<string> Settings<T>(string section) =>
         typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.SetMethod?.IsPublic == true)
@@ -59,4 +90,7 @@ public sealed partial class SettingsConsistencyTests
 
     [GeneratedRegex(@"\b(Pipeline|Graph)__[A-Za-z]+")]
     private static partial Regex SettingName();
+
+    [GeneratedRegex(@"^\s*((?:Pipeline|Graph)__[A-Za-z]+):", RegexOptions.Multiline)]
+    private static partial Regex BicepSetting();
 }

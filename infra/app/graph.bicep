@@ -1,0 +1,26 @@
+// Microsoft Graph application permissions for the function app's identity, through the Microsoft Graph Bicep
+// extension. Optional (grantGraphPermissions): granting them needs an administrator (AppRoleAssignment.ReadWrite.All
+// and Application.Read.All). Role ids are read from Graph's own service principal, not written here.
+extension microsoftGraphV1
+
+param identityPrincipalId string
+
+@description('What each permission is for: see the README, "Microsoft Graph".')
+param permissions array = [
+  'Mail.Send'
+  'Mail.ReadWrite'
+  'TeamsActivity.Send'
+  'AppCatalog.Read.All'
+  'TeamsAppInstallation.ReadWriteForUser.All'
+  'User.Read.All'
+]
+
+resource graph 'Microsoft.Graph/servicePrincipals@v1.0' existing = {
+  appId: '00000003-0000-0000-c000-000000000000'
+}
+
+resource grants 'Microsoft.Graph/appRoleAssignedTo@v1.0' = [for permission in permissions: {
+  principalId: identityPrincipalId
+  resourceId: graph.id
+  appRoleId: filter(graph.appRoles, role => role.value == permission)[0].id
+}]
