@@ -23,6 +23,12 @@ param senderMailbox string
 @description('Grant the Microsoft Graph application permissions to the app identity. Needs an administrator; otherwise grant them later (docs/admin.md).')
 param grantGraphPermissions bool = false
 
+@description('With grantGraphPermissions: leave Mail.Send and Mail.ReadWrite to Exchange RBAC for Applications, fenced to the shared mailbox (recommended).')
+param mailByExchangeRbac bool = true
+
+@description('App settings named by auth.secret in feeds.json, comma-separated; each is read from the Key Vault secret of the same name in lower case with dashes.')
+param feedSecretSettings string = ''
+
 @description('The id in appPackage/manifest.json of Pipeline\'s Teams app.')
 param teamsAppId string = '5f0c9a4e-8d1b-4c6e-9a57-3b2f7d1e6c40'
 
@@ -77,6 +83,7 @@ module serviceBus 'app/servicebus.bicep' = {
     name: '${abbrs.serviceBusNamespaces}${resourceToken}'
     location: location
     tags: tags
+    workspaceId: monitoring.outputs.workspaceId
   }
 }
 
@@ -110,6 +117,7 @@ module functions 'app/functions.bicep' = {
     applicationInsightsConnectionString: monitoring.outputs.connectionString
     senderMailbox: senderMailbox
     teamsAppId: teamsAppId
+    feedSecretSettings: empty(feedSecretSettings) ? [] : map(split(feedSecretSettings, ','), n => trim(n))
   }
   dependsOn: [ rbac ] // the identity can read storage and Key Vault before the app first starts
 }
@@ -132,6 +140,7 @@ module graph 'app/graph.bicep' = if (grantGraphPermissions) {
   scope: rg
   params: {
     identityPrincipalId: identity.outputs.principalId
+    mailByExchangeRbac: mailByExchangeRbac
   }
 }
 

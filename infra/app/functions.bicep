@@ -18,6 +18,8 @@ param keyVaultName string
 param applicationInsightsConnectionString string
 param senderMailbox string
 param teamsAppId string
+@description('App settings that hold feed secrets (named by auth.secret in feeds.json); each becomes a Key Vault reference to the secret of the same name in lower case with dashes (FEED_NORTHFIELD_KEY -> feed-northfield-key).')
+param feedSecretSettings array = []
 @description('The .NET runtime the handler needs (the app targets net10.0).')
 param dotnetVersion string = '10.0'
 @description('Flex Consumption: most instances; Graph allows about 4 concurrent requests per mailbox, so keep it low.')
@@ -110,10 +112,14 @@ var pipelineSettings = {
   Graph__NotificationClientState: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=graph-notification-client-state)'
 }
 
+var feedSecrets = toObject(feedSecretSettings, n => n, n => '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${toLower(replace(n, '_', '-'))})')
+
+// These are all of the app's settings: each provision replaces them, so add settings here (or as feed secrets), not
+// by hand in the portal.
 resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'appsettings'
-  properties: union(hostSettings, premiumSettings, pipelineSettings)
+  properties: union(hostSettings, premiumSettings, pipelineSettings, feedSecrets)
 }
 
 output name string = site.name

@@ -5,15 +5,21 @@ extension microsoftGraphV1
 
 param identityPrincipalId string
 
-@description('What each permission is for: see the README, "Microsoft Graph".')
-param permissions array = [
+@description('Leave the mail permissions to Exchange RBAC for Applications, which fences them to the shared mailbox (docs/admin.md). A tenant-wide Mail.Send consent would reach every mailbox: permissions add up.')
+param mailByExchangeRbac bool = true
+
+// What each permission is for: see the README, "Microsoft Graph".
+var mailPermissions = [
   'Mail.Send'
   'Mail.ReadWrite'
+]
+var otherPermissions = [
   'TeamsActivity.Send'
   'AppCatalog.Read.All'
   'TeamsAppInstallation.ReadWriteForUser.All'
   'User.Read.All'
 ]
+var permissions = mailByExchangeRbac ? otherPermissions : concat(mailPermissions, otherPermissions)
 
 resource graph 'Microsoft.Graph/servicePrincipals@v1.0' existing = {
   appId: '00000003-0000-0000-c000-000000000000'

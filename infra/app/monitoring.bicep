@@ -26,7 +26,7 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
+output workspaceId string = workspace.id
 output applicationInsightsId string = insights.id
 output applicationInsightsName string = insights.name
 output connectionString string = insights.properties.ConnectionString
-output logAnalyticsWorkspaceId string = workspace.id

@@ -3,6 +3,8 @@
 param name string
 param location string
 param tags object
+@description('Log Analytics workspace that receives the namespace metrics (dead-lettered and active message counts).')
+param workspaceId string
 
 // Kept in step with the function.json files by InfraTests.
 var queues = [
@@ -41,6 +43,17 @@ resource queue 'Microsoft.ServiceBus/namespaces/queues@2021-11-01' = [for q in q
     requiresDuplicateDetection: false
   }
 }]
+
+// Metrics (DeadletteredMessages, ActiveMessages, ThrottledRequests per queue) to Log Analytics, for the admin guide's queries.
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: namespace
+  properties: {
+    workspaceId: workspaceId
+    metrics: [ { category: 'AllMetrics', enabled: true } ]
+    logs: [ { categoryGroup: 'allLogs', enabled: true } ]
+  }
+}
 
 output id string = namespace.id
 output name string = namespace.name
