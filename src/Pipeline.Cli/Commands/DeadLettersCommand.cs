@@ -1,16 +1,31 @@
 using System.CommandLine;
 using System.Text.Json;
 using Pipeline.Cli.LocalHost;
+using Pipeline.Cli.ServiceBus;
+using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Cli.Commands;
 
 internal static class DeadLettersCommand
 {
+    /// <summary>The namespace whose dead-letter queues to work on; without it, the local host's queues.</summary>
+    private static readonly Option<string?> Namespace = new("--namespace")
+    {
+        Description = "A Service Bus namespace (name, host or URL) to work on instead of the local queues; default: ServiceBusConnection__fullyQualifiedNamespace",
+        HelpName = "namespace",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ServiceBusConnection__fullyQualifiedNamespace"),
+    };
+
     public static Command Create()
     {
-        var list = new Command("list", "List the messages in the local dead-letter queues, with the error that put them there") { CliOptions.Json };
+        var list = new Command("list", "List the messages in the dead-letter queues, with the error that put them there") { CliOptions.Json, Namespace };
         list.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(Namespace) is { Length: > 0 } ns)
+            {
+                return await ListRemoteAsync(ns, parse.GetValue(CliOptions.Json), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
+            }
+
             var data = parse.GetValue(CliOptions.Data)!;
             var output = parse.InvocationConfiguration.Output;
             var letters = File.Exists(CliOptions.QueueDatabase(data))
@@ -41,9 +56,14 @@ internal static class DeadLettersCommand
         });
 
         var queue = new Option<string?>("--queue") { Description = "Only this queue's dead letters (default: all)" };
-        var replay = new Command("replay", "Put dead-lettered messages back on their queues, once their cause is fixed; the next `pipeline run` delivers them") { queue };
+        var replay = new Command("replay", "Put dead-lettered messages back on their queues, once their cause is fixed; the next `pipeline run` (or the Functions host) delivers them") { queue, Namespace };
         replay.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(Namespace) is { Length: > 0 } ns)
+            {
+                return await ReplayRemoteAsync(ns, parse.GetValue(queue), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
+            }
+
             var data = parse.GetValue(CliOptions.Data)!;
             var replayed = File.Exists(CliOptions.QueueDatabase(data))
                 ? await new LocalQueueStore(CliOptions.QueueDatabase(data), TimeProvider.System).ReplayDeadLettersAsync(parse.GetValue(queue), cancellationToken)
@@ -53,5 +73,101 @@ internal static class DeadLettersCommand
         });
 
         return new Command("deadletters", "Inspect messages that failed every delivery, and replay them") { list, replay };
+    }
+
+    /// <summary>The queues the functions are triggered by, from their function.json files.</summary>
+    private static IReadOnlyList<string> Queues() =>
+        FunctionCatalog.Load(AppContext.BaseDirectory).Select(f => f.Trigger.QueueName).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// The admin's own Entra sign-in (DefaultAzureCredential). A loopback stand-in may be given a fixed token in
+    /// PIPELINE_SERVICEBUS_ACCESS_TOKEN instead; it is refused for any other endpoint.
+    /// </summary>
+    private static ServiceBusDeadLetters Client(string ns)
+    {
+        var endpoint = ServiceBusDeadLetters.Endpoint(ns);
+        var token = Environment.GetEnvironmentVariable("PIPELINE_SERVICEBUS_ACCESS_TOKEN");
+        if (!string.IsNullOrEmpty(token) && !endpoint.IsLoopback)
+        {
+            throw new InvalidOperationException("PIPELINE_SERVICEBUS_ACCESS_TOKEN is for loopback test endpoints only; sign in with az login instead.");
+        }
+
+        Azure.Core.TokenCredential credential = string.IsNullOrEmpty(token)
+            ? new Azure.Identity.DefaultAzureCredential()
+            : new FixedToken(token);
+        return new ServiceBusDeadLetters(endpoint, credential);
+    }
+
+    private static async Task<int> ListRemoteAsync(string ns, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var letters = new List<RemoteDeadLetter>();
+        try
+        {
+            using var client = Client(ns);
+            foreach (var q in Queues())
+            {
+                letters.AddRange(await client.ListAsync(q, 100, cancellationToken));
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or Azure.Identity.AuthenticationFailedException)
+        {
+            await error.WriteLineAsync($"The dead-letter queues of {ns} could not be read: {e.Message}");
+            return 1;
+        }
+
+        if (json)
+        {
+            await output.WriteLineAsync(JsonSerializer.Serialize(letters.Select(l => new
+            {
+                queue = l.Queue, messageId = l.MessageId, sequenceNumber = l.SequenceNumber, deliveryCount = l.DeliveryCount, enqueuedAt = l.EnqueuedAt,
+                reason = l.Reason, description = l.Description, bytes = l.Bytes,
+            }), new JsonSerializerOptions { WriteIndented = true }));
+            return 0;
+        }
+
+        await output.WriteLineAsync(letters.Count == 0 ? "No dead letters." : $"{letters.Count} dead letters (at most 100 a queue are listed):");
+        foreach (var l in letters)
+        {
+            await output.WriteLineAsync($"{l.EnqueuedAt:u}  {l.Queue}  {l.MessageId}  after {l.DeliveryCount} deliveries: {l.Reason} {l.Description}");
+        }
+
+        return 0;
+    }
+
+    private static async Task<int> ReplayRemoteAsync(string ns, string? queue, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var queues = queue is null ? Queues() : [queue];
+        var total = 0;
+        try
+        {
+            using var client = Client(ns);
+            foreach (var q in queues)
+            {
+                var result = await client.ReplayAsync(q, 10_000, cancellationToken);
+                total += result.Replayed;
+                if (result.Failure is not null)
+                {
+                    await error.WriteLineAsync($"{total} messages put back; stopped at message {result.FailedMessageId} of '{q}', which stays dead-lettered: {result.Failure}");
+                    return 1;
+                }
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or Azure.Identity.AuthenticationFailedException)
+        {
+            await error.WriteLineAsync($"{total} messages put back; then the dead-letter queues of {ns} could not be read: {e.Message}");
+            return 1;
+        }
+
+        await output.WriteLineAsync(total == 0 ? "No dead letters to replay." : $"{total} messages put back on their queues.");
+        return 0;
+    }
+
+    private sealed class FixedToken(string token) : Azure.Core.TokenCredential
+    {
+        public override Azure.Core.AccessToken GetToken(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            new(token, DateTimeOffset.MaxValue);
+
+        public override ValueTask<Azure.Core.AccessToken> GetTokenAsync(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(GetToken(requestContext, cancellationToken));
     }
 }
