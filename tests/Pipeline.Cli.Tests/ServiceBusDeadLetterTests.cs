@@ -68,6 +68,30 @@ public sealed class ServiceBusDeadLetterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Status_WithANamespace_CountsItsQueues_AndShowsWhyMessagesDied()
+    {
+        var data = Directory.CreateTempSubdirectory("pipeline-status-").FullName;
+        try
+        {
+            var (exit, stdout, stderr) = await PipelineAsync("status", "--json", "--namespace", _bus.Address.ToString(), "--data", data);
+
+            Assert.True(exit == 0, stderr);
+            using var status = JsonDocument.Parse(stdout);
+            var queues = status.RootElement.GetProperty("queues").EnumerateArray().ToDictionary(q => q.GetProperty("queue").GetString()!);
+            Assert.Equal(2, queues["shortlists"].GetProperty("deadLettered").GetInt32());
+            Assert.Equal(0, queues["shortlists"].GetProperty("active").GetInt32());
+            Assert.Equal(1, queues["replies"].GetProperty("deadLettered").GetInt32());
+            Assert.Contains(status.RootElement.GetProperty("lastErrors").EnumerateArray(), e => e.GetString() == "queue replies: MaxDeliveryCountExceeded ProcessReply answered 500");
+            Assert.False(status.RootElement.GetProperty("mailSubscription").GetProperty("enabled").GetBoolean());
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task FixedToken_IsRefusedForAnEndpointThatIsNotLoopback()
     {
         var (exit, _, stderr) = await PipelineAsync("deadletters", "list", "--namespace", "contoso-bus");

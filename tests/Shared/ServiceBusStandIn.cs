@@ -132,6 +132,19 @@ public sealed class ServiceBusStandIn : IAsyncDisposable
                     context.Response.StatusCode = 201;
                     return;
 
+                case [var queue] when method == "GET":
+                    // The queue's description, as an Atom entry (the management read the status command tries first).
+                    context.Response.ContentType = "application/atom+xml;type=entry;charset=utf-8";
+                    var xml = $"""
+                        <entry xmlns="http://www.w3.org/2005/Atom"><title type="text">{queue}</title><content type="application/xml">
+                        <QueueDescription xmlns="http://schemas.microsoft.com/netservices/2010/10/servicebus/connect" xmlns:i="http://www.w3.org/2001/XMLSchema-instance">
+                        <CountDetails xmlns:d2p1="http://schemas.microsoft.com/netservices/2011/06/servicebus">
+                        <d2p1:ActiveMessageCount>{List(Queues, queue).Count}</d2p1:ActiveMessageCount><d2p1:DeadLetterMessageCount>{List(DeadLetters, queue).Count}</d2p1:DeadLetterMessageCount>
+                        </CountDetails></QueueDescription></content></entry>
+                        """;
+                    context.Response.Body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(xml)).AsTask().GetAwaiter().GetResult();
+                    return;
+
                 default:
                     context.Response.StatusCode = 400;
                     return;

@@ -26,6 +26,14 @@ internal static class CliOptions
         Description = "Print the result as JSON",
     };
 
+    /// <summary>An Azure Service Bus namespace to work on instead of the local host's queues.</summary>
+    public static Option<string?> ServiceBusNamespace { get; } = new("--namespace")
+    {
+        Description = "A Service Bus namespace (name, host or URL) to work on instead of the local queues; default: ServiceBusConnection__fullyQualifiedNamespace",
+        HelpName = "namespace",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ServiceBusConnection__fullyQualifiedNamespace"),
+    };
+
     public static string QueueDatabase(DirectoryInfo data) => Path.Combine(data.FullName, "host-queues.db");
 
     /// <summary>The settings every command starts the function app with: its configuration and data folders and its app root.</summary>

@@ -8,13 +8,7 @@ namespace Pipeline.Cli.Commands;
 
 internal static class DeadLettersCommand
 {
-    /// <summary>The namespace whose dead-letter queues to work on; without it, the local host's queues.</summary>
-    private static readonly Option<string?> Namespace = new("--namespace")
-    {
-        Description = "A Service Bus namespace (name, host or URL) to work on instead of the local queues; default: ServiceBusConnection__fullyQualifiedNamespace",
-        HelpName = "namespace",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("ServiceBusConnection__fullyQualifiedNamespace"),
-    };
+    private static Option<string?> Namespace => CliOptions.ServiceBusNamespace;
 
     public static Command Create()
     {
@@ -76,14 +70,14 @@ internal static class DeadLettersCommand
     }
 
     /// <summary>The queues the functions are triggered by, from their function.json files.</summary>
-    private static IReadOnlyList<string> Queues() =>
+    internal static IReadOnlyList<string> Queues() =>
         FunctionCatalog.Load(AppContext.BaseDirectory).Select(f => f.Trigger.QueueName).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
 
     /// <summary>
     /// The admin's own Entra sign-in (DefaultAzureCredential). A loopback stand-in may be given a fixed token in
     /// PIPELINE_SERVICEBUS_ACCESS_TOKEN instead; it is refused for any other endpoint.
     /// </summary>
-    private static ServiceBusDeadLetters Client(string ns)
+    internal static ServiceBusDeadLetters Client(string ns)
     {
         var endpoint = ServiceBusDeadLetters.Endpoint(ns);
         var token = Environment.GetEnvironmentVariable("PIPELINE_SERVICEBUS_ACCESS_TOKEN");

@@ -13,7 +13,10 @@ internal static class StatusCommand
 {
     public static Command Create()
     {
-        var command = new Command("status", "Feeds and their last runs, queues and dead letters, shortlists and whether they are out of date") { CliOptions.Json };
+        var command = new Command("status", "Feeds and their last runs, queues and dead letters, the Inbox subscription, shortlists and whether they are out of date")
+        {
+            CliOptions.Json, CliOptions.ServiceBusNamespace,
+        };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var data = parse.GetValue(CliOptions.Data)!;
@@ -43,8 +46,46 @@ internal static class StatusCommand
                     (await shortlists.GetDirtyAsync(requisition.Id, cancellationToken))?.ChangedAt));
             }
 
+            var subscriptions = server.Services.GetRequiredService<Pipeline.Functions.Mail.MailSubscriptions>();
+            var subscription = new
+            {
+                enabled = subscriptions.IsEnabled,
+                expires = await subscriptions.ExpiresAsync(cancellationToken),
+            };
+
             var queueFile = CliOptions.QueueDatabase(data);
-            var counts = File.Exists(queueFile) ? await new LocalQueueStore(queueFile, TimeProvider.System).CountsAsync(cancellationToken) : [];
+            var ns = parse.GetValue(CliOptions.ServiceBusNamespace);
+            var counts = new List<QueueCounts>();
+            var errors = runs.Where(r => r.Run?.Error is not null).Select(r => $"feed {r.Id}: {r.Run!.Error}").ToList();
+            if (ns is { Length: > 0 })
+            {
+                // The Azure namespace's queues, and why its dead letters died.
+                try
+                {
+                    using var bus = DeadLettersCommand.Client(ns);
+                    foreach (var q in DeadLettersCommand.Queues())
+                    {
+                        var (active, dead, _) = await bus.CountAsync(q, cancellationToken);
+                        counts.Add(new QueueCounts(q, active ?? -1, (int)dead));
+                        if (dead > 0)
+                        {
+                            errors.AddRange((await bus.ListAsync(q, 3, cancellationToken)).Select(l => $"queue {q}: {l.Reason} {l.Description}".TrimEnd()));
+                        }
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or InvalidOperationException or Azure.Identity.AuthenticationFailedException)
+                {
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"The queues of {ns} could not be read: {e.Message}");
+                    return 1;
+                }
+            }
+            else if (File.Exists(queueFile))
+            {
+                var local = new LocalQueueStore(queueFile, TimeProvider.System);
+                counts.AddRange(await local.CountsAsync(cancellationToken));
+                errors.AddRange((await local.DeadLettersAsync(cancellationToken)).TakeLast(5).Select(l => $"queue {l.Queue}: {l.Description}"));
+            }
+
             // Every queue a function listens on, including the empty ones.
             var queues = FunctionCatalog.Load(AppContext.BaseDirectory)
                 .Select(f => f.Trigger.QueueName).OfType<string>()
@@ -56,8 +97,15 @@ internal static class StatusCommand
             var status = new
             {
                 delivery = graph.IsConfigured ? $"Microsoft Graph, from {graph.Mailbox}" : "outbox folder",
-                feeds = runs.Select(f => new { id = f.Id, outcome = f.Run?.Outcome ?? "never-run", lastRun = f.Run?.RunStarted, error = f.Run?.Error }),
-                queues = queues.Select(q => new { queue = q.Queue, active = q.Active, deadLettered = q.DeadLettered }),
+                queueSource = ns is { Length: > 0 } ? ns : "local",
+                feeds = runs.Select(f => new
+                {
+                    id = f.Id, outcome = f.Run?.Outcome ?? "never-run", lastRun = f.Run?.RunStarted, error = f.Run?.Error,
+                    watermark = f.Run?.Watermark,
+                }),
+                queues = queues.Select(q => new { queue = q.Queue, active = q.Active < 0 ? (long?)null : q.Active, deadLettered = q.DeadLettered }),
+                mailSubscription = subscription,
+                lastErrors = errors.TakeLast(10),
                 shortlists = lists.Select(l => new { id = l.Id, status = l.Open ? "open" : "closed", shortlistVersion = l.Version, outOfDateSince = l.OutOfDateSince }),
             };
 
@@ -78,7 +126,17 @@ internal static class StatusCommand
             await output.WriteLineAsync("Queues:");
             foreach (var q in queues)
             {
-                await output.WriteLineAsync($"  {q.Queue,-24} {q.Active} waiting, {q.DeadLettered} dead-lettered");
+                await output.WriteLineAsync($"  {q.Queue,-24} {(q.Active < 0 ? "?" : q.Active.ToString(System.Globalization.CultureInfo.InvariantCulture))} waiting, {q.DeadLettered} dead-lettered");
+            }
+
+            await output.WriteLineAsync($"Inbox subscription: {(subscription.enabled ? subscription.expires is { } x ? $"expires {x:u}" : "not created yet" : "not configured")}");
+            if (errors.Count > 0)
+            {
+                await output.WriteLineAsync("Last errors:");
+                foreach (var e in errors.TakeLast(10))
+                {
+                    await output.WriteLineAsync($"  {e}");
+                }
             }
 
             await output.WriteLineAsync("Shortlists:");

@@ -126,6 +126,28 @@ public sealed class ServiceBusDeadLetters : IDisposable
         return new ReplayResult(replayed);
     }
 
+    /// <summary>
+    /// A queue's waiting and dead-lettered counts, from its description (needs a role that may read it, such as Azure
+    /// Service Bus Data Owner); with only data roles, the dead letters are counted by looking (up to 100) and the
+    /// waiting count is unknown.
+    /// </summary>
+    public async Task<(long? Active, long DeadLettered, bool Capped)> CountAsync(string queue, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, new Uri(_endpoint, $"{Uri.EscapeDataString(queue)}?api-version=2021-05"), null, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            var xml = System.Xml.Linq.XDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            long? Count(string name) => xml.Descendants().FirstOrDefault(e => e.Name.LocalName == name) is { } e && long.TryParse(e.Value, out var n) ? n : null;
+            if (Count("DeadLetterMessageCount") is { } dead)
+            {
+                return (Count("ActiveMessageCount"), dead, false);
+            }
+        }
+
+        var letters = await ListAsync(queue, 100, cancellationToken);
+        return (null, letters.Count, letters.Count == 100);
+    }
+
     public void Dispose() => _http.Dispose();
 
     private sealed record Locked(RemoteDeadLetter Letter, Uri Lock, byte[] Body, MediaTypeHeaderValue? ContentType, string? CorrelationId);

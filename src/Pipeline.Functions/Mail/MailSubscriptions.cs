@@ -73,6 +73,10 @@ public sealed class MailSubscriptions(
         return "created";
     }
 
+    /// <summary>When the stored Inbox subscription expires; null when there is none.</summary>
+    public async Task<DateTimeOffset?> ExpiresAsync(CancellationToken cancellationToken) =>
+        (await _table.GetAsync("inbox", "subscription", cancellationToken))?.GetDateTimeOffset("Expires");
+
     /// <summary>Whether a notification's clientState is ours, compared in constant time.</summary>
     public bool IsOurs(string? clientState) =>
         clientState is not null && graphOptions.Value.NotificationClientState is { } expected &&
