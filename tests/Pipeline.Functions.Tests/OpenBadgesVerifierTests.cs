@@ -209,6 +209,21 @@ public sealed class OpenBadgesVerifierTests : IAsyncLifetime
         Assert.Equal(4, cached.Requests); // two assertions, one badge class, one issuer profile
     }
 
+    [Fact]
+    public async Task Verify_ManyAtOnceWithTheCacheOn_ShareOneFetchPerDocument()
+    {
+        using var cached = new SafeFetcher(new SafeFetchPolicy
+        {
+            AllowedHosts = [".credly.com"], TestHosts = [$"{new Uri(_base).Host}:{new Uri(_base).Port}"], CacheDuration = TimeSpan.FromMinutes(10),
+        });
+        var verifier = new OpenBadgesVerifier(cached, Catalogue, new ManualTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero)));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => verifier.VerifyAsync(new Uri($"{_base}/assertions/good"), [Email], CancellationToken.None))));
+
+        Assert.All(results, r => Assert.Equal(VerificationOutcome.Verified, r.Outcome));
+        Assert.Equal(3, cached.Requests); // the assertion, its badge class and issuer profile, once each
+    }
+
     private Task<VerificationResult> VerifyAsync(string assertion, params string[] emails) =>
         new OpenBadgesVerifier(_fetcher, Catalogue, new ManualTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero)))
             .VerifyAsync(new Uri(assertion.Contains("://", StringComparison.Ordinal) ? assertion : $"{_base}/assertions/{assertion}"),

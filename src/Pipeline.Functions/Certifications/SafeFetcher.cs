@@ -62,7 +62,7 @@ public sealed class SafeFetcher : IDisposable
     private readonly SafeFetchPolicy _policy;
     private readonly HttpClient _http;
     private readonly TimeProvider _time;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Uri, (DateTimeOffset Until, Task<FetchResult> Fetch)> _cache = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Uri, (DateTimeOffset Until, Lazy<Task<FetchResult>> Fetch)> _cache = new();
     private long _requests;
 
     public SafeFetcher(SafeFetchPolicy policy, TimeProvider? time = null)
@@ -109,17 +109,9 @@ public sealed class SafeFetcher : IDisposable
         }
 
         var now = _time.GetUtcNow();
-        if (_cache.TryGetValue(url, out var cached) && cached.Until > now)
+        if (_cache.TryGetValue(url, out var stale) && stale.Until <= now)
         {
-            try
-            {
-                return await cached.Fetch.WaitAsync(cancellationToken);
-            }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                _cache.TryRemove(new KeyValuePair<Uri, (DateTimeOffset, Task<FetchResult>)>(url, cached));
-                throw;
-            }
+            _cache.TryRemove(new KeyValuePair<Uri, (DateTimeOffset, Lazy<Task<FetchResult>>)>(url, stale));
         }
 
         if (_cache.Count >= _policy.CacheEntries)
@@ -127,23 +119,23 @@ public sealed class SafeFetcher : IDisposable
             _cache.Clear();
         }
 
-        // The shared fetch is not tied to one caller's cancellation.
-        var fetch = FetchAsync(url, CancellationToken.None);
-        var entry = (now + _policy.CacheDuration, fetch);
-        _cache[url] = entry;
+        // One fetch per URL however many ask at once: the first to add the entry starts it, the others wait for it. The
+        // shared fetch is not tied to one caller's cancellation (the policy's time limit still applies).
+        var entry = _cache.GetOrAdd(url, u => (now + _policy.CacheDuration, new Lazy<Task<FetchResult>>(() => FetchAsync(u, CancellationToken.None))));
         try
         {
-            var result = await fetch.WaitAsync(cancellationToken);
+            var result = await entry.Fetch.Value.WaitAsync(cancellationToken);
             if (result.Status is not (200 or 404 or 410))
             {
-                _cache.TryRemove(new KeyValuePair<Uri, (DateTimeOffset, Task<FetchResult>)>(url, entry));
+                _cache.TryRemove(new KeyValuePair<Uri, (DateTimeOffset, Lazy<Task<FetchResult>>)>(url, entry));
             }
 
             return result;
         }
-        catch (Exception)
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
-            _cache.TryRemove(new KeyValuePair<Uri, (DateTimeOffset, Task<FetchResult>)>(url, entry));
+            // Refusals and failures are never kept.
+            _cache.TryRemove(new KeyValuePair<Uri, (DateTimeOffset, Lazy<Task<FetchResult>>)>(url, entry));
             throw;
         }
     }
