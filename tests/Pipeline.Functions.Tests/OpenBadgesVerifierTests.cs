@@ -190,13 +190,15 @@ public sealed class OpenBadgesVerifierTests : IAsyncLifetime
         }
     }
 
+    private SafeFetcher CachedFetcher() => new(new SafeFetchPolicy
+    {
+        AllowedHosts = [".credly.com"], TestHosts = [$"{new Uri(_base).Host}:{new Uri(_base).Port}"], CacheDuration = TimeSpan.FromMinutes(10),
+    });
+
     [Fact]
     public async Task Verify_WithTheCacheOn_SharedDocumentsAreFetchedOnce()
     {
-        using var cached = new SafeFetcher(new SafeFetchPolicy
-        {
-            AllowedHosts = [".credly.com"], TestHosts = [$"{new Uri(_base).Host}:{new Uri(_base).Port}"], CacheDuration = TimeSpan.FromMinutes(10),
-        });
+        using var cached = CachedFetcher();
         var verifier = new OpenBadgesVerifier(cached, Catalogue, new ManualTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero)));
 
         var first = await verifier.VerifyAsync(new Uri($"{_base}/assertions/good"), [Email], CancellationToken.None);
@@ -212,10 +214,7 @@ public sealed class OpenBadgesVerifierTests : IAsyncLifetime
     [Fact]
     public async Task Verify_ManyAtOnceWithTheCacheOn_ShareOneFetchPerDocument()
     {
-        using var cached = new SafeFetcher(new SafeFetchPolicy
-        {
-            AllowedHosts = [".credly.com"], TestHosts = [$"{new Uri(_base).Host}:{new Uri(_base).Port}"], CacheDuration = TimeSpan.FromMinutes(10),
-        });
+        using var cached = CachedFetcher();
         var verifier = new OpenBadgesVerifier(cached, Catalogue, new ManualTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero)));
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => verifier.VerifyAsync(new Uri($"{_base}/assertions/good"), [Email], CancellationToken.None))));

@@ -12,7 +12,7 @@ public sealed class PublishedAppTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var project = Path.Combine(RepositoryRoot(), "src", "Pipeline.Functions", "Pipeline.Functions.csproj");
+        var project = Path.Combine(InfraTests.RepositoryRoot(), "src", "Pipeline.Functions", "Pipeline.Functions.csproj");
         var start = new ProcessStartInfo("dotnet", ["publish", project, "-c", "Release", "-o", _output, "--nologo"])
         {
             RedirectStandardOutput = true,
@@ -70,16 +70,6 @@ public sealed class PublishedAppTests : IAsyncLifetime
         }
     }
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Pipeline.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Pipeline.sln not found above " + AppContext.BaseDirectory);
-    }
 
     /// <summary>
     /// The handler process dies after Graph accepted the shortlist email and before the send was recorded; the host

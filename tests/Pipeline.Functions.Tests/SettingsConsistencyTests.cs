@@ -12,7 +12,7 @@ namespace Pipeline.Functions.Tests;
 /// </summary>
 public sealed partial class SettingsConsistencyTests
 {
-    private static readonly string Root = RepositoryRoot();
+    private static readonly string Root = InfraTests.RepositoryRoot();
 
     private static IReadOnlySet<string> CodeSettings { get; } =
         Settings<PipelineOptions>(PipelineOptions.Section).Concat(Settings<GraphOptions>(GraphOptions.Section)).ToHashSet(StringComparer.Ordinal);
@@ -77,16 +77,6 @@ public sealed partial class SettingsConsistencyTests
             .Where(p => p.SetMethod?.IsPublic == true)
             .Select(p => $"{section}__{p.Name}");
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Pipeline.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Pipeline.sln not found above " + AppContext.BaseDirectory);
-    }
 
     [GeneratedRegex(@"\b(Pipeline|Graph)__[A-Za-z]+")]
     private static partial Regex SettingName();

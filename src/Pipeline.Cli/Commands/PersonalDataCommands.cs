@@ -25,21 +25,14 @@ internal static class PersonalDataCommands
         var export = new Command("export", "Everything Pipeline holds about a person, as JSON: profile, feed records, checks, pools, shortlists, decisions, quarantined rows") { exportEmail };
         export.SetAction(async (parse, cancellationToken) =>
         {
-            var output = parse.InvocationConfiguration.Output;
-            var error = parse.InvocationConfiguration.Error;
-            if (Normalized(parse.GetValue(exportEmail)!) is not { } email)
-            {
-                await error.WriteLineAsync($"--email '{parse.GetValue(exportEmail)}' is not an email address.");
-                return 2;
-            }
-
-            await using var server = await HandlerServer.TryStartAsync(CliOptions.AppSettings(parse.GetValue(CliOptions.Config)!, parse.GetValue(CliOptions.Data)!), verbose: false, error, cancellationToken);
-            if (server is null)
+            var (output, error) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+            await using var session = await StartAsync(parse, exportEmail, cancellationToken);
+            if (session is not { } started)
             {
                 return 2;
             }
 
-            using var document = await server.Services.GetRequiredService<PersonalData>().ExportAsync(email, cancellationToken);
+            using var document = await started.Data.ExportAsync(started.Email, cancellationToken);
             if (document is null)
             {
                 await error.WriteLineAsync("Nobody is known by that email.");
@@ -58,20 +51,13 @@ internal static class PersonalDataCommands
         erase.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
-            var error = parse.InvocationConfiguration.Error;
-            if (Normalized(parse.GetValue(eraseEmail)!) is not { } email)
-            {
-                await error.WriteLineAsync($"--email '{parse.GetValue(eraseEmail)}' is not an email address.");
-                return 2;
-            }
-
-            await using var server = await HandlerServer.TryStartAsync(CliOptions.AppSettings(parse.GetValue(CliOptions.Config)!, parse.GetValue(CliOptions.Data)!), verbose: false, error, cancellationToken);
-            if (server is null)
+            await using var session = await StartAsync(parse, eraseEmail, cancellationToken);
+            if (session is not { } started)
             {
                 return 2;
             }
 
-            var report = await server.Services.GetRequiredService<PersonalData>().EraseAsync(email, cancellationToken);
+            var report = await started.Data.EraseAsync(started.Email, cancellationToken);
             if (parse.GetValue(CliOptions.Json))
             {
                 await output.WriteLineAsync(JsonSerializer.Serialize(report, Output));
@@ -88,16 +74,28 @@ internal static class PersonalDataCommands
         return [export, erase];
     }
 
-    private static string? Normalized(string email)
+    /// <summary>The function app's services over the configured store, and the email asked about; null (said why) when either is not to be had.</summary>
+    private static async Task<Session?> StartAsync(ParseResult parse, Option<string> emailOption, CancellationToken cancellationToken)
     {
+        var error = parse.InvocationConfiguration.Error;
+        string email;
         try
         {
-            return Normalizer.Email(email);
+            email = Normalizer.Email(parse.GetValue(emailOption));
         }
         catch (FieldException)
         {
+            await error.WriteLineAsync($"--email '{parse.GetValue(emailOption)}' is not an email address.");
             return null;
         }
+
+        var server = await HandlerServer.TryStartAsync(CliOptions.AppSettings(parse), verbose: false, error, cancellationToken);
+        return server is null ? null : new Session(server, server.Services.GetRequiredService<PersonalData>(), email);
+    }
+
+    private sealed record Session(IAsyncDisposable Server, PersonalData Data, string Email) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Server.DisposeAsync();
     }
 
     private static string Describe(IReadOnlyDictionary<string, int> counts) =>
