@@ -363,7 +363,9 @@ public sealed class EndToEndTests : IDisposable
     public async Task ExportThenErase_ExportHoldsEverything_ErasureLeavesNoTraceInAnyTable_AndSurvivesAReread()
     {
         const string email = "priya.raman0@students.northfield.example";
-        string[] traces = [email, "Priya Raman", "+16175551000", "linkedin.com/in/priya-raman-0", Pipeline.Domain.Candidates.CandidateId.FromEmail(email)];
+        // Her email, phone, profile and id; not her name: Lakeshore lists another Priya Raman, who must stay.
+        string[] traces = [email, "+16175551000", "linkedin.com/in/priya-raman-0", Pipeline.Domain.Candidates.CandidateId.FromEmail(email)];
+        var namesake = Pipeline.Domain.Candidates.CandidateId.FromEmail("priya.raman40@alumni.lakeshore-tech.example");
         var config = CopySamples();
         await RunOnceAsync(config);
 
@@ -388,6 +390,9 @@ public sealed class EndToEndTests : IDisposable
         }
 
         await AssertNoTraceAsync(traces);
+        var (namesakeExit, namesakeShown, _) = await RunProcessAsync("candidates", "show", namesake, "--config", config.FullName, "--data", Data.FullName);
+        Assert.Equal(0, namesakeExit);
+        Assert.Contains("Priya Raman", namesakeShown, StringComparison.Ordinal);
 
         // The feed is read again (its file changed): her row is dropped, not stored again.
         var feed = Path.Combine(config.FullName, "feeds", "northfield-university.csv");

@@ -128,7 +128,7 @@ public sealed class PersonalData(
         return new ErasureReport(tombstone, person is not null, removed, redacted);
     }
 
-    /// <summary>The person and every string that identifies them (emails, name, phone, profile and credential URLs).</summary>
+    /// <summary>The person and every string that identifies them alone (emails, profile and credential URLs, identity-key hashes).</summary>
     private async Task<(string Id, CandidateProfile Profile, IReadOnlyList<SourceRecord> Sources, IReadOnlyList<string> Strings)?> FindAsync(string email, CancellationToken cancellationToken)
     {
         var normalized = Normalizer.Email(email);
@@ -139,11 +139,13 @@ public sealed class PersonalData(
             return null;
         }
 
+        // What identifies this person and nobody else: emails, profile and credential links. Not the name (others share
+        // it) nor the phone (a switchboard number may be on several records); rows about the person are found by id.
         var records = sources.Select(s => s.Record).ToList();
-        var strings = records.SelectMany(r => new[] { r.Email, r.Name, r.Phone }.Concat(r.ProfileUrls).Concat(r.Certifications.SelectMany(c => new[] { c.Url, c.BadgeEmail })))
+        var strings = records.SelectMany(r => new[] { r.Email }.Concat(r.ProfileUrls).Concat(r.Certifications.SelectMany(c => new[] { c.Url, c.BadgeEmail })))
             .Append(normalized)
             .OfType<string>()
-            .Where(s => s.Length >= 5) // too short to tell the person apart from other text
+            .Where(s => s.Length >= 5)
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToList();
         var keys = records.SelectMany(r => IdentityKeys.Secondary(r).Select(k => k.Key).Append(IdentityKeys.Email(r.Email).Key));
