@@ -37,15 +37,24 @@ public sealed class PoolStore(ITableStore store)
     }
 
     /// <summary>Adds, re-scores or (with a null score) removes candidates of one requisition's pool.</summary>
+    /// <remarks>
+    /// Upserts go in entity-group transactions; removals one by one, because a transaction fails whole on an entity
+    /// that is not there (Table storage answers 404), and a pool may not hold someone it is told to forget.
+    /// </remarks>
     public async Task ApplyAsync(string requisitionId, IReadOnlyCollection<(string CandidateId, double? Score)> changes, CancellationToken cancellationToken)
     {
-        var actions = changes.Select(c => c.Score is { } score
-            ? TableTransactionAction.Upsert(new TableEntity(requisitionId, c.CandidateId) { ["Score"] = score }, TableUpdateMode.Replace)
-            : TableTransactionAction.Delete(new TableEntity(requisitionId, c.CandidateId), Azure.ETag.All)).ToList();
-        var failures = await _table.SubmitTransactionsAsync(TableTransaction.Chunk(actions).ToList(), cancellationToken);
+        var upserts = changes.Where(c => c.Score is not null)
+            .Select(c => TableTransactionAction.Upsert(new TableEntity(requisitionId, c.CandidateId) { ["Score"] = c.Score!.Value }, TableUpdateMode.Replace))
+            .ToList();
+        var failures = await _table.SubmitTransactionsAsync(TableTransaction.Chunk(upserts).ToList(), cancellationToken);
         if (failures.FirstOrDefault(f => f is not null) is { } failure)
         {
             throw failure;
+        }
+
+        foreach (var (candidateId, _) in changes.Where(c => c.Score is null))
+        {
+            await _table.DeleteAsync(requisitionId, candidateId, Azure.ETag.All, cancellationToken);
         }
     }
 
