@@ -61,9 +61,25 @@ public sealed record ClaimedCertification(string Name, string? Issuer = null, st
 /// </summary>
 public static class CandidateId
 {
+    // A page asks for the same ids several times (keys, records, merged profiles); remember them, up to a small bound.
+    private const int MaxRemembered = 10_000;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Remembered = new(StringComparer.Ordinal);
+
     public static string FromEmail(string normalizedEmail)
     {
+        if (Remembered.TryGetValue(normalizedEmail, out var known))
+        {
+            return known;
+        }
+
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes("pipeline/candidate/" + normalizedEmail));
-        return "c" + Convert.ToHexStringLower(hash)[..20];
+        var id = "c" + Convert.ToHexStringLower(hash)[..20];
+        if (Remembered.Count >= MaxRemembered)
+        {
+            Remembered.Clear();
+        }
+
+        Remembered.TryAdd(normalizedEmail, id);
+        return id;
     }
 }

@@ -10,6 +10,16 @@ internal sealed class SqliteTable(SqliteTableStore store, string name) : ITable
 {
     private const int SqliteConstraint = 19;
 
+    // ETags only need to differ from every earlier one of the row: a random prefix per process and a counter, which
+    // costs far less than a GUID per write.
+    private static readonly string ETagPrefix = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+    private static long _etagCounter;
+
+    private TimeProvider Time => store.TimeProvider;
+
+    private static ETag NextETag() =>
+        new(string.Create(CultureInfo.InvariantCulture, $"W/\"{ETagPrefix}{Interlocked.Increment(ref _etagCounter):x12}\""));
+
     public string Name => name;
 
     public Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default) => store.CreateTableAsync(name, cancellationToken);
@@ -19,33 +29,35 @@ internal sealed class SqliteTable(SqliteTableStore store, string name) : ITable
         TableKeys.Validate(partitionKey, nameof(partitionKey));
         TableKeys.Validate(rowKey, nameof(rowKey));
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var row = await ReadRowAsync(connection, null, partitionKey, rowKey, cancellationToken).ConfigureAwait(false);
+        await using var statements = new Statements(this, connection, null);
+        var row = await statements.ReadAsync(partitionKey, rowKey, cancellationToken).ConfigureAwait(false);
         return row is null ? null : ToEntity(partitionKey, rowKey, row.Value.ETag, row.Value.Timestamp, row.Value.Props);
     }
 
     public async Task<ETag> AddAsync(TableEntity entity, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await ApplyAsync(connection, null, TableTransactionAction.Add(entity), cancellationToken).ConfigureAwait(false);
+        await using var statements = new Statements(this, connection, null);
+        return await ApplyAsync(statements, TableTransactionAction.Add(entity), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ETag> UpsertAsync(TableEntity entity, TableUpdateMode mode = TableUpdateMode.Replace, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await InTransactionAsync(connection, tx => ApplyAsync(connection, tx, TableTransactionAction.Upsert(entity, mode), cancellationToken)).ConfigureAwait(false);
+        return await InTransactionAsync(connection, tx => ApplyOnceAsync(connection, tx, TableTransactionAction.Upsert(entity, mode), cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<ETag> UpdateAsync(TableEntity entity, ETag ifMatch, TableUpdateMode mode = TableUpdateMode.Replace, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await InTransactionAsync(connection, tx => ApplyAsync(connection, tx, TableTransactionAction.Update(entity, ifMatch, mode), cancellationToken)).ConfigureAwait(false);
+        return await InTransactionAsync(connection, tx => ApplyOnceAsync(connection, tx, TableTransactionAction.Update(entity, ifMatch, mode), cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task DeleteAsync(string partitionKey, string rowKey, ETag ifMatch, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var action = TableTransactionAction.Delete(new TableEntity(partitionKey, rowKey), ifMatch);
-        await InTransactionAsync(connection, tx => ApplyAsync(connection, tx, action, cancellationToken)).ConfigureAwait(false);
+        await InTransactionAsync(connection, tx => ApplyOnceAsync(connection, tx, action, cancellationToken)).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<TableEntity> QueryAsync(TableQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -117,11 +129,12 @@ internal sealed class SqliteTable(SqliteTableStore store, string name) : ITable
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await InTransactionAsync(connection, async tx =>
         {
+            await using var statements = new Statements(this, connection, tx);
             for (var i = 0; i < actions.Count; i++)
             {
                 try
                 {
-                    await ApplyAsync(connection, tx, actions[i], cancellationToken).ConfigureAwait(false);
+                    await ApplyAsync(statements, actions[i], cancellationToken).ConfigureAwait(false);
                 }
                 catch (RequestFailedException e)
                 {
@@ -176,20 +189,33 @@ internal sealed class SqliteTable(SqliteTableStore store, string name) : ITable
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await InTransactionAsync(connection, async tx =>
         {
+            // Statements are prepared once for the whole submission, not once per row.
+            await using var statements = new Statements(this, connection, tx);
             for (var t = 0; t < transactions.Count; t++)
             {
-                await tx.SaveAsync("t", cancellationToken).ConfigureAwait(false);
+                // One action writes at most one row, all or nothing: it needs no savepoint to be undone on failure.
                 var actions = transactions[t];
+                var savepoint = actions.Count > 1;
+                if (savepoint)
+                {
+                    await tx.SaveAsync("t", cancellationToken).ConfigureAwait(false);
+                }
+
                 for (var i = 0; i < actions.Count && results[t] is null; i++)
                 {
                     try
                     {
-                        await ApplyAsync(connection, tx, actions[i], cancellationToken).ConfigureAwait(false);
+                        await ApplyAsync(statements, actions[i], cancellationToken).ConfigureAwait(false);
                     }
                     catch (RequestFailedException e)
                     {
                         results[t] = new TableTransactionFailedException(i, e);
                     }
+                }
+
+                if (!savepoint)
+                {
+                    continue;
                 }
 
                 if (results[t] is null)
@@ -232,23 +258,29 @@ internal sealed class SqliteTable(SqliteTableStore store, string name) : ITable
         return result;
     }
 
-    private async Task<ETag> ApplyAsync(SqliteConnection connection, SqliteTransaction? tx, TableTransactionAction action, CancellationToken cancellationToken)
+    private async Task<ETag> ApplyOnceAsync(SqliteConnection connection, SqliteTransaction tx, TableTransactionAction action, CancellationToken cancellationToken)
+    {
+        await using var statements = new Statements(this, connection, tx);
+        return await ApplyAsync(statements, action, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ETag> ApplyAsync(Statements statements, TableTransactionAction action, CancellationToken cancellationToken)
     {
         var entity = action.Entity;
         if (action.ActionType == TableTransactionActionType.Delete)
         {
-            await DeleteRowAsync(connection, tx, entity, action.IfMatch, cancellationToken).ConfigureAwait(false);
+            await DeleteRowAsync(statements, entity, action.IfMatch, cancellationToken).ConfigureAwait(false);
             return default;
         }
 
         var props = EntityJson.Serialize(entity, includeKeys: false);
-        var etag = new ETag($"W/\"{Guid.NewGuid():N}\"");
+        var etag = NextETag();
         switch (action.ActionType)
         {
             case TableTransactionActionType.Add:
                 try
                 {
-                    await WriteRowAsync(connection, tx, entity, etag, props, insertOnly: true, cancellationToken).ConfigureAwait(false);
+                    await statements.WriteAsync(entity, etag, props, insertOnly: true, cancellationToken).ConfigureAwait(false);
                 }
                 catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
                 {
@@ -258,11 +290,11 @@ internal sealed class SqliteTable(SqliteTableStore store, string name) : ITable
                 break;
 
             case TableTransactionActionType.UpsertReplace:
-                await WriteRowAsync(connection, tx, entity, etag, props, insertOnly: false, cancellationToken).ConfigureAwait(false);
+                await statements.WriteAsync(entity, etag, props, insertOnly: false, cancellationToken).ConfigureAwait(false);
                 break;
 
             default:
-                var existing = await ReadRowAsync(connection, tx, entity.PartitionKey, entity.RowKey, cancellationToken).ConfigureAwait(false);
+                var existing = await statements.ReadAsync(entity.PartitionKey, entity.RowKey, cancellationToken).ConfigureAwait(false);
                 var isUpdate = action.ActionType is TableTransactionActionType.UpdateMerge or TableTransactionActionType.UpdateReplace;
                 if (isUpdate && existing is null)
                 {
@@ -280,7 +312,7 @@ internal sealed class SqliteTable(SqliteTableStore store, string name) : ITable
                     props = Merge(existing.Value.Props, entity);
                 }
 
-                await WriteRowAsync(connection, tx, entity, etag, props, insertOnly: false, cancellationToken).ConfigureAwait(false);
+                await statements.WriteAsync(entity, etag, props, insertOnly: false, cancellationToken).ConfigureAwait(false);
                 break;
         }
 
@@ -298,59 +330,97 @@ internal sealed class SqliteTable(SqliteTableStore store, string name) : ITable
         return EntityJson.Serialize(merged, includeKeys: false);
     }
 
-    private async Task WriteRowAsync(SqliteConnection connection, SqliteTransaction? tx, TableEntity entity, ETag etag, byte[] props, bool insertOnly, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = insertOnly
-            ? "INSERT INTO entities (tbl, pk, rk, etag, ts, props) VALUES ($tbl, $pk, $rk, $etag, $ts, $props)"
-            : "INSERT INTO entities (tbl, pk, rk, etag, ts, props) VALUES ($tbl, $pk, $rk, $etag, $ts, $props) " +
-              "ON CONFLICT (tbl, pk, rk) DO UPDATE SET etag = excluded.etag, ts = excluded.ts, props = excluded.props";
-        command.Parameters.AddWithValue("$tbl", name);
-        command.Parameters.AddWithValue("$pk", entity.PartitionKey);
-        command.Parameters.AddWithValue("$rk", entity.RowKey);
-        command.Parameters.AddWithValue("$etag", etag.ToString());
-        command.Parameters.AddWithValue("$ts", store.TimeProvider.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
-        command.Parameters.AddWithValue("$props", props);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task DeleteRowAsync(SqliteConnection connection, SqliteTransaction? tx, TableEntity entity, ETag ifMatch, CancellationToken cancellationToken)
+    private static async Task DeleteRowAsync(Statements statements, TableEntity entity, ETag ifMatch, CancellationToken cancellationToken)
     {
         if (ifMatch != ETag.All)
         {
-            var existing = await ReadRowAsync(connection, tx, entity.PartitionKey, entity.RowKey, cancellationToken).ConfigureAwait(false);
+            var existing = await statements.ReadAsync(entity.PartitionKey, entity.RowKey, cancellationToken).ConfigureAwait(false);
             if (existing is not null && existing.Value.ETag != ifMatch.ToString())
             {
-                throw TableErrors.Stale(name);
+                throw TableErrors.Stale(statements.Table.Name);
             }
         }
 
-        await using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = "DELETE FROM entities WHERE tbl = $tbl AND pk = $pk AND rk = $rk";
-        command.Parameters.AddWithValue("$tbl", name);
-        command.Parameters.AddWithValue("$pk", entity.PartitionKey);
-        command.Parameters.AddWithValue("$rk", entity.RowKey);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await statements.DeleteAsync(entity.PartitionKey, entity.RowKey, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<(string ETag, string Timestamp, byte[] Props)?> ReadRowAsync(
-        SqliteConnection connection, SqliteTransaction? tx, string pk, string rk, CancellationToken cancellationToken)
+    /// <summary>
+    /// The row statements of one connection and transaction, each prepared the first time it is needed and reused:
+    /// preparing a statement per row cost more than running it.
+    /// </summary>
+    private sealed class Statements(SqliteTable table, SqliteConnection connection, SqliteTransaction? tx) : IAsyncDisposable
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = "SELECT etag, ts, props FROM entities WHERE tbl = $tbl AND pk = $pk AND rk = $rk";
-        command.Parameters.AddWithValue("$tbl", name);
-        command.Parameters.AddWithValue("$pk", pk);
-        command.Parameters.AddWithValue("$rk", rk);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        private SqliteCommand? _insert;
+        private SqliteCommand? _upsert;
+        private SqliteCommand? _delete;
+        private SqliteCommand? _read;
+
+        public SqliteTable Table => table;
+
+        public async Task WriteAsync(TableEntity entity, ETag etag, byte[] props, bool insertOnly, CancellationToken cancellationToken)
         {
-            return null;
+            var command = insertOnly
+                ? _insert ??= Create("INSERT INTO entities (tbl, pk, rk, etag, ts, props) VALUES ($tbl, $pk, $rk, $etag, $ts, $props)", "$etag", "$ts", "$props")
+                : _upsert ??= Create(
+                    "INSERT INTO entities (tbl, pk, rk, etag, ts, props) VALUES ($tbl, $pk, $rk, $etag, $ts, $props) " +
+                    "ON CONFLICT (tbl, pk, rk) DO UPDATE SET etag = excluded.etag, ts = excluded.ts, props = excluded.props", "$etag", "$ts", "$props");
+            command.Parameters["$pk"].Value = entity.PartitionKey;
+            command.Parameters["$rk"].Value = entity.RowKey;
+            command.Parameters["$etag"].Value = etag.ToString();
+            command.Parameters["$ts"].Value = table.Time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+            command.Parameters["$props"].Value = props;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return (reader.GetString(0), reader.GetString(1), (byte[])reader[2]);
+        public async Task DeleteAsync(string pk, string rk, CancellationToken cancellationToken)
+        {
+            var command = _delete ??= Create("DELETE FROM entities WHERE tbl = $tbl AND pk = $pk AND rk = $rk");
+            command.Parameters["$pk"].Value = pk;
+            command.Parameters["$rk"].Value = rk;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task<(string ETag, string Timestamp, byte[] Props)?> ReadAsync(string pk, string rk, CancellationToken cancellationToken)
+        {
+            var command = _read ??= Create("SELECT etag, ts, props FROM entities WHERE tbl = $tbl AND pk = $pk AND rk = $rk");
+            command.Parameters["$pk"].Value = pk;
+            command.Parameters["$rk"].Value = rk;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            return (reader.GetString(0), reader.GetString(1), (byte[])reader[2]);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var command in new[] { _insert, _upsert, _delete, _read })
+            {
+                if (command is not null)
+                {
+                    await command.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+
+        private SqliteCommand Create(string sql, params string[] more)
+        {
+            var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = sql;
+            command.Parameters.AddWithValue("$tbl", table.Name);
+            command.Parameters.Add("$pk", SqliteType.Text);
+            command.Parameters.Add("$rk", SqliteType.Text);
+            foreach (var name in more)
+            {
+                command.Parameters.Add(name, name == "$props" ? SqliteType.Blob : SqliteType.Text);
+            }
+
+            command.Prepare();
+            return command;
+        }
     }
 
     private static TableEntity ToEntity(string pk, string rk, string etag, string timestamp, byte[] props)
