@@ -20,6 +20,16 @@ public class ShortlistEmailTests
     ]);
 
     [Fact]
+    public void Compose_EmptyVersion_SaysTheLastShortlistNoLongerStands()
+    {
+        var email = ShortlistEmail.Compose(Requisition, new Shortlist("ml", 4, []));
+
+        Assert.Contains("no candidate qualifies any more", email.Subject, StringComparison.Ordinal);
+        Assert.Contains("shortlist sent before (version 3) no longer stands", email.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("0 candidates meet", email.Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Compose_EverythingFromOutside_IsHtmlEncoded()
     {
         var email = ShortlistEmail.Compose(Requisition, CreateShortlist("<script>alert(1)</script>", "<img src=x onerror=alert(1)>"));

@@ -15,7 +15,9 @@ public sealed record ShortlistEmail(string Subject, string Html)
     public static ShortlistEmail Compose(Requisition requisition, Shortlist shortlist, Func<int, Replies.Decision, string>? decisionLink = null)
     {
         var count = shortlist.Members.Count;
-        var subject = $"Shortlist: {OneLine(requisition.Title)} — {count} candidate{(count == 1 ? "" : "s")} [{shortlist.ReferenceToken}]";
+        var subject = count == 0
+            ? $"Shortlist: {OneLine(requisition.Title)} — no candidate qualifies any more [{shortlist.ReferenceToken}]"
+            : $"Shortlist: {OneLine(requisition.Title)} — {count} candidate{(count == 1 ? "" : "s")} [{shortlist.ReferenceToken}]";
 
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
@@ -23,11 +25,21 @@ public sealed record ShortlistEmail(string Subject, string Html)
             .Append("</title></head><body style=\"font-family:Segoe UI,Arial,sans-serif;color:#1b1b1b;font-size:14px;line-height:1.5\">");
         html.Append("<h1 style=\"font-size:20px;margin:0 0 8px\">Shortlist for ").Append(E(requisition.Title)).Append("</h1>");
         html.Append("<p>Hello").Append(requisition.HiringManager.Name is { } hm ? " " + E(hm) : "").Append(",</p>");
-        html.Append("<p>").Append(count.ToString(CultureInfo.InvariantCulture))
-            .Append(count == 1 ? " candidate meets" : " candidates meet")
-            .Append(" every requirement this role marks as required.")
-            .Append(requisition.BlindMode ? " They are shown as numbered profiles; names are shared once you decide." : "")
-            .Append("</p>");
+        if (count == 0)
+        {
+            // Everyone on the last version dropped out (a credential revoked or expired, a feed that no longer lists them).
+            html.Append("<p>No candidate meets every requirement this role marks as required any more, so the shortlist sent before (")
+                .Append(shortlist.Version > 1 ? $"version {shortlist.Version - 1}" : "the last one")
+                .Append(") no longer stands. Nothing needs deciding; you will get a new shortlist when candidates qualify.</p>");
+        }
+        else
+        {
+            html.Append("<p>").Append(count.ToString(CultureInfo.InvariantCulture))
+                .Append(count == 1 ? " candidate meets" : " candidates meet")
+                .Append(" every requirement this role marks as required.")
+                .Append(requisition.BlindMode ? " They are shown as numbered profiles; names are shared once you decide." : "")
+                .Append("</p>");
+        }
         var mix = shortlist.Mix.Where(m => m.Value > 0).Select(m => $"{m.Value} from {m.Key.ToString().ToLowerInvariant()} feeds").ToList();
         if (mix.Count > 0)
         {
