@@ -8,8 +8,9 @@ using Pipeline.Functions.Stores;
 
 namespace Pipeline.Functions.Certifications;
 
-/// <summary>What checking one person's credentials did.</summary>
-public sealed record CheckSummary(int Checked, int Fresh, int Changed);
+/// <summary>What checking one person's credentials did, and their checks before and after (by credential URL).</summary>
+public sealed record CheckSummary(
+    int Checked, int Fresh, int Changed, IReadOnlyDictionary<string, StoredCheck> Before, IReadOnlyDictionary<string, StoredCheck> After);
 
 /// <summary>
 /// Checks a person's claimed credentials at their source when they are due, and keeps the results: a definite
@@ -49,6 +50,7 @@ public sealed class CertificationChecker(
     {
         var now = time.GetUtcNow();
         var stored = (await store.GetAsync(profile.CandidateId, cancellationToken)).ToDictionary(s => s.Url, StringComparer.Ordinal);
+        var after = new Dictionary<string, StoredCheck>(stored, StringComparer.Ordinal);
         var emailsHash = Hash(emails);
         var claims = profile.Certifications.Where(c => c.Url is not null).DistinctBy(c => c.Url, StringComparer.Ordinal).ToList();
         int checkedCount = 0, fresh = 0, changed = 0;
@@ -76,7 +78,9 @@ public sealed class CertificationChecker(
             // An unreachable issuer says nothing new: the result that stood before stands until the retry.
             var standing = result.Outcome == VerificationOutcome.Unreachable && before is { Result.Outcome: not VerificationOutcome.Unreachable } ? before.Result : result;
             var due = Due(result, now);
-            await store.SaveAsync(profile.CandidateId, new StoredCheck(claim.Url!, claim.Name, standing, now, result.Outcome, due, emailsHash), cancellationToken);
+            var saved = new StoredCheck(claim.Url!, claim.Name, standing, now, result.Outcome, due, emailsHash);
+            await store.SaveAsync(profile.CandidateId, saved, cancellationToken);
+            after[claim.Url!] = saved;
             if (before is null || before.Result.Outcome != standing.Outcome || before.Result.Certification != standing.Certification)
             {
                 changed++;
@@ -90,10 +94,11 @@ public sealed class CertificationChecker(
         foreach (var gone in stored.Keys.Except(claims.Select(c => c.Url!), StringComparer.Ordinal))
         {
             await store.DeleteAsync(profile.CandidateId, gone, cancellationToken);
+            after.Remove(gone);
             changed++;
         }
 
-        return new CheckSummary(checkedCount, fresh, changed);
+        return new CheckSummary(checkedCount, fresh, changed, stored, after);
     }
 
     /// <summary>When a result is due again: the retry for an unreachable issuer, else the TTL, and a day before a verified credential expires.</summary>

@@ -73,8 +73,7 @@ public sealed class BuildShortlist(
                 var personChecks = (IReadOnlyDictionary<string, StoredCheck>?)checks.GetValueOrDefault(entry.CandidateId);
                 if (checker.AnyDue(person.Profile, personChecks))
                 {
-                    await checker.CheckAsync(person.Profile, CertificationChecker.Emails(person.Profile, person.Sources), cancellationToken);
-                    personChecks = (await verifications.GetAsync(entry.CandidateId, cancellationToken)).ToDictionary(c => c.Url, StringComparer.Ordinal);
+                    personChecks = (await checker.CheckAsync(person.Profile, CertificationChecker.Emails(person.Profile, person.Sources), cancellationToken)).After;
                     result.Count("rechecked");
                 }
 

@@ -50,9 +50,7 @@ public sealed class VerifyCertifications(
                 return;
             }
 
-            var before = VerificationStore.Results((await verifications.GetAsync(id, ct)).ToDictionary(c => c.Url, StringComparer.Ordinal));
             var summary = await checker.CheckAsync(profile, CertificationChecker.Emails(profile, sources), ct);
-            var after = summary.Changed > 0 ? VerificationStore.Results((await verifications.GetAsync(id, ct)).ToDictionary(c => c.Url, StringComparer.Ordinal)) : before;
             lock (result)
             {
                 result.Count("checked", summary.Checked);
@@ -60,7 +58,7 @@ public sealed class VerifyCertifications(
                 changed += summary.Changed;
                 if (summary.Changed > 0)
                 {
-                    changes.Add(new PoolChange(profile, profile, before, after));
+                    changes.Add(new PoolChange(profile, profile, VerificationStore.Results(summary.Before), VerificationStore.Results(summary.After)));
                 }
             }
         });
