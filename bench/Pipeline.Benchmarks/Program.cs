@@ -4,6 +4,7 @@ using Pipeline.Benchmarks.Storage;
 return args.FirstOrDefault() switch
 {
     "table-upserts" => await TableUpsertsBenchmark.RunAsync(args),
+    "candidate-store" => await CandidateStoreBenchmark.RunAsync(args),
     "feeds" => await FeedParsingBenchmark.RunAsync(args),
     "feeds-measure" => await FeedParsingBenchmark.MeasureAsync(args),
     "ingest" => await IngestionBenchmark.RunAsync(args),
@@ -19,6 +20,7 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: Pipeline.Benchmarks table-upserts --connection CS [--entities N] [--partitions N] [--concurrency N]
                Pipeline.Benchmarks feeds [--rows 1000000] [--dir DIR]
+               Pipeline.Benchmarks candidate-store [--rows 100000] [--page-size 50]
                Pipeline.Benchmarks ingest [--rows 1000000] [--dir DIR] [--page-size 50]
                Pipeline.Benchmarks graph-requests [--shortlists 100]
                Pipeline.Benchmarks verifications [--candidates 10000] [--shared 0.3]

@@ -67,6 +67,30 @@ public sealed class IdentityResolutionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SamePhone_InTwoFeedsScreenedAtTheSameTime_IsStillOnePerson()
+    {
+        // Two invocations (one page of each feed) read the keys before either writes: one takes the phone, the other
+        // must then find it taken and join that person rather than keep a person of its own.
+        for (var i = 0; i < 10; i++)
+        {
+            var phone = $"+1617555{i:D4}";
+            var pages = new[]
+            {
+                [From("uni-a", $"ana{i}@uni.example", phone: phone), From("uni-a", $"other{i}@uni.example")],
+                new[] { From("camp-b", $"ana.lima{i}@mail.example", phone: phone), From("camp-b", $"else{i}@mail.example") },
+            };
+
+            await Task.WhenAll(pages.Select(p => Task.Run(() => _candidates.UpsertManyAsync(p, default))));
+        }
+
+        var people = await PeopleAsync();
+        Assert.Equal(30, people.Length);
+        var merged = people.Where(p => p.Links.Count == 2).ToList();
+        Assert.Equal(10, merged.Count);
+        Assert.All(merged, p => Assert.Equal([MatchReasons.Email, MatchReasons.Phone], p.Links.Select(l => l.MatchedBy).Order()));
+    }
+
+    [Fact]
     public async Task SamePhone_InAnotherFeed_MergesByPhone_AndTheFirstRecordLeads()
     {
         await _candidates.UpsertAsync(From("uni-a", "ana@uni.example", phone: "+16175550101", name: "Ana Lima"), default);

@@ -96,7 +96,7 @@ internal static class RunCommand
                 FunctionCatalog.Load(AppContext.BaseDirectory),
                 queues,
                 TimeProvider.System,
-                new LocalHostOptions { MaxDeliveryCount = maxDeliveries },
+                new LocalHostOptions { MaxDeliveryCount = maxDeliveries, MaxConcurrentCalls = HostJson.MaxConcurrentCalls(AppContext.BaseDirectory) },
                 log: line => error.WriteLine(line),
                 trace: verbose ? line => error.WriteLine(line) : null);
 

@@ -16,6 +16,12 @@ public sealed class LocalHostOptions
 
     /// <summary>How long the continuous host sleeps when nothing is due.</summary>
     public TimeSpan IdleDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Messages handled at once, like the Service Bus extension's <c>maxConcurrentCalls</c> in host.json (read from
+    /// there by <see cref="HostJson.MaxConcurrentCalls"/>).
+    /// </summary>
+    public int MaxConcurrentCalls { get; init; } = 1;
 }
 
 /// <summary>
@@ -75,9 +81,7 @@ public sealed class LocalFunctionsHost
         foreach (var timer in _timers.OrderByDescending(Period).ThenBy(t => t.Name, StringComparer.Ordinal))
         {
             await FireTimerAsync(timer, isPastDue: false, summary, cancellationToken);
-            while (await DeliverNextAsync(summary, cancellationToken))
-            {
-            }
+            await DrainAsync(summary, cancellationToken);
         }
 
         return summary;
@@ -122,7 +126,8 @@ public sealed class LocalFunctionsHost
                 }
             }
 
-            if (!await DeliverNextAsync(summary, cancellationToken))
+            // Timers are looked at again after about IdleDelay of deliveries, so a long backlog does not hold them up.
+            if (!await DrainAsync(summary, cancellationToken, _options.IdleDelay))
             {
                 try
                 {
@@ -167,15 +172,47 @@ public sealed class LocalFunctionsHost
         }
     }
 
-    /// <summary>Delivers one message; false when no queue has one ready.</summary>
-    private async Task<bool> DeliverNextAsync(RunSummary summary, CancellationToken cancellationToken)
+    /// <summary>
+    /// Delivers messages, up to <see cref="LocalHostOptions.MaxConcurrentCalls"/> at a time, until no queue has one
+    /// ready and none is in hand; false when there was none to deliver. While the last pages of a feed's part are being
+    /// screened, the part that follows can already be read: the stages overlap as they do in Azure.
+    /// </summary>
+    private async Task<bool> DrainAsync(RunSummary summary, CancellationToken cancellationToken, TimeSpan? budget = null)
     {
-        var message = await _queues.ReceiveAsync(_queueOrder, _options.LockDuration, cancellationToken);
-        if (message is null)
+        var started = _time.GetTimestamp();
+        var running = new List<Task>();
+        var delivered = false;
+        try
         {
-            return false;
-        }
+            while (true)
+            {
+                while (running.Count < Math.Max(1, _options.MaxConcurrentCalls)
+                    && (budget is null || _time.GetElapsedTime(started) < budget)
+                    && await _queues.ReceiveAsync(_queueOrder, _options.LockDuration, cancellationToken) is { } message)
+                {
+                    running.Add(DeliverAsync(message, summary, cancellationToken));
+                    delivered = true;
+                }
 
+                if (running.Count == 0)
+                {
+                    return delivered;
+                }
+
+                var finished = await Task.WhenAny(running);
+                running.Remove(finished);
+                await finished;
+            }
+        }
+        finally
+        {
+            // On cancellation or a failure, let the deliveries in hand end before the caller goes on.
+            await Task.WhenAll(running).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task DeliverAsync(LockedMessage message, RunSummary summary, CancellationToken cancellationToken)
+    {
         var function = _consumers[message.Queue];
         var metadata = Metadata(function);
         // The host's metadata scalars are strings, some JSON-quoted; send them the same way.
@@ -190,21 +227,27 @@ public sealed class LocalFunctionsHost
         if (outcome.Error is null)
         {
             await _queues.CompleteAsync(message, outcome.Outputs.SelectMany(o => o.Bodies.Select(b => (o.Queue, b))).ToList(), cancellationToken);
-            return true;
+            return;
         }
 
         if (await _queues.AbandonAsync(message, outcome.Error, _options.MaxDeliveryCount, cancellationToken))
         {
-            summary.DeadLetters++;
+            lock (summary)
+            {
+                summary.DeadLetters++;
+            }
+
             _log?.Invoke($"Message {message.MessageId} on '{message.Queue}' was dead-lettered after {message.DeliveryCount} deliveries: {outcome.Error}");
         }
-
-        return true;
     }
 
     private async Task<InvocationOutcome> InvokeAsync(FunctionMetadata function, JsonNode data, JsonObject metadata, RunSummary summary, CancellationToken cancellationToken)
     {
-        summary.Invocations++;
+        lock (summary)
+        {
+            summary.Invocations++;
+        }
+
         var envelope = new JsonObject
         {
             ["Data"] = new JsonObject { [function.Trigger.Name] = data },
@@ -220,13 +263,21 @@ public sealed class LocalFunctionsHost
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                summary.FailedInvocations++;
+                lock (summary)
+                {
+                    summary.FailedInvocations++;
+                }
+
                 return InvocationOutcome.Failed($"{function.Name} answered {(int)response.StatusCode}: {Problem(text)}");
             }
 
             var answer = JsonSerializer.Deserialize<InvocationResponse>(text)
                 ?? throw new JsonException("The handler answered null.");
-            summary.Add(function.Name, answer.ReturnValue);
+            lock (summary)
+            {
+                summary.Add(function.Name, answer.ReturnValue);
+            }
+
             foreach (var line in answer.Logs)
             {
                 _trace?.Invoke($"{function.Name}: {line}");
@@ -236,12 +287,19 @@ public sealed class LocalFunctionsHost
         }
         catch (Exception e) when (e is HttpRequestException or JsonException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            summary.FailedInvocations++;
+            lock (summary)
+            {
+                summary.FailedInvocations++;
+            }
+
             return InvocationOutcome.Failed($"{function.Name} could not be invoked: {e.Message}");
         }
         finally
         {
-            summary.Time(function.Name, _time.GetElapsedTime(started));
+            lock (summary)
+            {
+                summary.Time(function.Name, _time.GetElapsedTime(started));
+            }
         }
     }
 

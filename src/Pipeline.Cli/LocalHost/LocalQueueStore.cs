@@ -185,6 +185,14 @@ public sealed class LocalQueueStore
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
+
+        // As in the table store: in WAL mode a commit survives a crash of the process without an fsync of its own, and
+        // each delivery commits twice (its lock, then its completion with the outputs).
+        await using (var pragma = Command(connection, null, "PRAGMA synchronous = NORMAL"))
+        {
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         if (!_initialized)
         {
             await using var command = Command(connection, null, """

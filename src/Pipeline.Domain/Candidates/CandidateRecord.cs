@@ -65,6 +65,9 @@ public static class CandidateId
     private const int MaxRemembered = 10_000;
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Remembered = new(StringComparer.Ordinal);
 
+    // Counted apart: ConcurrentDictionary.Count takes every lock of the dictionary, and was a seventh of a page's time.
+    private static int _remembered;
+
     public static string FromEmail(string normalizedEmail)
     {
         if (Remembered.TryGetValue(normalizedEmail, out var known))
@@ -74,12 +77,16 @@ public static class CandidateId
 
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes("pipeline/candidate/" + normalizedEmail));
         var id = "c" + Convert.ToHexStringLower(hash)[..20];
-        if (Remembered.Count >= MaxRemembered)
+        if (Volatile.Read(ref _remembered) >= MaxRemembered)
         {
             Remembered.Clear();
+            Volatile.Write(ref _remembered, 0);
         }
 
-        Remembered.TryAdd(normalizedEmail, id);
+        if (Remembered.TryAdd(normalizedEmail, id))
+        {
+            Interlocked.Increment(ref _remembered);
+        }
         return id;
     }
 }

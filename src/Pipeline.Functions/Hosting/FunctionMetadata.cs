@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace Pipeline.Functions.Hosting;
@@ -81,4 +82,35 @@ public static class FunctionCatalog
     }
 
     private sealed record FunctionDocument([property: JsonPropertyName("bindings")] IReadOnlyList<FunctionBinding> Bindings);
+}
+
+/// <summary>What the local host takes from the app's <c>host.json</c>, as the Functions host would.</summary>
+public static class HostJson
+{
+    /// <summary>
+    /// <c>extensions.serviceBus.maxConcurrentCalls</c> (also accepted under <c>messageHandlerOptions</c>, its older
+    /// place): how many Service Bus messages one instance handles at once; 1 when the file does not say.
+    /// </summary>
+    public static int MaxConcurrentCalls(string appRoot)
+    {
+        var path = Path.Combine(appRoot, "host.json");
+        if (!File.Exists(path))
+        {
+            return 1;
+        }
+
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidOperationException($"{path} is not valid JSON: {e.Message}", e);
+        }
+
+        var serviceBus = root?["extensions"]?["serviceBus"];
+        var value = serviceBus?["maxConcurrentCalls"] ?? serviceBus?["messageHandlerOptions"]?["maxConcurrentCalls"];
+        return value is JsonValue v && v.TryGetValue<int>(out var calls) && calls > 0 ? calls : 1;
+    }
 }

@@ -209,6 +209,14 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
             throw failure;
         }
 
+        if (keyResults.Any(r => r is not null))
+        {
+            // Another page (another feed, read at the same time) took a key these records bring: the person it now
+            // points to may be one of theirs. The records are resolved again in the next round, against the keys as
+            // they stand; the keys this round did write point where the records will go, as after a crash.
+            return results;
+        }
+
         var failures = await _table.SubmitTransactionsAsync(batch.Select(b => b.Actions).ToList(), cancellationToken);
         for (var b = 0; b < batch.Count; b++)
         {

@@ -4,14 +4,23 @@ using Microsoft.Data.Sqlite;
 namespace Pipeline.Storage.Sqlite;
 
 /// <summary>
-/// The embedded default: every table lives in one SQLite file, in WAL mode so readers never wait for the writer.
-/// Entities keep their properties as the Table service's annotated JSON, so types round-trip exactly as in Azure.
+/// The embedded default: every table lives in one SQLite file, in WAL mode so other processes (the CLI's commands)
+/// can read while the pipeline writes. Entities keep their properties as the Table service's annotated JSON, so types
+/// round-trip exactly as in Azure.
 /// </summary>
-public sealed class SqliteTableStore : ITableStore
+/// <remarks>
+/// Within a process, operations take turns on one connection. SQLite has one writer at a time anyway; with a pool of
+/// connections, concurrent invocations met SQLite's busy handler, which sleeps for milliseconds before it retries,
+/// and each connection threw its page cache away whenever another had written. Waiting on a semaphore instead costs
+/// nothing while the other invocation works.
+/// </remarks>
+public sealed class SqliteTableStore : ITableStore, IAsyncDisposable
 {
     private readonly string _connectionString;
     private readonly Lazy<Task> _schema;
     private readonly ConcurrentDictionary<string, bool> _knownTables = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SemaphoreSlim _turn = new(1, 1);
+    private SqliteConnection? _connection;
 
     public SqliteTableStore(string databasePath, TimeProvider timeProvider)
     {
@@ -41,18 +50,68 @@ public sealed class SqliteTableStore : ITableStore
         return new SqliteTable(this, name.ToLowerInvariant());
     }
 
-    internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>The store's connection, for one operation; disposing the lease hands it to the next.</summary>
+    internal async Task<Lease> OpenAsync(CancellationToken cancellationToken)
     {
         await _schema.Value.ConfigureAwait(false);
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_connection is null)
+            {
+                var connection = new SqliteConnection(_connectionString);
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
 
-        // Per connection, not stored in the file: in WAL mode, commits survive a crash of the process without an fsync
-        // each (a power cut may lose the last few, which the next feed run writes again).
-        await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous = NORMAL";
-        await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return connection;
+                // Per connection, not stored in the file: in WAL mode, commits survive a crash of the process without an
+                // fsync each (a power cut may lose the last few, which the next feed run writes again).
+                await using var pragma = connection.CreateCommand();
+                pragma.CommandText = "PRAGMA synchronous = NORMAL";
+                await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                _connection = connection;
+            }
+
+            return new Lease(_connection, _turn);
+        }
+        catch
+        {
+            _turn.Release();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _turn.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_connection is not null)
+            {
+                await _connection.DisposeAsync().ConfigureAwait(false);
+                _connection = null;
+            }
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    /// <summary>The connection, held until disposed.</summary>
+    internal sealed class Lease(SqliteConnection connection, SemaphoreSlim turn) : IAsyncDisposable
+    {
+        private int _released;
+
+        public SqliteConnection Connection => connection;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                turn.Release();
+            }
+
+            return ValueTask.CompletedTask;
+        }
     }
 
     internal async Task EnsureTableExistsAsync(SqliteConnection connection, string table, CancellationToken cancellationToken)
@@ -75,8 +134,8 @@ public sealed class SqliteTableStore : ITableStore
 
     internal async Task CreateTableAsync(string table, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
+        await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = lease.Connection.CreateCommand();
         command.CommandText = "INSERT OR IGNORE INTO tables (name) VALUES ($name)";
         command.Parameters.AddWithValue("$name", table);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
