@@ -25,7 +25,7 @@ public sealed class LocalHostOptions
 }
 
 /// <summary>
-/// Plays the Azure Functions host on one machine: fires timer functions, delivers queue messages one at a time with
+/// Plays the Azure Functions host on one machine: fires timer functions, delivers queue messages (several at once, up to <see cref="LocalHostOptions.MaxConcurrentCalls"/>) with
 /// at-least-once semantics, and posts each invocation to the handler as the host would (<c>POST /{FunctionName}</c>
 /// with <c>Data</c> and <c>Metadata</c>), enqueuing the Service Bus outputs it answers with.
 /// </summary>
