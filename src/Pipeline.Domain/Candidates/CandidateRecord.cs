@@ -65,7 +65,7 @@ public static class CandidateId
     private const int MaxRemembered = 10_000;
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Remembered = new(StringComparer.Ordinal);
 
-    // Counted apart: ConcurrentDictionary.Count takes every lock of the dictionary, and was a seventh of a page's time.
+    // Counted apart: ConcurrentDictionary.Count takes every lock of the dictionary, on every call.
     private static int _remembered;
 
     public static string FromEmail(string normalizedEmail)

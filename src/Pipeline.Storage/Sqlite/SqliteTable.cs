@@ -163,8 +163,8 @@ internal sealed class SqliteTable(SqliteTableStore store, string name) : ITable
             await using (var lease = await OpenAsync(cancellationToken).ConfigureAwait(false))
             await using (var command = lease.Connection.CreateCommand())
             {
-                // The keys travel as one JSON array: binding hundreds of named parameters cost SQLite a linear search
-                // each, and made a page's lookup several times slower than the lookup itself.
+                // The keys travel as one JSON array: binding hundreds of named parameters costs a linear search of the
+                // statement's names each, and made a look-up of 150 keys two to three times slower.
                 command.CommandText = "SELECT pk, rk, etag, ts, props FROM entities WHERE tbl = $tbl AND pk IN (SELECT value FROM json_each($keys)) ORDER BY pk, rk";
                 command.Parameters.AddWithValue("$tbl", name);
                 command.Parameters.AddWithValue("$keys", JsonSerializer.Serialize(chunk));
