@@ -60,6 +60,7 @@ public sealed partial class TeamsCommandTests : IDisposable
         TeamsActivity[] sent =
         [
             TeamsActivity.ShortlistSent(requisition, shortlist, "app"),
+            TeamsActivity.ShortlistWithdrawn(requisition, shortlist, "app"),
             ReplyAnswers.DecisionsRecorded(requisition, shortlist, reply, "app"),
             ReplyAnswers.Escalated(requisition, shortlist, 6, "app"),
         ];

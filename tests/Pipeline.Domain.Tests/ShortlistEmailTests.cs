@@ -95,4 +95,18 @@ public class ShortlistEmailTests
         Assert.Equal(["r1@contoso.example"], activity.Recipients);
         Assert.StartsWith("https://teams.microsoft.com/l/entity/5f0c9a4e-", activity.TopicWebUrl, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ForShortlist_WithNobodyLeft_SaysTheLastShortlistNoLongerStands_AndOneMemberIsSingular()
+    {
+        var withdrawn = TeamsActivity.ForShortlist(Requisition, new Shortlist("ml", 4, []), "app");
+        var one = TeamsActivity.ForShortlist(Requisition, CreateShortlist() with { Members = [CreateShortlist().Members[0]] }, "app");
+
+        Assert.Equal(TeamsActivity.ShortlistWithdrawnType, withdrawn.ActivityType);
+        Assert.Contains("no longer stands", withdrawn.PreviewText, StringComparison.Ordinal);
+        Assert.DoesNotContain(withdrawn.TemplateParameters, p => p.Key == "candidateCount");
+        Assert.Equal(["r1@contoso.example"], withdrawn.Recipients);
+        Assert.Equal(TeamsActivity.ShortlistSentType, one.ActivityType);
+        Assert.StartsWith("1 candidate shortlisted for ", one.PreviewText, StringComparison.Ordinal);
+    }
 }

@@ -59,7 +59,7 @@ public sealed class NotifyShortlist(
         if (requisition.Recruiters.Count > 0)
         {
             const string teamsKey = "teams-recruiters";
-            var activity = TeamsActivity.ShortlistSent(requisition, shortlist, options.Value.TeamsAppId);
+            var activity = TeamsActivity.ForShortlist(requisition, shortlist, options.Value.TeamsAppId);
             if (await ledger.RunOnceAsync(scope, teamsKey, "teams", (retry, ct) => channel.SendActivityAsync($"{scope}-{teamsKey}", activity, retry, ct), cancellationToken))
             {
                 result.Count("notifications");
