@@ -97,7 +97,7 @@ public static partial class ReplyAnswers
             TeamsActivity.ShortlistWaitingType,
             $"{requisition.Title} shortlist",
             $"https://teams.microsoft.com/l/entity/{teamsAppId}/shortlists?context={context}",
-            preview.Length <= TeamsActivity.MaxPreviewLength ? preview : preview[..(TeamsActivity.MaxPreviewLength - 1)] + "…",
+            TeamsActivity.Preview(preview),
             [new("requisitionTitle", requisition.Title), new("days", days.ToString(CultureInfo.InvariantCulture)), new("reference", shortlist.ReferenceToken)],
             requisition.Recruiters);
     }
@@ -113,7 +113,7 @@ public static partial class ReplyAnswers
             TeamsActivity.DecisionsRecordedType,
             $"{requisition.Title} decisions",
             $"https://teams.microsoft.com/l/entity/{teamsAppId}/shortlists?context={context}",
-            preview.Length <= TeamsActivity.MaxPreviewLength ? preview : preview[..(TeamsActivity.MaxPreviewLength - 1)] + "…",
+            TeamsActivity.Preview(preview),
             [
                 new("requisitionTitle", requisition.Title),
                 new("hiringManager", manager),

@@ -27,6 +27,9 @@ public sealed record TeamsActivity(
     /// <summary>Graph shows at most 150 characters of preview text.</summary>
     public const int MaxPreviewLength = 150;
 
+    /// <summary>The preview as Graph takes it: cut to <see cref="MaxPreviewLength"/> with an ellipsis.</summary>
+    public static string Preview(string text) => text.Length <= MaxPreviewLength ? text : text[..(MaxPreviewLength - 1)] + "…";
+
     /// <summary>What recruiters are told when a shortlist version goes out: sent, or (when everyone dropped out) withdrawn.</summary>
     public static TeamsActivity ForShortlist(Requisition requisition, Shortlist shortlist, string teamsAppId) =>
         shortlist.Members.Count == 0 ? ShortlistWithdrawn(requisition, shortlist, teamsAppId) : ShortlistSent(requisition, shortlist, teamsAppId);
@@ -66,7 +69,7 @@ public sealed record TeamsActivity(
             type,
             $"{requisition.Title} shortlist",
             $"https://teams.microsoft.com/l/entity/{teamsAppId}/shortlists?context={context}",
-            preview.Length <= MaxPreviewLength ? preview : preview[..(MaxPreviewLength - 1)] + "…",
+            Preview(preview),
             parameters,
             requisition.Recruiters);
     }
