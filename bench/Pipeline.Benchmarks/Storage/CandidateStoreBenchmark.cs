@@ -112,7 +112,7 @@ internal static class CandidateStoreBenchmark
         await connection.OpenAsync();
         await using (var pragma = connection.CreateCommand())
         {
-            pragma.CommandText = "PRAGMA synchronous = NORMAL";
+            pragma.CommandText = SqliteTableStore.ConnectionPragmas;
             await pragma.ExecuteNonQueryAsync();
         }
 
