@@ -25,11 +25,11 @@ public sealed class IdentityResolutionTests : IAsyncLifetime
         _candidates = new CandidateStore(_store, TimeProvider.System);
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        await ((IAsyncDisposable)_store).DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
-        return ValueTask.CompletedTask;
     }
 
     private static CandidateWrite From(string feed, string email, string? phone = null, string? url = null, string? badgeEmail = null, string? name = null, params string[] skills) =>
@@ -88,6 +88,60 @@ public sealed class IdentityResolutionTests : IAsyncLifetime
         var merged = people.Where(p => p.Links.Count == 2).ToList();
         Assert.Equal(10, merged.Count);
         Assert.All(merged, p => Assert.Equal([MatchReasons.Email, MatchReasons.Phone], p.Links.Select(l => l.MatchedBy).Order()));
+    }
+
+    [Fact]
+    public async Task MergeByPhone_CutShortAfterItsKeys_KeepsPhoneAsTheReasonWhenRedelivered()
+    {
+        await _candidates.UpsertAsync(From("uni-a", "ana@uni.example", phone: "+16175550101"), default);
+
+        // The process dies after the camp-b record's keys are written and before its records are.
+        var dying = new CandidateStore(new DiesBeforeRecords(_store), TimeProvider.System);
+        await Assert.ThrowsAsync<IOException>(() => dying.UpsertAsync(From("camp-b", "ana.lima@mail.example", phone: "+16175550101"), default));
+
+        var redelivered = await _candidates.UpsertAsync(From("camp-b", "ana.lima@mail.example", phone: "+16175550101"), default);
+
+        Assert.Equal(ScreenOutcome.Updated, redelivered.Outcome);
+        var ana = Assert.Single(await PeopleAsync());
+        Assert.Equal([MatchReasons.Email, MatchReasons.Phone], ana.Links.Select(l => l.MatchedBy).Order());
+
+        // A third feed listing the same email joins by that email, not by the phone the key was first written for.
+        await _candidates.UpsertAsync(From("camp-c", "ana.lima@mail.example"), default);
+        ana = Assert.Single(await PeopleAsync());
+        Assert.Equal([MatchReasons.Email, MatchReasons.Email, MatchReasons.Phone], ana.Links.Select(l => l.MatchedBy).Order());
+    }
+
+    /// <summary>The store as it is, except that writing candidates' records fails as if the process had died.</summary>
+    private sealed class DiesBeforeRecords(ITableStore inner) : ITableStore
+    {
+        public ITable GetTable(string name) => name == Tables.Candidates ? new Table(inner.GetTable(name)) : inner.GetTable(name);
+
+        private sealed class Table(ITable inner) : ITable
+        {
+            public string Name => inner.Name;
+
+            public Task CreateIfNotExistsAsync(CancellationToken cancellationToken = default) => inner.CreateIfNotExistsAsync(cancellationToken);
+
+            public Task<TableEntity?> GetAsync(string partitionKey, string rowKey, CancellationToken cancellationToken = default) => inner.GetAsync(partitionKey, rowKey, cancellationToken);
+
+            public Task<Azure.ETag> AddAsync(TableEntity entity, CancellationToken cancellationToken = default) => throw Died();
+
+            public Task<Azure.ETag> UpsertAsync(TableEntity entity, TableUpdateMode mode = TableUpdateMode.Replace, CancellationToken cancellationToken = default) => throw Died();
+
+            public Task<Azure.ETag> UpdateAsync(TableEntity entity, Azure.ETag ifMatch, TableUpdateMode mode = TableUpdateMode.Replace, CancellationToken cancellationToken = default) => throw Died();
+
+            public Task DeleteAsync(string partitionKey, string rowKey, Azure.ETag ifMatch, CancellationToken cancellationToken = default) => throw Died();
+
+            public IAsyncEnumerable<TableEntity> QueryAsync(TableQuery? query = null, CancellationToken cancellationToken = default) => inner.QueryAsync(query, cancellationToken);
+
+            public Task SubmitTransactionAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken = default) => throw Died();
+
+            public IAsyncEnumerable<TableEntity> QueryPartitionsAsync(IReadOnlyCollection<string> partitionKeys, CancellationToken cancellationToken = default) => inner.QueryPartitionsAsync(partitionKeys, cancellationToken);
+
+            public Task<IReadOnlyList<Azure.RequestFailedException?>> SubmitTransactionsAsync(IReadOnlyList<IReadOnlyList<TableTransactionAction>> transactions, CancellationToken cancellationToken = default) => throw Died();
+
+            private static IOException Died() => new("the process died");
+        }
     }
 
     [Fact]

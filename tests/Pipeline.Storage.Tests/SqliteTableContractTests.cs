@@ -33,4 +33,69 @@ public sealed class SqliteTableContractTests : TableContractTests, IDisposable
         var second = new SqliteTableStore(path, TimeProvider.System).GetTable("things");
         Assert.Equal(42L, (await second.GetAsync("a", "b"))!["V"]);
     }
+
+    [Fact]
+    public async Task Store_OpenedAfterAReadingOneWasDisposed_CanStillWrite()
+    {
+        // A store that only read hands its connections back when disposed; they are query-only, and must not come back
+        // as the next store's writer.
+        var path = Path.Combine(_directory, "after.db");
+        await using (var setup = new SqliteTableStore(path, TimeProvider.System))
+        {
+            await setup.GetTable("things").CreateIfNotExistsAsync();
+            await setup.GetTable("things").UpsertAsync(new TableEntity("a", "b") { ["V"] = 1L });
+        }
+
+        await using (var reading = new SqliteTableStore(path, TimeProvider.System))
+        {
+            await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => reading.GetTable("things").GetAsync("a", "b")));
+        }
+
+        await using var writing = new SqliteTableStore(path, TimeProvider.System);
+        var things = writing.GetTable("things");
+        await things.CreateIfNotExistsAsync();
+        await things.UpsertAsync(new TableEntity("a", "b") { ["V"] = 2L });
+        Assert.Equal(2L, (await things.GetAsync("a", "b"))!["V"]);
+    }
+
+    [Fact]
+    public async Task Reads_WhileAWriteIsUnderway_SeeEveryCommitThatFinishedBeforeThem()
+    {
+        await using var store = new SqliteTableStore(Path.Combine(_directory, "concurrent.db"), TimeProvider.System);
+        var things = store.GetTable("things");
+        await things.CreateIfNotExistsAsync();
+        var writer = Task.Run(async () =>
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                await things.SubmitTransactionAsync([TableTransactionAction.Upsert(new TableEntity("p", $"r{i:D3}") { ["V"] = (long)i })]);
+            }
+        });
+
+        // Each read happens after the count of rows it checks was committed.
+        var readers = Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
+        {
+            var seen = 0;
+            while (!writer.IsCompleted)
+            {
+                var count = 0;
+                await foreach (var _ in things.QueryPartitionsAsync(["p"]))
+                {
+                    count++;
+                }
+
+                Assert.True(count >= seen, $"a read saw {count} rows after one had seen {seen}");
+                seen = count;
+            }
+        })).ToList();
+
+        await Task.WhenAll(readers.Append(writer));
+        var all = 0;
+        await foreach (var _ in things.QueryAsync(TableQuery.InPartition("p")))
+        {
+            all++;
+        }
+
+        Assert.Equal(200, all);
+    }
 }

@@ -145,7 +145,7 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
         var identities = new Dictionary<string, Identity>(StringComparer.Ordinal);
         await foreach (var entity in _identities.QueryPartitionsAsync(emailKeys.Concat(secondary.SelectMany(k => k)).Select(k => k.Key).Distinct().ToList(), cancellationToken))
         {
-            identities[entity.PartitionKey] = new Identity(entity.GetString("Person")!, entity.GetString("Reason") ?? MatchReasons.Email, entity.GetBoolean("Pinned") ?? false);
+            identities[entity.PartitionKey] = new Identity(entity.GetString("Person")!, entity.GetString("Reason") ?? MatchReasons.Email, entity.GetBoolean("Pinned") ?? false, entity.GetString("FeedId"));
         }
 
         // A badge email's person may be known only by their own partition (an email's own id is never written as a key).
@@ -197,8 +197,8 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
             var keys = (person == own ? [] : new[] { emailKeys[i] with { Reason = reason } }).Concat(secondary[i]);
             foreach (var key in keys.Where(k => !identities.ContainsKey(k.Key)))
             {
-                identities[key.Key] = new Identity(person, key.Reason, false);
-                keyWrites.Add(new TableEntity(key.Key, string.Empty) { ["Person"] = person, ["Reason"] = key.Reason, ["SetAt"] = now });
+                identities[key.Key] = new Identity(person, key.Reason, false, writes[i].FeedId);
+                keyWrites.Add(new TableEntity(key.Key, string.Empty) { ["Person"] = person, ["Reason"] = key.Reason, ["FeedId"] = writes[i].FeedId, ["SetAt"] = now });
             }
         }
 
@@ -239,7 +239,11 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
     {
         if (identities.TryGetValue(emailKey.Key, out var known))
         {
-            return (known.Person, known.Reason == MatchReasons.BadgeEmail ? MatchReasons.BadgeEmail : MatchReasons.Email);
+            // The key this very record wrote when it joined by phone or URL, and whose record write was then cut short
+            // (a crash, or a page that wrote the person meanwhile): it still joins for that reason. Another feed's
+            // record with the same email joins by email.
+            var ownKey = known.FeedId == write.FeedId && !known.Pinned;
+            return (known.Person, known.Reason == MatchReasons.BadgeEmail || ownKey ? known.Reason : MatchReasons.Email);
         }
 
         var own = CandidateId.FromEmail(write.Record.Email);
@@ -431,7 +435,8 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
             ? identity.GetString("Person")!
             : CandidateId.FromEmail(normalizedEmail);
 
-    private sealed record Identity(string Person, string Reason, bool Pinned);
+    /// <summary>A key's person, why it points there, and the feed whose record brought it (null for keys written before feeds were kept).</summary>
+    private sealed record Identity(string Person, string Reason, bool Pinned, string? FeedId);
 
     private sealed record StoredSource(string RowKey, SourceRecord Source, string RecordId, string Hash, DateTimeOffset? Run, long? Position, DateTimeOffset SeenAt);
 
