@@ -35,30 +35,6 @@ public sealed class SqliteTableContractTests : TableContractTests, IDisposable
     }
 
     [Fact]
-    public async Task Store_OpenedAfterAReadingOneWasDisposed_CanStillWrite()
-    {
-        // A store that only read hands its connections back when disposed; they are query-only, and must not come back
-        // as the next store's writer.
-        var path = Path.Combine(_directory, "after.db");
-        await using (var setup = new SqliteTableStore(path, TimeProvider.System))
-        {
-            await setup.GetTable("things").CreateIfNotExistsAsync();
-            await setup.GetTable("things").UpsertAsync(new TableEntity("a", "b") { ["V"] = 1L });
-        }
-
-        await using (var reading = new SqliteTableStore(path, TimeProvider.System))
-        {
-            await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => reading.GetTable("things").GetAsync("a", "b")));
-        }
-
-        await using var writing = new SqliteTableStore(path, TimeProvider.System);
-        var things = writing.GetTable("things");
-        await things.CreateIfNotExistsAsync();
-        await things.UpsertAsync(new TableEntity("a", "b") { ["V"] = 2L });
-        Assert.Equal(2L, (await things.GetAsync("a", "b"))!["V"]);
-    }
-
-    [Fact]
     public async Task Reads_WhileAWriteIsUnderway_SeeEveryCommitThatFinishedBeforeThem()
     {
         await using var store = new SqliteTableStore(Path.Combine(_directory, "concurrent.db"), TimeProvider.System);

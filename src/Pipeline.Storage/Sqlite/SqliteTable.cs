@@ -28,7 +28,7 @@ internal sealed class SqliteTable(SqliteTableStore store, string name) : ITable
     {
         TableKeys.Validate(partitionKey, nameof(partitionKey));
         TableKeys.Validate(rowKey, nameof(rowKey));
-        await using var lease = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
+        await using var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var connection = lease.Connection;
         await using var statements = new Statements(this, connection, null);
         var row = await statements.ReadAsync(partitionKey, rowKey, cancellationToken).ConfigureAwait(false);
@@ -75,7 +75,7 @@ internal sealed class SqliteTable(SqliteTableStore store, string name) : ITable
             // Keyset paging: each page is a short read, so callers may write while they iterate. Rows are turned into
             // entities after the connection is handed back, so other invocations use it meanwhile.
             var rawRows = new List<RawRow>(Math.Clamp(query.PageSize, 1, 1000));
-            await using (var lease = await OpenReadAsync(cancellationToken).ConfigureAwait(false))
+            await using (var lease = await OpenAsync(cancellationToken).ConfigureAwait(false))
             await using (var command = lease.Connection.CreateCommand())
             {
                 command.CommandText = $"""
@@ -160,7 +160,7 @@ internal sealed class SqliteTable(SqliteTableStore store, string name) : ITable
         foreach (var chunk in partitionKeys.Distinct(StringComparer.Ordinal).Chunk(500))
         {
             var page = new List<RawRow>();
-            await using (var lease = await OpenReadAsync(cancellationToken).ConfigureAwait(false))
+            await using (var lease = await OpenAsync(cancellationToken).ConfigureAwait(false))
             await using (var command = lease.Connection.CreateCommand())
             {
                 // The keys travel as one JSON array: binding hundreds of named parameters costs a linear search of the
@@ -243,16 +243,9 @@ internal sealed class SqliteTable(SqliteTableStore store, string name) : ITable
         return results;
     }
 
-    private Task<SqliteTableStore.Lease> OpenAsync(CancellationToken cancellationToken) =>
-        CheckedAsync(store.OpenAsync(cancellationToken), cancellationToken);
-
-    private Task<SqliteTableStore.Lease> OpenReadAsync(CancellationToken cancellationToken) =>
-        CheckedAsync(store.OpenReadAsync(cancellationToken), cancellationToken);
-
-    /// <summary>The lease, once the table is known to exist (handed back if not).</summary>
-    private async Task<SqliteTableStore.Lease> CheckedAsync(Task<SqliteTableStore.Lease> opening, CancellationToken cancellationToken)
+    private async Task<SqliteTableStore.Lease> OpenAsync(CancellationToken cancellationToken)
     {
-        var lease = await opening.ConfigureAwait(false);
+        var lease = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await store.EnsureTableExistsAsync(lease.Connection, name, cancellationToken).ConfigureAwait(false);

@@ -9,12 +9,10 @@ namespace Pipeline.Storage.Sqlite;
 /// round-trip exactly as in Azure.
 /// </summary>
 /// <remarks>
-/// Within a process, writes take turns on one connection. SQLite has one writer at a time anyway; with a pool of
-/// connections, concurrent invocations met SQLite's busy handler, which sleeps for milliseconds before it retries.
-/// Waiting on a semaphore instead costs nothing while the other invocation works. Reads outside a write (look-ups,
-/// queries) use a few connections of their own: in WAL mode a reader never waits for the writer, and sees every
-/// commit that finished before its read began, so one invocation's look-ups run on the other core while another
-/// invocation's page is being written.
+/// Within a process, operations take turns on one connection. SQLite has one writer at a time anyway; with a pool of
+/// connections, concurrent invocations met SQLite's busy handler, which sleeps for milliseconds before it retries,
+/// and each connection threw its page cache away whenever another had written. Waiting on a semaphore instead costs
+/// nothing while the other invocation works.
 /// </remarks>
 public sealed class SqliteTableStore : ITableStore, IAsyncDisposable
 {
@@ -26,16 +24,10 @@ public sealed class SqliteTableStore : ITableStore, IAsyncDisposable
     public const string ConnectionPragmas = "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 16384; PRAGMA journal_size_limit = 67108864;";
 
     private readonly string _connectionString;
-    private readonly string _readConnectionString;
     private readonly Lazy<Task> _schema;
     private readonly ConcurrentDictionary<string, bool> _knownTables = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim _turn = new(1, 1);
-    private readonly SemaphoreSlim _readTurns = new(ReadConnections, ReadConnections);
-    private readonly ConcurrentBag<SqliteConnection> _readers = [];
     private SqliteConnection? _connection;
-
-    /// <summary>Read connections at most; more than the cores would only share them.</summary>
-    private static int ReadConnections => Math.Clamp(Environment.ProcessorCount, 2, 4);
 
     public SqliteTableStore(string databasePath, TimeProvider timeProvider)
     {
@@ -46,18 +38,13 @@ public sealed class SqliteTableStore : ITableStore, IAsyncDisposable
             Directory.CreateDirectory(directory);
         }
 
-        var builder = new SqliteConnectionStringBuilder
+        _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = databasePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
             DefaultTimeout = 30,
-        };
-        _connectionString = builder.ToString();
-
-        // Read connections are never pooled: one made query-only must not come back from the pool as a writer.
-        builder.Pooling = false;
-        _readConnectionString = builder.ToString();
+        }.ToString();
         TimeProvider = timeProvider;
         _schema = new Lazy<Task>(CreateSchemaAsync);
     }
@@ -70,15 +57,31 @@ public sealed class SqliteTableStore : ITableStore, IAsyncDisposable
         return new SqliteTable(this, name.ToLowerInvariant());
     }
 
-    /// <summary>The store's write connection, for one operation; disposing the lease hands it to the next.</summary>
+    /// <summary>The store's connection, for one operation; disposing the lease hands it to the next.</summary>
     internal async Task<Lease> OpenAsync(CancellationToken cancellationToken)
     {
         await _schema.Value.ConfigureAwait(false);
         await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            _connection ??= await ConnectAsync(readOnly: false, cancellationToken).ConfigureAwait(false);
-            return new Lease(_connection, () => _turn.Release());
+            if (_connection is null)
+            {
+                var connection = new SqliteConnection(_connectionString);
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+                // Per connection, not stored in the file: in WAL mode, commits survive a crash of the process without an
+                // fsync each (a power cut may lose the last few, which the next feed run writes again). What is synced is
+                // the checkpoint, twice (the WAL, then the file); by default one runs every 1,000 pages (4 MB), which a
+                // page of new candidates fills in a few commits, since hashed keys dirty a page a row. A 64 MB WAL
+                // between checkpoints made the raw inserts 40% faster (docs/benchmarks.md); the file is cut back to
+                // that size after each.
+                await using var pragma = connection.CreateCommand();
+                pragma.CommandText = ConnectionPragmas;
+                await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                _connection = connection;
+            }
+
+            return new Lease(_connection, _turn);
         }
         catch
         {
@@ -87,67 +90,11 @@ public sealed class SqliteTableStore : ITableStore, IAsyncDisposable
         }
     }
 
-    /// <summary>A read connection, for one read outside any write; disposing the lease hands it back.</summary>
-    internal async Task<Lease> OpenReadAsync(CancellationToken cancellationToken)
-    {
-        await _schema.Value.ConfigureAwait(false);
-        await _readTurns.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var connection = _readers.TryTake(out var idle) ? idle : await ConnectAsync(readOnly: true, cancellationToken).ConfigureAwait(false);
-            return new Lease(connection, () =>
-            {
-                _readers.Add(connection);
-                _readTurns.Release();
-            });
-        }
-        catch
-        {
-            _readTurns.Release();
-            throw;
-        }
-    }
-
-    private async Task<SqliteConnection> ConnectAsync(bool readOnly, CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(readOnly ? _readConnectionString : _connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-
-            // Per connection, not stored in the file: in WAL mode, commits survive a crash of the process without an
-            // fsync each (a power cut may lose the last few, which the next feed run writes again). What is synced is
-            // the checkpoint, twice (the WAL, then the file); by default one runs every 1,000 pages (4 MB), which a
-            // page of new candidates fills in a few commits, since hashed keys dirty a page a row. A 64 MB WAL
-            // between checkpoints made the raw inserts twice as fast (docs/benchmarks.md); the file is cut back to
-            // that size after each. A read connection is made unable to write, so a mistake cannot bypass the turn.
-            await using var pragma = connection.CreateCommand();
-            pragma.CommandText = readOnly ? "PRAGMA query_only = 1;" : ConnectionPragmas;
-            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         await _turn.WaitAsync().ConfigureAwait(false);
-        for (var i = 0; i < ReadConnections; i++)
-        {
-            await _readTurns.WaitAsync().ConfigureAwait(false);
-        }
-
         try
         {
-            while (_readers.TryTake(out var reader))
-            {
-                await reader.DisposeAsync().ConfigureAwait(false);
-            }
-
             if (_connection is not null)
             {
                 await _connection.DisposeAsync().ConfigureAwait(false);
@@ -156,13 +103,12 @@ public sealed class SqliteTableStore : ITableStore, IAsyncDisposable
         }
         finally
         {
-            _readTurns.Release(ReadConnections);
             _turn.Release();
         }
     }
 
-    /// <summary>A connection, held until disposed.</summary>
-    internal sealed class Lease(SqliteConnection connection, Action release) : IAsyncDisposable
+    /// <summary>The connection, held until disposed.</summary>
+    internal sealed class Lease(SqliteConnection connection, SemaphoreSlim turn) : IAsyncDisposable
     {
         private int _released;
 
@@ -172,7 +118,7 @@ public sealed class SqliteTableStore : ITableStore, IAsyncDisposable
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                release();
+                turn.Release();
             }
 
             return ValueTask.CompletedTask;
