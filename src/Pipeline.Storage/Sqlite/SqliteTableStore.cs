@@ -71,10 +71,8 @@ public sealed class SqliteTableStore : ITableStore, IAsyncDisposable
 
                 // Per connection, not stored in the file: in WAL mode, commits survive a crash of the process without an
                 // fsync each (a power cut may lose the last few, which the next feed run writes again). What is synced is
-                // the checkpoint, twice (the WAL, then the file); by default one runs every 1,000 pages (4 MB), which a
-                // page of new candidates fills in a few commits, since hashed keys dirty a page a row. A 64 MB WAL
-                // between checkpoints made the raw inserts 40% faster (docs/benchmarks.md); the file is cut back to
-                // that size after each.
+                // the checkpoint, twice (the WAL, then the file). At the default of one per 4 MB, which hashed keys (a
+                // dirty page a row) fill in a few commits, those syncs took half the time of raw inserts (docs/benchmarks.md).
                 await using var pragma = connection.CreateCommand();
                 pragma.CommandText = ConnectionPragmas;
                 await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
