@@ -20,13 +20,9 @@ param hostingPlan string = 'FlexConsumption'
 @description('The shared mailbox shortlists are sent from (fence the app to it with Exchange RBAC for Applications: docs/admin.md).')
 param senderMailbox string
 
-@description('Grant the Microsoft Graph application permissions to the app identity. Needs an administrator; otherwise grant them later (docs/admin.md).')
-param grantGraphPermissions bool = false
-
-@description('With grantGraphPermissions: leave Mail.Send and Mail.ReadWrite to Exchange RBAC for Applications, fenced to the shared mailbox (recommended).')
-param mailByExchangeRbac bool = true
-
 @description('App settings named by auth.secret in feeds.json, comma-separated; each is read from the Key Vault secret of the same name in lower case with dashes.')
+// The names of settings, never their values (those stay in Key Vault), so @secure() would only hide them.
+#disable-next-line secure-secrets-in-params
 param feedSecretSettings string = ''
 
 @description('The id in appPackage/manifest.json of Pipeline\'s Teams app.')
@@ -132,15 +128,6 @@ module rbac 'app/rbac.bicep' = {
     serviceBusNamespaceName: serviceBus.outputs.name
     keyVaultName: keyVault.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
-  }
-}
-
-module graph 'app/graph.bicep' = if (grantGraphPermissions) {
-  name: 'graph-permissions'
-  scope: rg
-  params: {
-    identityPrincipalId: identity.outputs.principalId
-    mailByExchangeRbac: mailByExchangeRbac
   }
 }
 

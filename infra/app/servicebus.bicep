@@ -17,7 +17,7 @@ var queues = [
   'replies'
 ]
 
-resource namespace 'Microsoft.ServiceBus/namespaces@2021-11-01' = {
+resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   name: name
   location: location
   tags: tags
@@ -28,7 +28,7 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2021-11-01' = {
   }
 }
 
-resource queue 'Microsoft.ServiceBus/namespaces/queues@2021-11-01' = [for q in queues: {
+resource queue 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = [for q in queues: {
   parent: namespace
   name: q
   properties: {

@@ -5,8 +5,8 @@ namespace Pipeline.Functions.Tests;
 
 /// <summary>
 /// The azd template (azure.yaml, infra/) agrees with the code: the queues the functions use, identity-only access,
-/// role assignments named by scope, principal and role, outputs in UPPER_SNAKE. (No Bicep compiler is served here;
-/// these read the templates as text.)
+/// role assignments named by scope, principal and role, outputs in UPPER_SNAKE; and it compiles and lints without a
+/// warning under the Bicep CLI restored with these tests.
 /// </summary>
 public sealed partial class InfraTests
 {
@@ -116,6 +116,64 @@ public sealed partial class InfraTests
         Assert.Contains("host: function", yaml, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(Root, "src", "Pipeline.Functions", "Pipeline.Functions.csproj")));
         Assert.Contains("'azd-service-name': 'functions'", Infra("app/functions.bicep"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MainTemplate_CompilesAndLints_WithoutAnyWarning()
+    {
+        foreach (var verb in new[] { "build", "lint" })
+        {
+            var (exitCode, output) = await BicepAsync(verb, Path.Combine(Root, "infra", "main.bicep"));
+            Assert.True(exitCode == 0 && output.Length == 0, $"bicep {verb} infra/main.bicep (exit {exitCode}):\n{output}");
+        }
+    }
+
+    [Fact]
+    public async Task Bicep_ReportsAWarning_WhenATemplateHasOne()
+    {
+        // The check above must be able to fail: a parameter nobody uses is a linter warning.
+        var file = Path.Combine(Directory.CreateTempSubdirectory("pipeline-bicep-").FullName, "unused.bicep");
+        await File.WriteAllTextAsync(file, "param unused string\n", TestContext.Current.CancellationToken);
+        var (_, output) = await BicepAsync("lint", file);
+        Assert.Contains("no-unused-params", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GraphPermissions_AreAnEntryPointOfTheirOwn_DeployedByTheAzdHook()
+    {
+        // The Graph extension is fetched from a registry when a template using it compiles: the main template keeps out.
+        Assert.DoesNotContain("graph", Infra("main.bicep"), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("extension microsoftGraphV1", Infra("graph/main.bicep"), StringComparison.Ordinal);
+        var yaml = File.ReadAllText(Path.Combine(Root, "azure.yaml"));
+        Assert.Contains("run: ./infra/graph/grant-permissions.sh", yaml, StringComparison.Ordinal);
+        Assert.Contains("run: ./infra/graph/grant-permissions.ps1", yaml, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs the Bicep CLI; answers its exit code and everything it printed (diagnostics go to stderr).</summary>
+    private static async Task<(int ExitCode, string Output)> BicepAsync(string verb, string file)
+    {
+        var bicep = typeof(InfraTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "BicepPath").Value!;
+        Assert.True(File.Exists(bicep), $"The Bicep CLI is restored with this project (PackageDownload); not found at {bicep}.");
+        if (!OperatingSystem.IsWindows())
+        {
+            // NuGet does not keep the executable bit.
+            File.SetUnixFileMode(bicep, File.GetUnixFileMode(bicep) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        }
+
+        var start = new System.Diagnostics.ProcessStartInfo(bicep) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in verb == "build" ? new[] { verb, file, "--stdout" } : [verb, file])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = await process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        var printed = verb == "build" ? stderr : (await stdout) + stderr; // build's stdout is the ARM JSON
+        _ = await stdout;
+        return (process.ExitCode, printed.Trim());
     }
 
     internal static string RepositoryRoot()

@@ -1,6 +1,8 @@
 // Microsoft Graph application permissions for the function app's identity, through the Microsoft Graph Bicep
-// extension. Optional (grantGraphPermissions): granting them needs an administrator (AppRoleAssignment.ReadWrite.All
-// and Application.Read.All). Role ids are read from Graph's own service principal, not written here.
+// extension. An entry point of its own, apart from ../main.bicep: the extension is fetched from a registry when the
+// template compiles, and the main template must compile offline (CI). Deployed by azd's postprovision hook when
+// PIPELINE_GRANT_GRAPH_PERMISSIONS is true (grant-permissions.sh / .ps1); granting needs an administrator
+// (AppRoleAssignment.ReadWrite.All and Application.Read.All). Role ids are read from Graph's own service principal.
 extension microsoftGraphV1
 
 param identityPrincipalId string
