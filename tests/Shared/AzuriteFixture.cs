@@ -7,17 +7,23 @@ namespace Pipeline.Tests.Shared;
 
 /// <summary>
 /// Azurite's Table service for tests that need a real Table endpoint. Uses, in order: the connection string in
-/// <c>PIPELINE_AZURITE_TABLE</c> (CI starts Azurite and sets it); an <c>azurite-table</c> found in
-/// <c>PIPELINE_AZURITE_BIN</c>, <c>~/.cache/pipeline-azurite</c> or on PATH, started here on a free loopback port.
-/// Without either, the tests fail when <c>CI=true</c> and are skipped, with instructions, elsewhere.
+/// <c>PIPELINE_AZURITE_TABLE</c>; an <c>azurite-table</c> found in <c>PIPELINE_AZURITE_BIN</c>,
+/// <c>~/.cache/pipeline-azurite</c> or on PATH, started here on a free loopback port; else, when npm is on PATH, the
+/// pinned Azurite installed into <c>~/.cache/pipeline-azurite</c> (once, saying so) and started. Without npm, the tests
+/// fail when <c>CI=true</c> and are skipped, with instructions, elsewhere.
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
     public const string ConnectionVariable = "PIPELINE_AZURITE_TABLE";
 
-    public const string HowToEnable =
-        "Azurite is not available. Install it with `npm install --prefix ~/.cache/pipeline-azurite azurite@3.37.0` " +
-        "(the tests then start it), or start it yourself and set PIPELINE_AZURITE_TABLE to its connection string.";
+    /// <summary>The Azurite release the tests run against: the one place its version is written.</summary>
+    public const string Package = "azurite@3.37.0";
+
+    public static readonly string HowToEnable =
+        $"Azurite is not available and npm is not on PATH to install it. Install Node.js and npm (the tests then install " +
+        $"{Package} into {CacheDirectory} themselves), or start Azurite yourself and set {ConnectionVariable} to its connection string.";
+
+    private static string CacheDirectory => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "pipeline-azurite");
 
     private Process? _process;
     private bool _broken;
@@ -34,10 +40,10 @@ public sealed class AzuriteFixture : IAsyncLifetime
             return;
         }
 
-        var executable = FindExecutable();
+        var executable = FindExecutable() ?? await InstallAsync();
         if (executable is null)
         {
-            Problem = HowToEnable;
+            Problem ??= HowToEnable;
             return;
         }
 
@@ -94,13 +100,68 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     private static string? FindExecutable()
     {
-        var candidates = new List<string?>
-        {
-            Environment.GetEnvironmentVariable("PIPELINE_AZURITE_BIN"),
-            Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "pipeline-azurite", "node_modules", ".bin", "azurite-table"),
-        };
-        candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Select(p => Path.Combine(p, "azurite-table")));
+        var candidates = new List<string?> { Environment.GetEnvironmentVariable("PIPELINE_AZURITE_BIN"), CachedExecutable };
+        candidates.AddRange(OnPath("azurite-table"));
         return candidates.FirstOrDefault(c => !string.IsNullOrWhiteSpace(c) && File.Exists(c));
+    }
+
+    private static string CachedExecutable => Path.Combine(CacheDirectory, "node_modules", ".bin", "azurite-table");
+
+    private static IEnumerable<string> OnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(p => Path.Combine(p, name));
+
+    /// <summary>
+    /// Installs the pinned Azurite into the cache folder with npm, so the README's one test command is whole on a fresh
+    /// machine. Test projects run at once and each has this fixture: a lock file lets one install while the others wait.
+    /// </summary>
+    private async Task<string?> InstallAsync()
+    {
+        var npm = OnPath("npm").FirstOrDefault(File.Exists);
+        if (npm is null)
+        {
+            return null;
+        }
+
+        Directory.CreateDirectory(CacheDirectory);
+        using var gate = await LockAsync(Path.Combine(CacheDirectory, ".install.lock"), TimeSpan.FromMinutes(5));
+        if (File.Exists(CachedExecutable))
+        {
+            return CachedExecutable; // another test project installed it while this one waited
+        }
+
+        Console.Error.WriteLine($"Installing {Package} into {CacheDirectory} for the Azure Table storage tests (once)…");
+        using var install = Process.Start(new ProcessStartInfo(npm, ["install", "--prefix", CacheDirectory, "--no-audit", "--no-fund", "--silent", Package])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = install.StandardOutput.ReadToEndAsync();
+        var error = await install.StandardError.ReadToEndAsync();
+        await install.WaitForExitAsync();
+        if (install.ExitCode != 0 || !File.Exists(CachedExecutable))
+        {
+            Problem = $"`npm install --prefix {CacheDirectory} {Package}` failed (exit {install.ExitCode}): {(await output + error).Trim()}";
+            _broken = true;
+            return null;
+        }
+
+        return CachedExecutable;
+    }
+
+    private static async Task<FileStream> LockAsync(string path, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500);
+            }
+        }
     }
 
     private static int FreePort()
