@@ -136,16 +136,15 @@ public static class ServiceCollectionExtensions
     /// <summary>Azure Table storage when an endpoint or connection string is configured; otherwise the embedded SQLite store.</summary>
     private static ITableStore CreateTableStore(PipelineOptions options, TimeProvider time)
     {
-        var tableOptions = new AzureTableStoreOptions { TimeProvider = time };
         if (!string.IsNullOrWhiteSpace(options.TableConnectionString))
         {
-            return new AzureTableStore(options.TableConnectionString, tableOptions);
+            return new AzureTableStore(options.TableConnectionString);
         }
 
         if (!string.IsNullOrWhiteSpace(options.TableEndpoint))
         {
             var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = options.ManagedIdentityClientId });
-            return new AzureTableStore(new Uri(options.TableEndpoint), credential, tableOptions);
+            return new AzureTableStore(new Uri(options.TableEndpoint), credential);
         }
 
         return new SqliteTableStore(Path.Combine(options.DataDirectory!, "pipeline.db"), time);

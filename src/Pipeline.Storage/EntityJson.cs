@@ -173,7 +173,8 @@ public static class EntityJson
         return size;
     }
 
-    private static void Validate(TableEntity entity)
+    /// <summary>The service's limits on one entity (properties, size, value size), checked before anything is sent.</summary>
+    internal static void Validate(TableEntity entity)
     {
         if (entity.Properties.Count > MaxCustomProperties)
         {

@@ -6,14 +6,15 @@ using Azure;
 using Azure.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Azure.Data.Tables;
 using Pipeline.Storage.AzureTables;
 using Pipeline.Tests.Shared;
 
 namespace Pipeline.Storage.Tests;
 
 /// <summary>
-/// The REST client against a loopback Table endpoint that injects faults: retries come from the Azure.Core pipeline,
-/// and every attempt is signed afresh.
+/// The Azure.Data.Tables-backed store against a loopback Table endpoint that injects faults: retries come from the
+/// client options' Azure.Core pipeline, every attempt is signed afresh, and Entra tokens are asked for the storage scope.
 /// </summary>
 public sealed class AzureTableResilienceTests : IAsyncLifetime
 {
@@ -64,12 +65,11 @@ public sealed class AzureTableResilienceTests : IAsyncLifetime
 
     private ITable CreateSut()
     {
-        var options = new AzureTableStoreOptions();
+        var options = new TableClientOptions();
         options.Retry.Delay = TimeSpan.FromMilliseconds(5);
         options.Retry.MaxDelay = TimeSpan.FromMilliseconds(20);
         options.Retry.MaxRetries = 3;
-        var credential = new TableSharedKeyCredential(TableConnectionString.DevelopmentAccountName, TableConnectionString.DevelopmentAccountKey);
-        return new AzureTableStore(_endpoint, credential, options).GetTable("candidates");
+        return new AzureTableStore(AzuriteFixture.Connection(_endpoint), options).GetTable("candidates");
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class AzureTableResilienceTests : IAsyncLifetime
 
         Assert.Equal(7, entity!["V"]);
         Assert.Equal(3, _seen.Count);
-        Assert.All(_seen, s => Assert.StartsWith("SharedKey devstoreaccount1:", s.Authorization, StringComparison.Ordinal));
+        Assert.All(_seen, s => Assert.StartsWith("SharedKeyLite devstoreaccount1:", s.Authorization, StringComparison.Ordinal));
         Assert.All(_seen, s => Assert.False(string.IsNullOrEmpty(s.Date)));
     }
 
@@ -109,7 +109,7 @@ public sealed class AzureTableResilienceTests : IAsyncLifetime
         await StartAsync(https: true);
         var credential = new RecordingCredential();
         var thumbprint = _certificate!.Thumbprint;
-        var options = new AzureTableStoreOptions
+        var options = new TableClientOptions
         {
             // Trust exactly the test's certificate, nothing else.
             Transport = new Azure.Core.Pipeline.HttpClientTransport(new HttpClientHandler

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Pipeline.Storage.AzureTables;
 
 namespace Pipeline.Tests.Shared;
 
@@ -94,9 +93,15 @@ public sealed class AzuriteFixture : IAsyncLifetime
         return ValueTask.CompletedTask;
     }
 
-    public static string Connection(int port) =>
-        $"DefaultEndpointsProtocol=http;AccountName={TableConnectionString.DevelopmentAccountName};AccountKey={TableConnectionString.DevelopmentAccountKey};" +
-        $"TableEndpoint=http://127.0.0.1:{port}/{TableConnectionString.DevelopmentAccountName};";
+    /// <summary>Azurite's documented, public development account.</summary>
+    public const string DevelopmentAccountName = "devstoreaccount1";
+    public const string DevelopmentAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    public static string Connection(int port) => Connection(new Uri($"http://127.0.0.1:{port}/{DevelopmentAccountName}"));
+
+    /// <summary>A connection string with the development account's key for a Table endpoint.</summary>
+    public static string Connection(Uri tableEndpoint) =>
+        $"DefaultEndpointsProtocol={tableEndpoint.Scheme};AccountName={DevelopmentAccountName};AccountKey={DevelopmentAccountKey};TableEndpoint={tableEndpoint};";
 
     private static string? FindExecutable()
     {

@@ -28,7 +28,7 @@ internal static class TableUpsertsBenchmark
         async Task MeasureAsync(string mode, bool single)
         {
             var counter = new RequestCounter();
-            var options = new AzureTableStoreOptions();
+            var options = new Azure.Data.Tables.TableClientOptions();
             options.AddPolicy(counter, HttpPipelinePosition.PerRetry);
             var table = new AzureTableStore(connection, options).GetTable($"bench{mode}{Guid.NewGuid():N}"[..30]);
             await table.CreateIfNotExistsAsync();

@@ -141,17 +141,11 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
             errors.Add($"Pipeline:TableEndpoint is '{options.TableEndpoint}', which is not an https URL.");
         }
 
-        if (!string.IsNullOrWhiteSpace(options.TableConnectionString))
+        if (!string.IsNullOrWhiteSpace(options.TableConnectionString) && Storage.AzureTables.AzureTableStore.CheckConnectionString(options.TableConnectionString) is not null)
         {
-            try
-            {
-                _ = Storage.AzureTables.TableConnectionString.Parse(options.TableConnectionString);
-            }
-            catch (FormatException e)
-            {
-                // The message never repeats the connection string: it holds the account key.
-                errors.Add($"Pipeline:TableConnectionString is not usable: {e.Message}");
-            }
+            // Never the client's own message: it may quote the connection string, which holds the account key.
+            errors.Add("Pipeline:TableConnectionString is not a storage connection string the Table client accepts " +
+                       "(AccountName and AccountKey, TableEndpoint with SharedAccessSignature, or UseDevelopmentStorage=true).");
         }
 
         if (options.TablePrefix.Length > 20 || !options.TablePrefix.All(char.IsAsciiLetterOrDigit) || (options.TablePrefix.Length > 0 && !char.IsAsciiLetter(options.TablePrefix[0])))
