@@ -10,14 +10,15 @@ internal static class DeadLettersCommand
 {
     private static Option<string?> Namespace => CliOptions.ServiceBusNamespace;
 
-    public static Command Create()
+    /// <param name="connect">Opens a namespace's dead-letter queues (<see cref="ServiceBusDeadLetters.Connect(string)"/>; a mock in tests).</param>
+    public static Command Create(Func<string, ServiceBusDeadLetters> connect)
     {
         var list = new Command("list", "List the messages in the dead-letter queues, with the error that put them there") { CliOptions.Json, Namespace };
         list.SetAction(async (parse, cancellationToken) =>
         {
             if (parse.GetValue(Namespace) is { Length: > 0 } ns)
             {
-                return await ListRemoteAsync(ns, parse.GetValue(CliOptions.Json), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
+                return await ListRemoteAsync(connect, ns, parse.GetValue(CliOptions.Json), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
             }
 
             var data = parse.GetValue(CliOptions.Data)!;
@@ -55,7 +56,7 @@ internal static class DeadLettersCommand
         {
             if (parse.GetValue(Namespace) is { Length: > 0 } ns)
             {
-                return await ReplayRemoteAsync(ns, parse.GetValue(queue), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
+                return await ReplayRemoteAsync(connect, ns, parse.GetValue(queue), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
             }
 
             var data = parse.GetValue(CliOptions.Data)!;
@@ -73,37 +74,18 @@ internal static class DeadLettersCommand
     internal static IReadOnlyList<string> Queues() =>
         FunctionCatalog.Load(AppContext.BaseDirectory).Select(f => f.Trigger.QueueName).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>
-    /// The admin's own Entra sign-in (DefaultAzureCredential). A loopback stand-in may be given a fixed token in
-    /// PIPELINE_SERVICEBUS_ACCESS_TOKEN instead; it is refused for any other endpoint.
-    /// </summary>
-    internal static ServiceBusDeadLetters Client(string ns)
-    {
-        var endpoint = ServiceBusDeadLetters.Endpoint(ns);
-        var token = Environment.GetEnvironmentVariable("PIPELINE_SERVICEBUS_ACCESS_TOKEN");
-        if (!string.IsNullOrEmpty(token) && !endpoint.IsLoopback)
-        {
-            throw new InvalidOperationException("PIPELINE_SERVICEBUS_ACCESS_TOKEN is for loopback test endpoints only; sign in with az login instead.");
-        }
-
-        Azure.Core.TokenCredential credential = string.IsNullOrEmpty(token)
-            ? new Azure.Identity.DefaultAzureCredential()
-            : new FixedToken(token);
-        return new ServiceBusDeadLetters(endpoint, credential);
-    }
-
-    private static async Task<int> ListRemoteAsync(string ns, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> ListRemoteAsync(Func<string, ServiceBusDeadLetters> connect, string ns, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var letters = new List<RemoteDeadLetter>();
         try
         {
-            using var client = Client(ns);
+            await using var client = connect(ns);
             foreach (var q in Queues())
             {
                 letters.AddRange(await client.ListAsync(q, 100, cancellationToken));
             }
         }
-        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or Azure.Identity.AuthenticationFailedException)
+        catch (Exception e) when (IsConnectionFailure(e))
         {
             await error.WriteLineAsync($"The dead-letter queues of {ns} could not be read: {e.Message}");
             return 1;
@@ -128,13 +110,13 @@ internal static class DeadLettersCommand
         return 0;
     }
 
-    private static async Task<int> ReplayRemoteAsync(string ns, string? queue, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> ReplayRemoteAsync(Func<string, ServiceBusDeadLetters> connect, string ns, string? queue, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var queues = queue is null ? Queues() : [queue];
         var total = 0;
         try
         {
-            using var client = Client(ns);
+            await using var client = connect(ns);
             foreach (var q in queues)
             {
                 var result = await client.ReplayAsync(q, 10_000, cancellationToken);
@@ -146,7 +128,7 @@ internal static class DeadLettersCommand
                 }
             }
         }
-        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or Azure.Identity.AuthenticationFailedException)
+        catch (Exception e) when (IsConnectionFailure(e))
         {
             await error.WriteLineAsync($"{total} messages put back; then the dead-letter queues of {ns} could not be read: {e.Message}");
             return 1;
@@ -156,12 +138,8 @@ internal static class DeadLettersCommand
         return 0;
     }
 
-    private sealed class FixedToken(string token) : Azure.Core.TokenCredential
-    {
-        public override Azure.Core.AccessToken GetToken(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            new(token, DateTimeOffset.MaxValue);
-
-        public override ValueTask<Azure.Core.AccessToken> GetTokenAsync(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(GetToken(requestContext, cancellationToken));
-    }
+    /// <summary>What reaching a namespace can fail with: the admin's sign-in, rights, or the service.</summary>
+    internal static bool IsConnectionFailure(Exception e) =>
+        e is Azure.Messaging.ServiceBus.ServiceBusException or UnauthorizedAccessException or Azure.RequestFailedException
+            or Azure.Identity.AuthenticationFailedException or Azure.Identity.CredentialUnavailableException;
 }

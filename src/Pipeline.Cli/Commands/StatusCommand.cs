@@ -11,7 +11,8 @@ namespace Pipeline.Cli.Commands;
 
 internal static class StatusCommand
 {
-    public static Command Create()
+    /// <param name="connect">Opens a Service Bus namespace for --namespace (<see cref="ServiceBus.ServiceBusDeadLetters.Connect(string)"/>; a mock in tests).</param>
+    public static Command Create(Func<string, ServiceBus.ServiceBusDeadLetters> connect)
     {
         var command = new Command("status", "Feeds and their last runs, queues and dead letters, the Inbox subscription, shortlists and whether they are out of date")
         {
@@ -62,7 +63,7 @@ internal static class StatusCommand
                 // The Azure namespace's queues, and why its dead letters died.
                 try
                 {
-                    using var bus = DeadLettersCommand.Client(ns);
+                    await using var bus = connect(ns);
                     foreach (var q in DeadLettersCommand.Queues())
                     {
                         var (active, dead, _) = await bus.CountAsync(q, cancellationToken);
@@ -73,7 +74,7 @@ internal static class StatusCommand
                         }
                     }
                 }
-                catch (Exception e) when (e is HttpRequestException or InvalidOperationException or Azure.Identity.AuthenticationFailedException)
+                catch (Exception e) when (DeadLettersCommand.IsConnectionFailure(e))
                 {
                     await parse.InvocationConfiguration.Error.WriteLineAsync($"The queues of {ns} could not be read: {e.Message}");
                     return 1;
