@@ -23,6 +23,7 @@ public static class HandlerApp
 
         configure?.Invoke(builder);
         builder.Services.AddPipelineFunctions(builder.Configuration);
+        builder.Services.AddPipelineTelemetry(builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler();

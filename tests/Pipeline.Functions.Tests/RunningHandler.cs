@@ -28,7 +28,8 @@ public sealed class RunningHandler : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<RunningHandler> StartAsync(Action<string>? prepareConfig = null, IDictionary<string, string?>? settings = null, TimeProvider? time = null)
+    public static async Task<RunningHandler> StartAsync(
+        Action<string>? prepareConfig = null, IDictionary<string, string?>? settings = null, TimeProvider? time = null, Action<WebApplicationBuilder>? configure = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "pipeline-tests", Guid.NewGuid().ToString("N"));
         CopyDirectory(Path.Combine(AppContext.BaseDirectory, "samples"), Path.Combine(root, "config"));
@@ -55,6 +56,8 @@ public sealed class RunningHandler : IAsyncDisposable
             {
                 builder.Services.AddSingleton(time);
             }
+
+            configure?.Invoke(builder);
         });
         return new RunningHandler(app, new HttpClient { BaseAddress = address }, root);
     }

@@ -52,16 +52,23 @@ public static class InvocationEndpoints
         var context = new InvocationContext(metadata, invocationId, triggerData, envelope.Metadata ?? []);
         var logger = loggerFactory.CreateLogger("Pipeline.Functions." + metadata.Name);
         FunctionResult result;
+        using (var activity = PipelineTelemetry.StartInvocation(context))
         using (logger.BeginScope(new Dictionary<string, object> { ["InvocationId"] = invocationId, ["FunctionName"] = metadata.Name }))
         {
             try
             {
                 result = await function.InvokeAsync(context, cancellationToken);
+                PipelineTelemetry.Succeeded(activity, result);
             }
             catch (InvalidInvocationException e)
             {
+                PipelineTelemetry.Refused(activity);
                 logger.LogWarning("{FunctionName} refused its input: {Reason}", metadata.Name, e.Message);
                 return BadEnvelope(e.Message);
+            }
+            catch (Exception e) when (PipelineTelemetry.Failed(activity, e))
+            {
+                throw; // never reached: Failed only marks the span
             }
         }
 

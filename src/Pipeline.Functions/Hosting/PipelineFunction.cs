@@ -77,6 +77,7 @@ public abstract class QueueFunction<TMessage> : IPipelineFunction
     public Task<FunctionResult> InvokeAsync(InvocationContext context, CancellationToken cancellationToken)
     {
         var message = TriggerPayload.Deserialize<TMessage>(context.TriggerData, "message body");
+        PipelineTelemetry.Describe(message);
         var info = new ServiceBusMessageInfo(
             MetadataValues.GetString(context.Metadata, "MessageId"),
             MetadataValues.GetInt32(context.Metadata, "DeliveryCount") ?? 1,

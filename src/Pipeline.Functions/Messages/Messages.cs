@@ -1,5 +1,6 @@
 using Pipeline.Domain.Candidates;
 using Pipeline.Domain.Feeds;
+using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Messages;
 
@@ -16,8 +17,14 @@ public static class Queues
 }
 
 /// <summary>Check these people's claimed credentials where they are due (queue <c>verifications</c>).</summary>
-public sealed record VerificationRequest
+public sealed record VerificationRequest : ITracedMessage
 {
+    public IEnumerable<KeyValuePair<string, object?>> TraceTags() =>
+    [
+        new("pipeline.candidates", CandidateIds.Count),
+        new("pipeline.reason", Reason),
+    ];
+
     /// <summary>At most <see cref="MaxCandidates"/> candidate ids.</summary>
     public required IReadOnlyList<string> CandidateIds { get; init; }
 
@@ -28,8 +35,14 @@ public sealed record VerificationRequest
 }
 
 /// <summary>Read a feed, or go on reading it from where the last part stopped (queue <c>feedreads</c>).</summary>
-public sealed record FeedReadRequest
+public sealed record FeedReadRequest : ITracedMessage
 {
+    public IEnumerable<KeyValuePair<string, object?>> TraceTags() =>
+    [
+        new("pipeline.feed", FeedId),
+        new("pipeline.feed.part", Part),
+    ];
+
     public required string FeedId { get; init; }
 
     /// <summary>When PollFeeds started the run; a request from an older run than the feed's current one is dropped.</summary>
@@ -55,8 +68,15 @@ public sealed record FeedReadRequest
 }
 
 /// <summary>A page of normalised candidates from one feed run (queue <c>candidates</c>).</summary>
-public sealed record CandidatePage
+public sealed record CandidatePage : ITracedMessage
 {
+    public IEnumerable<KeyValuePair<string, object?>> TraceTags() =>
+    [
+        new("pipeline.feed", FeedId),
+        new("pipeline.feed.page", PageNumber),
+        new("pipeline.candidates", Candidates.Count),
+    ];
+
     public required string FeedId { get; init; }
 
     public required FeedKind FeedKind { get; init; }
@@ -75,14 +95,25 @@ public sealed record CandidatePage
 }
 
 /// <summary>Asks for a requisition's shortlist to be rebuilt (queue <c>shortlists</c>).</summary>
-public sealed record ShortlistRequest
+public sealed record ShortlistRequest : ITracedMessage
 {
+    public IEnumerable<KeyValuePair<string, object?>> TraceTags() =>
+    [
+        new("pipeline.requisition", RequisitionId),
+    ];
+
     public required string RequisitionId { get; init; }
 }
 
 /// <summary>A new shortlist version is ready to be delivered (queue <c>notifications</c>).</summary>
-public sealed record ShortlistReady
+public sealed record ShortlistReady : ITracedMessage
 {
+    public IEnumerable<KeyValuePair<string, object?>> TraceTags() =>
+    [
+        new("pipeline.requisition", RequisitionId),
+        new("pipeline.shortlist.version", Version),
+    ];
+
     public required string RequisitionId { get; init; }
 
     public required int Version { get; init; }
@@ -118,8 +149,13 @@ public sealed record IncomingReply
 /// Read the shared mailbox now (queue <c>mailsync</c>): a change notification said something arrived, or a lifecycle
 /// event said notifications were missed or the subscription needs renewing (<see cref="Reason"/>).
 /// </summary>
-public sealed record MailSync
+public sealed record MailSync : ITracedMessage
 {
+    public IEnumerable<KeyValuePair<string, object?>> TraceTags() =>
+    [
+        new("pipeline.reason", Reason),
+    ];
+
     /// <summary><c>created</c> for a new message; <c>missed</c>, <c>subscriptionRemoved</c> or <c>reauthorizationRequired</c> from lifecycle events.</summary>
     public required string Reason { get; init; }
 }
