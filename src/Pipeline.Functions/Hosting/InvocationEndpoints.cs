@@ -63,6 +63,11 @@ public static class InvocationEndpoints
                 logger.LogWarning("{FunctionName} refused its input: {Reason}", metadata.Name, e.Message);
                 return BadEnvelope(e.Message);
             }
+            catch (RetryLaterException e)
+            {
+                logger.LogWarning("{FunctionName} will be retried: {Reason}", metadata.Name, e.Message);
+                return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "In progress elsewhere; retry later");
+            }
         }
 
         return TypedResults.Ok(ToResponse(metadata, result));
