@@ -162,7 +162,8 @@ public sealed class SqliteExactlyOnceTests : ExactlyOnceTests
 
 /// <summary>Two handlers on one Azure Table storage account (Azurite).</summary>
 [Trait("Category", "Azurite")]
-public sealed class AzuriteExactlyOnceTests(AzuriteFixture azurite) : ExactlyOnceTests, IClassFixture<AzuriteFixture>
+[Collection(AzuriteCollection.Name)]
+public sealed class AzuriteExactlyOnceTests(AzuriteFixture azurite) : ExactlyOnceTests
 {
     private readonly string _prefix = "once" + Guid.NewGuid().ToString("N")[..10];
 
