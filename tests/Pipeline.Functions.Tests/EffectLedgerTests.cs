@@ -34,10 +34,11 @@ public abstract class EffectLedgerTests : IAsyncLifetime
         }
     }
 
-    private EffectLedger CreateSut(TimeSpan? wait = null) =>
-        new(_store, _clock, Options.Create(new PipelineOptions { EffectLease = TimeSpan.FromMinutes(6) }), NullLogger<EffectLedger>.Instance)
+    private EffectLedger CreateSut(TimeSpan? wait = null, TimeProvider? time = null, TimeSpan? lease = null) =>
+        new(_store, time ?? _clock, Options.Create(new PipelineOptions { EffectLease = lease ?? TimeSpan.FromMinutes(6) }), NullLogger<EffectLedger>.Instance)
         {
             InProgressWait = wait ?? TimeSpan.Zero,
+            LeaseEndWait = TimeSpan.FromSeconds(5),
         };
 
     private Task IntentAsync(string key, DateTimeOffset at, int attempts = 1) => _effects.AddAsync(new TableEntity(Scope, key)
@@ -98,6 +99,19 @@ public abstract class EffectLedgerTests : IAsyncLifetime
         var row = await _effects.GetAsync(Scope, "email-b");
         Assert.Equal(("done", 2, "email"), (row!.GetString("Status"), row.GetInt32("Attempts"), row.GetString("Kind")));
         Assert.NotNull(row.GetDateTimeOffset("DoneAt"));
+    }
+
+    [Fact]
+    public async Task TryRun_IntentWhoseLeaseEndsSoon_IsWaitedFor_AndTakenOverWithRetry()
+    {
+        // As after a crash: the message lock ends (and the message comes again) a little before the claim's lease.
+        await IntentAsync("email-f", TimeProvider.System.GetUtcNow() - TimeSpan.FromSeconds(1));
+        var effect = new Effect();
+
+        var outcome = await CreateSut(time: TimeProvider.System, lease: TimeSpan.FromSeconds(2)).TryRunAsync(Scope, "email-f", "email", effect.RunAsync, default);
+
+        Assert.Equal(EffectOutcome.Ran, outcome);
+        Assert.Equal([true], effect.Retries);
     }
 
     [Fact]

@@ -48,6 +48,13 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
     public TimeSpan InProgressWait { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// How long an attempt waits for a claim whose lease ends within this time, to take it over then. The redelivery
+    /// after a crash comes when the message lock ends, a little before the lease; failing it would spend its deliveries
+    /// (and dead-letter it) before the claim could be taken over.
+    /// </summary>
+    public TimeSpan LeaseEndWait { get; init; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>
     /// Runs <paramref name="effect"/> unless it is done. Returns whether it ran here; throws
     /// <see cref="EffectInProgressException"/> while another attempt has it in hand, so a queue message is redelivered.
     /// </summary>
@@ -67,7 +74,8 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
         while (true)
         {
             var claim = await ClaimAsync(scope, key, kind, cancellationToken);
-            if (claim.Outcome != EffectOutcome.InProgress || waited >= InProgressWait)
+            var patience = claim.LeaseLeft <= LeaseEndWait ? TimeSpan.FromTicks(Math.Max(InProgressWait.Ticks, LeaseEndWait.Ticks)) : InProgressWait;
+            if (claim.Outcome != EffectOutcome.InProgress || waited >= patience)
             {
                 if (claim.Outcome != EffectOutcome.Ran)
                 {
@@ -88,7 +96,7 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
     public async Task<bool> IsDoneAsync(string scope, string key, CancellationToken cancellationToken) =>
         (await _table.GetAsync(scope, key, cancellationToken))?.GetString("Status") == "done";
 
-    private async Task<(EffectOutcome Outcome, TableEntity? Intent, ETag ETag)> ClaimAsync(string scope, string key, string kind, CancellationToken cancellationToken)
+    private async Task<(EffectOutcome Outcome, TableEntity? Intent, ETag ETag, TimeSpan LeaseLeft)> ClaimAsync(string scope, string key, string kind, CancellationToken cancellationToken)
     {
         // A lost race re-reads: the winner's row then answers. Three rounds cover insert-then-takeover races.
         for (var round = 0; round < 3; round++)
@@ -96,14 +104,14 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
             var record = await _table.GetAsync(scope, key, cancellationToken);
             if (record?.GetString("Status") == "done")
             {
-                return (EffectOutcome.AlreadyDone, null, default);
+                return (EffectOutcome.AlreadyDone, null, default, TimeSpan.MaxValue);
             }
 
             var now = time.GetUtcNow();
             if (record is not null && record.GetDateTimeOffset("ReleasedAt") is null &&
                 record.GetDateTimeOffset("IntentAt") is { } intentAt && now - intentAt < options.Value.EffectLease)
             {
-                return (EffectOutcome.InProgress, null, default);
+                return (EffectOutcome.InProgress, null, default, options.Value.EffectLease - (now - intentAt));
             }
 
             var intent = new TableEntity(scope, key)
@@ -123,7 +131,7 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
                     logger.LogInformation("Effect {Scope}/{Key} taken over from an earlier attempt (attempt {Attempt})", scope, key, intent["Attempts"]);
                 }
 
-                return (EffectOutcome.Ran, intent, etag);
+                return (EffectOutcome.Ran, intent, etag, TimeSpan.MaxValue);
             }
             catch (RequestFailedException e) when (e.IsConflict() || e.IsPreconditionFailed() || e.IsNotFound())
             {
@@ -131,7 +139,7 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
             }
         }
 
-        return (EffectOutcome.InProgress, null, default);
+        return (EffectOutcome.InProgress, null, default, options.Value.EffectLease);
     }
 
     private async Task RunClaimedAsync(TableEntity intent, ETag etag, Func<bool, CancellationToken, Task> effect, CancellationToken cancellationToken)
