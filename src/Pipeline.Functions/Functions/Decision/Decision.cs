@@ -110,8 +110,8 @@ public sealed class Decision(
         var stands = $"{Verb(standing.Decision)} candidate {standing.Candidate} for {title}";
         var how = standing.Source == "link" ? "by decision link" : "by reply";
         var when = standing.At.ToUniversalTime().ToString("d MMMM yyyy 'at' HH:mm 'UTC'", CultureInfo.InvariantCulture);
-        var change = "To change it, reply to the shortlist email in your own words, for example “pass on " +
-                     standing.Candidate.ToString(CultureInfo.InvariantCulture) + "”.";
+        var example = (standing.Decision == Domain.Replies.Decision.Reject ? "interview " : "pass on ") + standing.Candidate.ToString(CultureInfo.InvariantCulture);
+        var change = $"To change it, reply to the shortlist email in your own words, for example “{example}”.";
         var reused = standing.Source == "link" && standing.LinkNonce == claims.Nonce;
         return reused
             ? Page(409, "This link was already used", Html.Encode(
