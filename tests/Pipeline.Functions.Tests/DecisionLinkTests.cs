@@ -120,6 +120,9 @@ public sealed class DecisionLinkTests : IAsyncLifetime
         Assert.Contains("by decision link", passPage, StringComparison.Ordinal);
         Assert.Contains("reply to the shortlist email", passPage, StringComparison.Ordinal);
         Assert.DoesNotContain("Recorded", passPage, StringComparison.Ordinal);
+        var (shown, shownPage) = Page((await GetAsync(_links[(1, "Reject")])).Body);
+        Assert.Equal(409, shown);
+        Assert.DoesNotContain("<form", shownPage, StringComparison.Ordinal); // no confirmation offered for a link that would change nothing
         var decision = Assert.Single(await DecisionsAsync());
         Assert.Equal((1, Decision.Interview, "link"), (decision.Candidate, decision.Decision, decision.Source));
     }

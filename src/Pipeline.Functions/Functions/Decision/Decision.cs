@@ -53,6 +53,13 @@ public sealed class Decision(
         }
 
         var what = $"{Verb(claims.Decision)} candidate {claims.Candidate} for {requisition.Title}";
+        // One decision per candidate and shortlist version through links: where one stands (by this link, another or
+        // a reply), the link changes nothing and says what stands, before a confirmation is even offered.
+        if (await decisions.GetAsync(claims.RequisitionId, claims.Version, claims.Candidate, cancellationToken) is { } standing)
+        {
+            return Stands(standing, claims, requisition.Title);
+        }
+
         if (!post)
         {
             return Page(200, "Confirm your decision", $"{Html.Encode(char.ToUpperInvariant(what[0]) + what[1..])}?", Html.Encode(token!));
@@ -63,13 +70,7 @@ public sealed class Decision(
             return Page(409, "The requisition is closed", $"{Html.Encode(requisition.Title)} is closed; nothing was recorded.");
         }
 
-        // One decision per candidate and shortlist version through links: the claim is the candidate's, not the link's,
-        // so of concurrent or different links exactly one records; the others are told what stands.
-        if (await decisions.GetAsync(claims.RequisitionId, claims.Version, claims.Candidate, cancellationToken) is { } standing)
-        {
-            return Stands(standing, claims, requisition.Title);
-        }
-
+        // The claim is the candidate's, not the link's, so of concurrent or different links exactly one records.
         var decision = new RecordedDecision(claims.RequisitionId, claims.Version, claims.Candidate, member.CandidateId, claims.Decision, "link",
             requisition.HiringManager.Email, time.GetUtcNow(), $"one-click link, shortlist {shortlist!.ReferenceToken}")
         {
