@@ -44,13 +44,13 @@ public sealed class DecisionLinkTests : IAsyncLifetime
     private Task<(HttpResponseMessage Response, JsonElement Body)> ConfirmAsync(string token) =>
         _handler.PostAsync("Decision", Http("POST", body: "t=" + Uri.EscapeDataString(token)));
 
-    private static string Http(string method, Dictionary<string, string>? query = null, string? body = null) => JsonSerializer.Serialize(new
+    internal static string Http(string method, Dictionary<string, string>? query = null, string? body = null) => JsonSerializer.Serialize(new
     {
         Data = new { req = new { Url = "https://pipeline.contoso.example/api/decision", Method = method, Query = query ?? [], Headers = new Dictionary<string, string[]>(), Body = body } },
         Metadata = new { },
     });
 
-    private static (int Status, string Html) Page(JsonElement body)
+    internal static (int Status, string Html) Page(JsonElement body)
     {
         var res = body.GetProperty("Outputs").GetProperty("res");
         return (res.GetProperty("statusCode").GetInt32(), res.GetProperty("body").GetString()!);
@@ -104,6 +104,47 @@ public sealed class DecisionLinkTests : IAsyncLifetime
         Assert.Equal(409, again);
         var decision = Assert.Single(await DecisionsAsync());
         Assert.Equal((1, Decision.Interview, "link"), (decision.Candidate, decision.Decision, decision.Source));
+    }
+
+    [Fact]
+    public async Task Post_ADifferentLinkForTheSameCandidate_IsRefused_AndShowsTheDecisionThatStands()
+    {
+        var (first, _) = Page((await ConfirmAsync(_links[(1, "Interview")])).Body);
+        var (pass, passPage) = Page((await ConfirmAsync(_links[(1, "Reject")])).Body);
+        var (hold, _) = Page((await ConfirmAsync(_links[(1, "Hold")])).Body);
+
+        Assert.Equal(200, first);
+        Assert.Equal(409, pass);
+        Assert.Equal(409, hold);
+        Assert.Contains("Interview candidate 1", passPage, StringComparison.Ordinal);
+        Assert.Contains("by decision link", passPage, StringComparison.Ordinal);
+        Assert.Contains("reply to the shortlist email", passPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("Recorded", passPage, StringComparison.Ordinal);
+        var (shown, shownPage) = Page((await GetAsync(_links[(1, "Reject")])).Body);
+        Assert.Equal(409, shown);
+        Assert.DoesNotContain("<form", shownPage, StringComparison.Ordinal); // no confirmation offered for a link that would change nothing
+        var decision = Assert.Single(await DecisionsAsync());
+        Assert.Equal((1, Decision.Interview, "link"), (decision.Candidate, decision.Decision, decision.Source));
+    }
+
+    [Fact]
+    public async Task Post_AfterAReplyDecidedTheCandidate_KeepsTheReplysDecision_AndSaysSo()
+    {
+        var shortlist = (await _handler.Services.GetRequiredService<ShortlistStore>().GetAsync("ml-engineer-platform", 1, default))!;
+        var (replied, _) = await _handler.PostAsync("ProcessReply", RunningHandler.ServiceBusEnvelope("reply", new Pipeline.Functions.Messages.IncomingReply
+        {
+            InternetMessageId = "<reply-first@mail.contoso.example>", From = "dana.whitfield@contoso.example",
+            Subject = "RE: Shortlist [" + shortlist.ReferenceToken + "]", Body = "Pass on 2.", ReceivedAt = DateTimeOffset.UtcNow,
+        }));
+        Assert.True(replied.IsSuccessStatusCode);
+
+        var (status, html) = Page((await ConfirmAsync(_links[(2, "Interview")])).Body);
+
+        Assert.Equal(409, status);
+        Assert.Contains("Pass on candidate 2", html, StringComparison.Ordinal);
+        Assert.Contains("by reply", html, StringComparison.Ordinal);
+        var decision = Assert.Single(await DecisionsAsync());
+        Assert.Equal((2, Decision.Reject, "reply"), (decision.Candidate, decision.Decision, decision.Source));
     }
 
     [Fact]

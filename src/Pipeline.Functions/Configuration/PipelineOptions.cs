@@ -48,6 +48,13 @@ public sealed class PipelineOptions
     public TimeSpan ShortlistQuietPeriod { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
+    /// How long an external effect (an email, a Teams notification, a decision) claimed by one attempt stays its own.
+    /// Another attempt meanwhile waits and is redelivered; after it, the claim is taken over as a crashed attempt's,
+    /// checking whether that one got through. A little longer than the 5-minute Service Bus message lock.
+    /// </summary>
+    public TimeSpan EffectLease { get; set; } = TimeSpan.FromMinutes(6);
+
+    /// <summary>
     /// Pages of candidates one ReadFeed invocation hands on before it stops and continues in a follow-up message, so
     /// neither its memory nor its response grows with the feed.
     /// </summary>
@@ -167,6 +174,11 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
         if (options.ShortlistQuietPeriod < TimeSpan.Zero || options.ShortlistQuietPeriod > TimeSpan.FromDays(1))
         {
             errors.Add($"Pipeline:ShortlistQuietPeriod is {options.ShortlistQuietPeriod}; use a duration from 00:00:00 to 1.00:00:00.");
+        }
+
+        if (options.EffectLease < TimeSpan.FromMinutes(1) || options.EffectLease > TimeSpan.FromDays(1))
+        {
+            errors.Add($"Pipeline:EffectLease is {options.EffectLease}; use a duration from 00:01:00 to 1.00:00:00, longer than the message lock (5 minutes by default).");
         }
 
         if (string.IsNullOrWhiteSpace(options.DecisionLinkKey) != string.IsNullOrWhiteSpace(options.PublicBaseUrl))

@@ -66,6 +66,12 @@ public static class InvocationEndpoints
                 logger.LogWarning("{FunctionName} refused its input: {Reason}", metadata.Name, e.Message);
                 return BadEnvelope(e.Message);
             }
+            catch (RetryLaterException e)
+            {
+                PipelineTelemetry.RetryLater(activity);
+                logger.LogWarning("{FunctionName} will be retried: {Reason}", metadata.Name, e.Message);
+                return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "In progress elsewhere; retry later");
+            }
             catch (Exception e) when (PipelineTelemetry.Failed(activity, e))
             {
                 throw; // never reached: Failed only marks the span

@@ -125,6 +125,8 @@ public static class PipelineTelemetry
         activity?.SetStatus(ActivityStatusCode.Error, "The input was refused; the host retries, then dead-letters.");
     }
 
+    internal static void RetryLater(Activity? activity) => activity?.SetTag("pipeline.outcome", "retry");
+
     /// <summary>Marks the span failed with the exception's type only (messages may quote data). Never catches.</summary>
     internal static bool Failed(Activity? activity, Exception exception)
     {

@@ -13,7 +13,9 @@ namespace Pipeline.Functions.Functions.Decision;
 /// HTTP <c>/api/decision?t=…</c>: the one-click decision links of shortlist emails. GET only shows what the link
 /// would record, with a button; the POST that button sends records it. Mail scanners that open every link (Safe
 /// Links and the like) therefore decide nothing. The signed token is the only credential: a forged, altered, expired
-/// or already used link is refused, each with its own page.
+/// or already used link is refused, each with its own page. Links make one decision per candidate and shortlist
+/// version: a later link for the same candidate (or one clicked after a reply decided) changes nothing and shows the
+/// decision that stands; a reply to the email changes it.
 /// </summary>
 public sealed class Decision(
     DecisionLinkFactory links,
@@ -51,6 +53,13 @@ public sealed class Decision(
         }
 
         var what = $"{Verb(claims.Decision)} candidate {claims.Candidate} for {requisition.Title}";
+        // One decision per candidate and shortlist version through links: where one stands (by this link, another or
+        // a reply), the link changes nothing and says what stands, before a confirmation is even offered.
+        if (await decisions.GetAsync(claims.RequisitionId, claims.Version, claims.Candidate, cancellationToken) is { } standing)
+        {
+            return Stands(standing, claims, requisition.Title);
+        }
+
         if (!post)
         {
             return Page(200, "Confirm your decision", $"{Html.Encode(char.ToUpperInvariant(what[0]) + what[1..])}?", Html.Encode(token!));
@@ -61,18 +70,56 @@ public sealed class Decision(
             return Page(409, "The requisition is closed", $"{Html.Encode(requisition.Title)} is closed; nothing was recorded.");
         }
 
-        var recorded = await ledger.RunOnceAsync("decision-links", claims.Nonce, "decision", (_, ct) => decisions.RecordAsync(
-            new RecordedDecision(claims.RequisitionId, claims.Version, claims.Candidate, member.CandidateId, claims.Decision, "link",
-                requisition.HiringManager.Email, time.GetUtcNow(), $"one-click link, shortlist {shortlist!.ReferenceToken}"), ct), cancellationToken);
-        if (!recorded)
+        // The claim is the candidate's, not the link's, so of concurrent or different links exactly one records.
+        var decision = new RecordedDecision(claims.RequisitionId, claims.Version, claims.Candidate, member.CandidateId, claims.Decision, "link",
+            requisition.HiringManager.Email, time.GetUtcNow(), $"one-click link, shortlist {shortlist!.ReferenceToken}")
         {
-            return Page(409, "This link was already used", "Each decision link works once. Your earlier choice stands; reply to the email to change it.");
+            LinkNonce = claims.Nonce,
+        };
+        EffectOutcome outcome;
+        try
+        {
+            outcome = await ledger.TryRunAsync(
+                $"decision-{claims.RequisitionId}-v{claims.Version}", $"c{claims.Candidate}", "decision",
+                (retry, ct) => decisions.RecordFromLinkAsync(decision, retry, ct), cancellationToken);
+        }
+        catch (DecisionStandsException e)
+        {
+            // A reply recorded a decision between the check above and the claim.
+            return Stands(e.Standing, claims, requisition.Title);
+        }
+
+        if (outcome != EffectOutcome.Ran)
+        {
+            return await decisions.GetAsync(claims.RequisitionId, claims.Version, claims.Candidate, cancellationToken) is { } now
+                ? Stands(now, claims, requisition.Title)
+                : Page(409, "A decision is being recorded", "Another decision for this candidate is being recorded right now. Open the link again in a minute to see which one stands.");
         }
 
         logger.LogInformation("Decision recorded by link: requisition {RequisitionId} v{Version} candidate {Candidate} {Decision}", claims.RequisitionId, claims.Version, claims.Candidate, claims.Decision);
         var result = Page(200, "Recorded", $"Recorded: {Html.Encode(what)}.");
         result.Count("decisions");
         return result;
+    }
+
+    /// <summary>
+    /// The page for a link that finds a decision standing: its own (a reused link), another link's or a reply's. Links
+    /// never change a decision; a reply does.
+    /// </summary>
+    private static FunctionResult Stands(RecordedDecision standing, DecisionLinkClaims claims, string title)
+    {
+        var stands = $"{Verb(standing.Decision)} candidate {standing.Candidate} for {title}";
+        var how = standing.Source == "link" ? "by decision link" : "by reply";
+        var when = standing.At.ToUniversalTime().ToString("d MMMM yyyy 'at' HH:mm 'UTC'", CultureInfo.InvariantCulture);
+        var example = (standing.Decision == Domain.Replies.Decision.Reject ? "interview " : "pass on ") + standing.Candidate.ToString(CultureInfo.InvariantCulture);
+        var change = $"To change it, reply to the shortlist email in your own words, for example “{example}”.";
+        var reused = standing.Source == "link" && standing.LinkNonce == claims.Nonce;
+        return reused
+            ? Page(409, "This link was already used", Html.Encode(
+                $"Each decision link works once. Your decision stands: {char.ToUpperInvariant(stands[0]) + stands[1..]}, recorded on {when} {how}. {change}"))
+            : Page(409, "A decision already stands", Html.Encode(
+                $"{char.ToUpperInvariant(stands[0]) + stands[1..]} was recorded on {when} {how}, so this link changed nothing: " +
+                $"decision links make one decision per candidate. {change}"));
     }
 
     private static string Verb(Domain.Replies.Decision decision) => decision switch

@@ -67,7 +67,7 @@ public sealed class RemindHiringManagers(
                 if (requisition.Recruiters.Count > 0)
                 {
                     var activity = ReplyAnswers.Escalated(requisition, shortlist, waited, options.Value.TeamsAppId);
-                    if (await ledger.RunOnceAsync(scope, "escalation-teams", "teams", (retry, ct) => channel.SendActivityAsync($"{scope}-escalation-teams", activity, retry, ct), cancellationToken))
+                    if (await ledger.TryRunAsync(scope, "escalation-teams", "teams", (retry, ct) => channel.SendActivityAsync($"{scope}-escalation-teams", activity, retry, ct), cancellationToken) == EffectOutcome.Ran)
                     {
                         result.Count("notifications");
                     }
@@ -79,10 +79,12 @@ public sealed class RemindHiringManagers(
         return result;
     }
 
-    private Task<bool> SendAsync(string scope, string key, Requisition requisition, Shortlist shortlist, IReadOnlyList<Contact> to, string html, CancellationToken cancellationToken)
+    /// <summary>Whether it was sent now; one in progress elsewhere is left to that run (a timer is not redelivered; the next run looks again).</summary>
+    private async Task<bool> SendAsync(string scope, string key, Requisition requisition, Shortlist shortlist, IReadOnlyList<Contact> to, string html, CancellationToken cancellationToken)
     {
         var from = new Contact(options.Value.SenderAddress, options.Value.SenderName);
         var subject = $"Waiting for your decision: {requisition.Title} [{shortlist.ReferenceToken}]";
-        return ledger.RunOnceAsync(scope, key, "email", async (retry, ct) => await channel.SendEmailAsync(new OutgoingEmail($"{scope}-{key}", shortlist.ReferenceToken, from, to, subject, html), retry, ct), cancellationToken);
+        return await ledger.TryRunAsync(scope, key, "email", async (retry, ct) => await channel.SendEmailAsync(new OutgoingEmail($"{scope}-{key}", shortlist.ReferenceToken, from, to, subject, html), retry, ct), cancellationToken)
+            == EffectOutcome.Ran;
     }
 }
