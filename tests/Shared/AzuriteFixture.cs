@@ -53,9 +53,9 @@ public sealed class AzuriteFixture : IAsyncLifetime
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         });
-        if (_process is null || !await WaitForPortAsync(port, TimeSpan.FromSeconds(30)))
+        if (_process is null || !await WaitForPortAsync(port, TimeSpan.FromSeconds(90)))
         {
-            Problem = $"Azurite ({executable}) did not start listening on 127.0.0.1:{port} within 30 s.";
+            Problem = $"Azurite ({executable}) did not start listening on 127.0.0.1:{port} within 90 s.";
             _broken = true;
             return;
         }
