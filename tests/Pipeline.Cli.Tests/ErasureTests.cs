@@ -35,16 +35,23 @@ public sealed class ErasureTests : IDisposable
     [Fact]
     public async Task Erase_WhileAnotherProcessHoldsTheDatabases_LeavesTheEmailAndNameInNoByteOfTheStoreWalOrQueues_AndScrubsQueuedMessages()
     {
+        // As under `pipeline run`: connections stay open in another process, so neither the run's closing nor the
+        // erasure's checkpoints the WAL away, and what the run wrote about her is still in it.
         var config = CopySamples();
-        // Accepted once (she is on the ML platform shortlist) and rejected once (a date that is not one): quarantined with her email.
-        File.AppendAllText(Path.Combine(config.FullName, "feeds", "northfield-university.csv"),
+        await RunOnceAsync(config);
+        await using var storeHolder = await HoldAsync("pipeline.db");
+        await using var queueHolder = await HoldAsync("host-queues.db");
+
+        // She arrives: accepted once and rejected once (a date that is not one), so quarantined with her email too.
+        var feed = Path.Combine(config.FullName, "feeds", "northfield-university.csv");
+        File.AppendAllText(feed,
             $"{Email},Zephyrine {Name},+1 617 555 1997,\"Boston, MA, US\",Northfield University,\"MSc, Computer Science\",2026-05,PyTorch; Kubeflow; Kubernetes; MLflow; Docker; Python,AWS Certified Machine Learning Engineer – Associate,https://www.linkedin.com/in/zephyrine-q-7\r\n" +
             $"{Email.ToUpperInvariant()},Zephyrine {Name},,,,,someday,,,\r\n");
-        var run = new StringWriter();
-        var error = new StringWriter();
-        Assert.True(await RunCommand.RunAsync(config, Data, once: true, 10, verbose: false, json: true, run, error, CancellationToken.None) == 0, error.ToString());
-        Assert.Contains(Name, File.ReadAllText(Directory.GetFiles(Path.Combine(Data.FullName, "outbox", "mail"), "*ml-engineer-platform*.eml").Single()) + ReadAll("pipeline.db") + ReadAll("pipeline.db-wal"), StringComparison.Ordinal);
+        File.SetLastWriteTimeUtc(feed, File.GetLastWriteTimeUtc(feed).AddMinutes(1));
+        await RunOnceAsync(config);
         SqliteConnection.ClearAllPools();
+        Assert.Contains(Email, ReadAll("pipeline.db-wal"), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(Name, ReadAll("pipeline.db-wal"), StringComparison.Ordinal);
 
         // A page of candidates read just before the erasure, not yet screened, and a dead-lettered check of her links.
         var id = CandidateId.FromEmail(Email);
@@ -57,10 +64,6 @@ public sealed class ErasureTests : IDisposable
         await queues.EnqueueAsync("verifications", [$$"""{"candidateIds":["{{id}}"],"reason":"screened"}"""], default);
         var letter = await queues.ReceiveAsync(["verifications"], TimeSpan.FromMinutes(1), default);
         Assert.True(await queues.AbandonAsync(letter!, "failed", maxDeliveryCount: 1, default));
-
-        // As `pipeline run` would: connections stay open in another process, so closing the erasure's does not remove the WAL.
-        await using var storeHolder = await HoldAsync("pipeline.db");
-        await using var queueHolder = await HoldAsync("host-queues.db");
 
         var (exit, stdout, stderr) = await RunProcessAsync("erase", "--email", Email, "--config", config.FullName, "--data", Data.FullName);
         Assert.True(exit == 0, stdout + stderr);
@@ -80,6 +83,23 @@ public sealed class ErasureTests : IDisposable
         Assert.Empty(await queues.DeadLettersAsync(default));
     }
 
+    private async Task RunOnceAsync(DirectoryInfo config)
+    {
+        var error = new StringWriter();
+        Assert.True(await RunCommand.RunAsync(config, Data, once: true, 10, verbose: false, json: true, new StringWriter(), error, CancellationToken.None) == 0, error.ToString());
+    }
+
+    /// <summary>A connection that has read the database, so that it shares its WAL; as another process's would.</summary>
+    private async Task<SqliteConnection> HoldAsync(string file)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(Data.FullName, file), Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var read = connection.CreateCommand();
+        read.CommandText = "SELECT count(*) FROM sqlite_master";
+        await read.ExecuteScalarAsync();
+        return connection;
+    }
+
     /// <summary>The file's bytes as Latin-1, so that any UTF-8 text in it can be searched for; empty when it does not exist.</summary>
     private string ReadAll(string file)
     {
@@ -93,13 +113,6 @@ public sealed class ErasureTests : IDisposable
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
         return Encoding.Latin1.GetString(copy.ToArray());
-    }
-
-    private async Task<SqliteConnection> HoldAsync(string file)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(Data.FullName, file), Pooling = false }.ToString());
-        await connection.OpenAsync();
-        return connection;
     }
 
     private DirectoryInfo CopySamples()
