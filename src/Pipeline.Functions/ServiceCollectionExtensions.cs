@@ -28,6 +28,13 @@ public static class ServiceCollectionExtensions
 
         services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PipelineOptions>, PipelineOptionsValidator>();
+
+        // Kestrel refuses a larger body (by its Content-Length, or while reading one sent in chunks) with a
+        // BadHttpRequestException carrying 413, which the exception handler answers with that status instead of 500.
+        services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
+            .Configure<IOptions<PipelineOptions>>((kestrel, options) => kestrel.Limits.MaxRequestBodySize = options.Value.MaxRequestBytes);
+        services.Configure<Microsoft.AspNetCore.Builder.ExceptionHandlerOptions>(o =>
+            o.StatusCodeSelector = e => e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
         services.AddOptions<HostingOptions>().Configure(o =>
         {
             // The Functions host says where the app lives; run by hand, it is the folder of this assembly.

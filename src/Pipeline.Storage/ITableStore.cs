@@ -6,6 +6,13 @@ namespace Pipeline.Storage;
 public interface ITableStore
 {
     ITable GetTable(string name);
+
+    /// <summary>
+    /// Makes what was deleted unreadable in the store's files, for an erasure: SQLite empties its write-ahead log,
+    /// which still holds the pages as they were before (deleted content in the database file itself is zeroed as it
+    /// is deleted). Azure Table storage keeps no copy a client can reach, so there is nothing to do.
+    /// </summary>
+    Task PurgeDeletedAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 }
 
 /// <summary>

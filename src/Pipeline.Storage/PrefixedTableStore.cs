@@ -4,4 +4,6 @@ namespace Pipeline.Storage;
 public sealed class PrefixedTableStore(ITableStore inner, string prefix) : ITableStore
 {
     public ITable GetTable(string name) => inner.GetTable(prefix + name);
+
+    public Task PurgeDeletedAsync(CancellationToken cancellationToken = default) => inner.PurgeDeletedAsync(cancellationToken);
 }

@@ -58,6 +58,15 @@ internal static class PersonalDataCommands
             }
 
             var report = await started.Data.EraseAsync(started.Email, cancellationToken);
+
+            // The local host's queues may hold pages of candidates or ids about the person: rewritten without them.
+            var queues = CliOptions.QueueDatabase(parse.GetValue(CliOptions.Data)!);
+            if (File.Exists(queues) && report.Traces is { } traces)
+            {
+                var (rewritten, deleted) = await new LocalQueueStore(queues, TimeProvider.System).ScrubAsync(traces.Scrub, cancellationToken);
+                report = report with { Messages = new Dictionary<string, int> { ["rewritten"] = rewritten, ["removed"] = deleted } };
+            }
+
             if (parse.GetValue(CliOptions.Json))
             {
                 await output.WriteLineAsync(JsonSerializer.Serialize(report, Output));
@@ -67,6 +76,11 @@ internal static class PersonalDataCommands
             await output.WriteLineAsync(report.Found
                 ? $"Erased; tombstone {report.Tombstone}. Removed: {Describe(report.Removed)}. Redacted: {Describe(report.Redacted)}. Their emails are suppressed."
                 : $"Nobody is known by that email; it is suppressed all the same (tombstone {report.Tombstone}).");
+            if (report.Messages is { } messages)
+            {
+                await output.WriteLineAsync($"Local queue messages about them: {messages["rewritten"]} rewritten, {messages["removed"]} removed.");
+            }
+
             await output.WriteLineAsync("Emails already sent and files in the local outbox are not changed by this.");
             return 0;
         });

@@ -19,7 +19,8 @@ public static partial class Normalizer
             throw new FieldException("email", "missing email");
         }
 
-        if (email.Length > 254 || !EmailPattern().IsMatch(email))
+        // An address cannot lose characters the way a name can (it would be someone else's), so one with bidi controls is refused.
+        if (email.Length > 254 || !EmailPattern().IsMatch(email) || email.Any(IsBidiControl))
         {
             throw new FieldException("email", "not a valid email address");
         }
@@ -54,7 +55,12 @@ public static partial class Normalizer
             return null;
         }
 
-        var text = IsClean(raw) ? raw : string.Join(' ', raw.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).Normalize(NormalizationForm.FormC);
+        var text = IsClean(raw) ? raw : string.Join(' ', WithoutBidiControls(raw).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).Normalize(NormalizationForm.FormC);
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
         if (text.Length > maxLength)
         {
             throw new FieldException(field, $"{field} is {text.Length} characters long; the limit is {maxLength}");
@@ -147,7 +153,17 @@ public static partial class Normalizer
         return uri.AbsoluteUri;
     }
 
-    /// <summary>Already trimmed, single-spaced and in NFC: the common case, returned as is without allocating.</summary>
+    /// <summary>
+    /// The explicit directional formatting characters (embeddings, overrides and isolates, U+202A–U+202E and
+    /// U+2066–U+2069) and the directional marks (U+200E, U+200F, U+061C). A name or note from a feed has no use for
+    /// them, and in an email or a Teams card an override reverses the text around it, so that what a reader sees is not
+    /// what was sent ("Trojan Source").
+    /// </summary>
+    public static bool IsBidiControl(char c) => c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or '\u200E' or '\u200F' or '\u061C';
+
+    private static string WithoutBidiControls(string s) => s.Any(IsBidiControl) ? string.Concat(s.Where(c => !IsBidiControl(c))) : s;
+
+    /// <summary>Already trimmed, single-spaced, in NFC and without bidi controls: the common case, returned as is without allocating.</summary>
     private static bool IsClean(string s)
     {
         if (char.IsWhiteSpace(s[0]) || char.IsWhiteSpace(s[^1]))
@@ -158,7 +174,7 @@ public static partial class Normalizer
         for (var i = 0; i < s.Length; i++)
         {
             var c = s[i];
-            if (char.IsWhiteSpace(c) && (c != ' ' || s[i + 1] == ' '))
+            if ((char.IsWhiteSpace(c) && (c != ' ' || s[i + 1] == ' ')) || IsBidiControl(c))
             {
                 return false;
             }

@@ -108,6 +108,16 @@ public sealed class PipelineOptions
     /// <summary>Quarantined rows older than this are deleted by RetentionSweep. Zero keeps them for ever.</summary>
     public TimeSpan QuarantineRetention { get; set; } = TimeSpan.FromDays(90);
 
+    /// <summary>
+    /// The largest request body the handler reads, in bytes; a larger one is answered 413 before it is read. The
+    /// largest payloads the host sends are Service Bus messages (at most 256 KB on the Standard tier the template
+    /// deploys; a page of candidates is typically a few tens of KB), which the host wraps as a JSON string with their
+    /// metadata, and Graph notifications of a few KB. 4 MB leaves room for pages of the largest feed page size that
+    /// the local host (which has no message limit) may queue; raise it toward the Functions host's own 100 MB only
+    /// on a Premium namespace with messages that large.
+    /// </summary>
+    public long MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
+
     public static IReadOnlyList<string> SplitList(string value) =>
         value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -228,6 +238,11 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
         if (options.QuarantineRetention != TimeSpan.Zero && (options.QuarantineRetention < TimeSpan.FromDays(1) || options.QuarantineRetention > TimeSpan.FromDays(3650)))
         {
             errors.Add($"Pipeline:QuarantineRetention is {options.QuarantineRetention}; use 00:00:00 (keep) or 1.00:00:00 to 3650.00:00:00.");
+        }
+
+        if (options.MaxRequestBytes is < 64 * 1024 or > 100 * 1024 * 1024)
+        {
+            errors.Add($"Pipeline:MaxRequestBytes is {options.MaxRequestBytes}; use 65536 (64 KB) to 104857600 (100 MB, the Functions host's own limit).");
         }
 
         if (options.VerificationTtl < TimeSpan.FromHours(1) || options.VerificationTtl > TimeSpan.FromDays(90))

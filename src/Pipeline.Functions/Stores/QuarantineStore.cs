@@ -1,11 +1,13 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
+using Pipeline.Domain.Candidates;
 using Pipeline.Domain.Feeds;
 using Pipeline.Storage;
 
 namespace Pipeline.Functions.Stores;
 
 /// <summary>Rejected feed rows, one partition per feed, keyed by position so a re-run overwrites rather than repeats.</summary>
-public sealed class QuarantineStore(ITableStore store, TimeProvider time)
+public sealed partial class QuarantineStore(ITableStore store, SuppressionStore suppressions, TimeProvider time)
 {
     private readonly ITable _table = store.GetTable(Tables.Quarantine);
 
@@ -62,6 +64,40 @@ public sealed class QuarantineStore(ITableStore store, TimeProvider time)
 
         return actions.Count;
     }
+
+    /// <summary>
+    /// The rows that may be written: one whose excerpt or reason holds an address on the suppression list is left
+    /// out, so that a person who was erased is not written again, not even in a row the feed got wrong.
+    /// </summary>
+    public async Task<IReadOnlyList<RejectedRow>> WithoutSuppressedAsync(IReadOnlyList<RejectedRow> rows, CancellationToken cancellationToken)
+    {
+        var emails = rows.Select(r => (Row: r, Emails: EmailsIn(r))).ToList();
+        var suppressed = await suppressions.FindAsync(emails.SelectMany(e => e.Emails).ToList(), cancellationToken);
+        return suppressed.Count == 0 ? rows : emails.Where(e => !e.Emails.Any(suppressed.Contains)).Select(e => e.Row).ToList();
+    }
+
+    /// <summary>Every string in the row that reads as an email address, normalised.</summary>
+    private static List<string> EmailsIn(RejectedRow row)
+    {
+        var emails = new List<string>();
+        foreach (Match match in EmailLike().Matches(row.Excerpt + " " + row.Reason))
+        {
+            try
+            {
+                emails.Add(Normalizer.Email(match.Value.TrimEnd('.')));
+            }
+            catch (FieldException)
+            {
+                // Not an address after all; nothing to suppress by it.
+            }
+        }
+
+        return emails;
+    }
+
+    // What can surround an address in a CSV cell, a JSON value or a reason; the normaliser decides the rest.
+    [GeneratedRegex(@"[^\s,;""'<>()\[\]{}:|\\]+@[^\s,;""'<>()\[\]{}:|\\]+")]
+    private static partial Regex EmailLike();
 
     /// <summary>
     /// Row keys start with the run for incremental feeds, whose positions restart with every delta; other feeds are

@@ -20,7 +20,7 @@ public sealed class MailWebhook(MailSubscriptions subscriptions, Stores.AuditSto
         }
 
         var result = new FunctionResult { Http = GraphNotifications.Accepted() };
-        var notifications = GraphNotifications.Read(request);
+        var notifications = GraphNotifications.Read(request, "changeType");
         var genuine = notifications.Count(n => subscriptions.IsOurs(n.ClientState));
         if (genuine < notifications.Count)
         {

@@ -133,6 +133,14 @@ public sealed class ReadFeed(
         Flush();
         var finished = outcome.End == FeedReadEnd.Finished;
 
+        // People who asked to be erased stay erased, in quarantine too: their rejected rows are not written.
+        var kept = await quarantine.WithoutSuppressedAsync(rejected, cancellationToken);
+        if (kept.Count < rejected.Count)
+        {
+            result.Count("suppressed", rejected.Count - kept.Count);
+            rejected = kept.ToList();
+        }
+
         // Each part owns the positions it read, so a row fixed since the last run leaves the quarantine and an
         // unchanged feed rewrites nothing. Incremental deltas restart their positions, so their rows are kept per run.
         await quarantine.ReplaceRangeAsync(feed.Id, QuarantineStore.KeyPrefix(feed, request.RunStarted), request.Cursor.Position, finished ? null : outcome.Cursor.Position, rejected, cancellationToken);
