@@ -121,6 +121,16 @@ public sealed class BuildShortlist(
 
         if (saved is null)
         {
+            // A delivery that saved the latest version and died before its message was completed took the version's
+            // notification with it: queue it again until its email is recorded as sent (NotifyShortlist sends once).
+            if (await shortlists.GetLatestVersionAsync(requisition.Id, cancellationToken) is { } latest
+                && await shortlists.FindByReferenceAsync(new Shortlist(requisition.Id, latest, []).ReferenceToken, cancellationToken) is null)
+            {
+                result.Send(Queues.Notifications, new ShortlistReady { RequisitionId = requisition.Id, Version = latest });
+                result.Logs.Add($"Shortlist for {requisition.Id} unchanged; version {latest} not sent yet, queued for delivery again.");
+                return result;
+            }
+
             result.Logs.Add($"Shortlist for {requisition.Id} unchanged.");
             return result;
         }

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Pipeline.Cli.LocalHost;
+
+/// <summary>
+/// Says whether the run that holds a queue lock is still alive. Each run holds an exclusive OS file lock on
+/// <c>runs/{owner}.lock</c> next to the queue database for as long as its process lives; the OS drops the lock when the
+/// process ends in any way (Ctrl+C, SIGKILL, a power cut), so a lock file that can be opened exclusively belongs to a
+/// run that has ended. Unlike a process id, which the OS reuses, the owner is a fresh id per run.
+/// </summary>
+public sealed class RunLease : IDisposable
+{
+    private readonly FileStream _file;
+    private readonly string _directory;
+
+    private RunLease(string directory, string owner, FileStream file)
+    {
+        _directory = directory;
+        Owner = owner;
+        _file = file;
+    }
+
+    /// <summary>This run's id, recorded on every lock it takes.</summary>
+    public string Owner { get; }
+
+    /// <summary>Takes a lease for this process in <paramref name="directory"/> (created if missing).</summary>
+    public static RunLease Acquire(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var owner = Guid.NewGuid().ToString("N");
+        // FileShare.None takes an exclusive lock (flock on Unix, a share mode on Windows) that lives as long as the handle.
+        var file = new FileStream(PathOf(directory, owner), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+        using (var process = Process.GetCurrentProcess())
+        {
+            // For an operator who looks: which process holds the run's locks.
+            var text = string.Create(CultureInfo.InvariantCulture, $"pid {Environment.ProcessId}, started {process.StartTime.ToUniversalTime():O}\n");
+            file.Write(System.Text.Encoding.UTF8.GetBytes(text));
+            file.Flush();
+        }
+
+        return new RunLease(directory, owner, file);
+    }
+
+    /// <summary>
+    /// True when <paramref name="owner"/> has ended: its lock file is missing or no process holds it any more. The lock
+    /// file of an ended run is removed.
+    /// </summary>
+    public bool HasEnded(string owner)
+    {
+        if (owner == Owner)
+        {
+            return false;
+        }
+
+        var path = PathOf(_directory, owner);
+        try
+        {
+            using (new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            {
+            }
+
+            File.Delete(path);
+            return true;
+        }
+        catch (FileNotFoundException)
+        {
+            return true;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return true;
+        }
+        catch (IOException)
+        {
+            // Held by a live run (a sharing violation / flock conflict).
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        _file.Dispose();
+        try
+        {
+            File.Delete(PathOf(_directory, Owner));
+        }
+        catch (IOException)
+        {
+            // Left behind: the next run finds it unlocked and removes it.
+        }
+    }
+
+    private static string PathOf(string directory, string owner) => Path.Combine(directory, owner + ".lock");
+}
