@@ -28,15 +28,45 @@ public sealed class RunLease : IDisposable
     public static RunLease Acquire(string directory)
     {
         Directory.CreateDirectory(directory);
-        var owner = Guid.NewGuid().ToString("N");
-        // FileShare.None takes an exclusive lock (flock on Unix, a share mode on Windows) that lives as long as the handle.
-        var file = new FileStream(PathOf(directory, owner), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+        string owner;
+        FileStream file;
+        for (var attempt = 1; ; attempt++)
+        {
+            owner = Guid.NewGuid().ToString("N");
+            try
+            {
+                // FileShare.None takes an exclusive lock (flock on Unix, a share mode on Windows) that lives as long as the handle.
+                file = new FileStream(PathOf(directory, owner), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                continue; // another run's sweep held it for the instant between its creation and its lock
+            }
+
+            // That sweep may also have removed it before the lock was taken: a lease whose file is gone would look ended.
+            if (File.Exists(PathOf(directory, owner)))
+            {
+                break;
+            }
+
+            file.Dispose();
+        }
+
         using (var process = Process.GetCurrentProcess())
         {
             // For an operator who looks: which process holds the run's locks.
             var text = string.Create(CultureInfo.InvariantCulture, $"pid {Environment.ProcessId}, started {process.StartTime.ToUniversalTime():O}\n");
             file.Write(System.Text.Encoding.UTF8.GetBytes(text));
             file.Flush();
+        }
+
+        // Runs killed while holding no lock leave their files too; nobody would ask about them again.
+        foreach (var path in Directory.EnumerateFiles(directory, "*.lock"))
+        {
+            if (Path.GetFileNameWithoutExtension(path) != owner)
+            {
+                RemoveIfEnded(path);
+            }
         }
 
         return new RunLease(directory, owner, file);
@@ -53,14 +83,32 @@ public sealed class RunLease : IDisposable
             return false;
         }
 
-        var path = PathOf(_directory, owner);
+        return RemoveIfEnded(PathOf(_directory, owner));
+    }
+
+    public void Dispose()
+    {
+        _file.Dispose();
         try
         {
-            using (new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            File.Delete(PathOf(_directory, Owner));
+        }
+        catch (IOException)
+        {
+            // Left behind: the next run finds it unlocked and removes it.
+        }
+    }
+
+    /// <summary>Whether no process holds the lease file at <paramref name="path"/>; if none does, the file is removed.</summary>
+    private static bool RemoveIfEnded(string path)
+    {
+        try
+        {
+            // Removed while the lock is held, so no run can take the lock of a file that is about to disappear.
+            using (new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose))
             {
             }
 
-            File.Delete(path);
             return true;
         }
         catch (FileNotFoundException)
@@ -79,19 +127,6 @@ public sealed class RunLease : IDisposable
         catch (UnauthorizedAccessException)
         {
             return false;
-        }
-    }
-
-    public void Dispose()
-    {
-        _file.Dispose();
-        try
-        {
-            File.Delete(PathOf(_directory, Owner));
-        }
-        catch (IOException)
-        {
-            // Left behind: the next run finds it unlocked and removes it.
         }
     }
 
