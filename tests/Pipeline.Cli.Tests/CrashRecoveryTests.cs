@@ -131,6 +131,44 @@ public sealed class CrashRecoveryTests : IDisposable
         Assert.Equal(2, next.GetProperty("emails").GetInt32());
     }
 
+    [Fact]
+    public async Task PipelineRun_SigtermWhileScreening_Exits130ReportingWhatWasStored_AndTheNextRunFinishes()
+    {
+        var config = GeneratedConfig();
+        var data = new DirectoryInfo(Path.Combine(_root, "terminated"));
+        using var process = Process.Start(Cli(config, data))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var watch = Stopwatch.StartNew();
+        while (!process.HasExited && watch.Elapsed < RunTimeout && await ActiveAsync(data, "candidates") < 3)
+        {
+            await Task.Delay(20);
+        }
+
+        // What a service manager (or Ctrl+C, SIGINT) sends: the same graceful stop.
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(RunTimeout);
+        await process.WaitForExitAsync(timeout.Token);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {await stderr}");
+        Assert.Contains("Stopped before the queues were idle", await stderr, StringComparison.Ordinal);
+        var stopped = JsonDocument.Parse(await stdout).RootElement;
+        var reportedNew = stopped.GetProperty("candidates").GetProperty("new").GetInt64();
+        Assert.Equal(await PeopleAsync(data), reportedNew);
+        Assert.Empty(Directory.GetFiles(Path.Combine(data.FullName, "host-runs")));
+
+        var next = await RunToEndAsync(config, data);
+
+        Assert.Equal(0, (await QueueCountsAsync(data)).Sum(c => c.Active));
+        Assert.Equal(Rows, reportedNew + next.GetProperty("candidates").GetProperty("new").GetInt64());
+        Assert.Equal(2, next.GetProperty("emails").GetInt32());
+    }
+
     /// <summary>The sample requisitions and one generated feed of <see cref="Rows"/> people, the same for a given seed.</summary>
     private DirectoryInfo GeneratedConfig()
     {

@@ -65,6 +65,11 @@ public sealed class LocalFunctionsHost
         Action<string>? trace = null,
         RunLease? lease = null)
     {
+        if (lease is not null && queues.LockOwner != lease.Owner)
+        {
+            throw new ArgumentException("The queue store must take its locks for the lease's owner.", nameof(lease));
+        }
+
         _lease = lease;
         _trace = trace;
         _http = http;
