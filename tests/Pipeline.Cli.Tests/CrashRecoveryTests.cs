@@ -80,6 +80,14 @@ public sealed class CrashRecoveryTests : IDisposable
         // While shortlists are delivered: as soon as the first email is in the outbox.
         Assert.True(await RunAndKillAsync(config, crashed, () => Task.FromResult(Directory.Exists(Path.Combine(crashed.FullName, "outbox", "mail"))
             && Directory.GetFiles(Path.Combine(crashed.FullName, "outbox", "mail"), "*.eml").Length > 0)), "not killed while delivering");
+        await RunToEndAsync(config, crashed);
+
+        // The hiring manager replies to both; killed as soon as the confirmation email is written.
+        await ReplyAsync(clean);
+        await RunToEndAsync(config, clean);
+        await ReplyAsync(crashed);
+        Assert.True(await RunAndKillAsync(config, crashed, () => Task.FromResult(
+            Directory.GetFiles(Path.Combine(crashed.FullName, "outbox", "mail"), "*.eml").Length > 2)), "not killed while handling the reply");
         var last = await RunToEndAsync(config, crashed);
 
         // The run straight after the last kill finished everything: nothing locked, nothing dead-lettered.
@@ -88,10 +96,22 @@ public sealed class CrashRecoveryTests : IDisposable
         Assert.Equal(0, counts.Sum(c => c.DeadLettered));
         Assert.Equal(0, last.GetProperty("deadLettersTotal").GetInt32());
         Assert.True(Outbox(clean).SequenceEqual(Outbox(crashed)), $"clean:\n{string.Join("\n", Outbox(clean))}\ncrashed:\n{string.Join("\n", Outbox(crashed))}");
+        Assert.Equal(2, (await TableAsync(clean, "decisions")).Count);
         foreach (var table in new[] { "candidates", "identities", "quarantine", "shortlists", "pools", "decisions" })
         {
             Assert.Equal(await TableAsync(clean, table), await TableAsync(crashed, table));
         }
+    }
+
+    /// <summary>Dana answers the ML platform shortlist, as `pipeline replies submit` puts it in the replies queue.</summary>
+    private async Task ReplyAsync(DirectoryInfo data)
+    {
+        var subject = OutboxCommand.List(Path.Combine(data.FullName, "outbox"))
+            .Single(i => i.Kind == "email" && i.Subject!.Contains("Machine Learning Engineer", StringComparison.Ordinal)).Subject!;
+        var reply = Path.Combine(_root, "reply.txt");
+        File.WriteAllText(reply, "Let's interview 1 and pass on 2.");
+        Assert.Equal(0, await RepliesCommand.SubmitAsync(new FileInfo(reply), "dana.whitfield@contoso.example", "RE: " + subject, data, new StringWriter(), new StringWriter(), CancellationToken.None));
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
     [Fact]
@@ -260,11 +280,15 @@ public sealed class CrashRecoveryTests : IDisposable
     private static async Task<long> ActiveAsync(DirectoryInfo data, string queue) =>
         (await QueueCountsAsync(data)).Where(c => c.Queue == queue).Sum(c => c.Active);
 
-    /// <summary>Outbox files by name with their subject or text: what was sent, and how many of each.</summary>
+    /// <summary>
+    /// Outbox files by name with their subject or text: what was sent, and how many of each. A reply's files are named
+    /// after its Message-ID, which `replies submit` makes up afresh each time.
+    /// </summary>
     private static List<string> Outbox(DirectoryInfo data) =>
         OutboxCommand.List(Path.Combine(data.FullName, "outbox"))
             .Select(i => $"{i.Kind} {i.Subject}")
-            .Concat(Directory.EnumerateFiles(Path.Combine(data.FullName, "outbox"), "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(data.FullName, f)))
+            .Concat(Directory.EnumerateFiles(Path.Combine(data.FullName, "outbox"), "*", SearchOption.AllDirectories)
+                .Select(f => System.Text.RegularExpressions.Regex.Replace(Path.GetRelativePath(data.FullName, f), "reply-[0-9a-f]+-", "reply-…-")))
             .Order(StringComparer.Ordinal)
             .ToList();
 
@@ -281,14 +305,17 @@ public sealed class CrashRecoveryTests : IDisposable
         return count;
     }
 
-    /// <summary>A table's rows by key with their values, leaving out when things happened (which differs between runs).</summary>
+    /// <summary>
+    /// A table's rows by key with their values, leaving out when things happened and the made-up Message-ID of a
+    /// submitted reply (which differ between runs).
+    /// </summary>
     private static async Task<List<string>> TableAsync(DirectoryInfo data, string table)
     {
         var rows = new List<string>();
         await foreach (var entity in Store(data).GetTable(table).QueryAsync())
         {
             var values = entity.Properties
-                .Where(p => p.Value is not DateTimeOffset && !p.Key.EndsWith("At", StringComparison.Ordinal))
+                .Where(p => p.Value is not DateTimeOffset && !p.Key.EndsWith("At", StringComparison.Ordinal) && p.Key != "MessageId")
                 .OrderBy(p => p.Key, StringComparer.Ordinal)
                 .Select(p => $"{p.Key}={p.Value}");
             rows.Add($"{entity.PartitionKey}/{entity.RowKey}: {string.Join(", ", values)}");
