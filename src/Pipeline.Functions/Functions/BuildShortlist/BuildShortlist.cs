@@ -14,7 +14,7 @@ namespace Pipeline.Functions.Functions.BuildShortlist;
 /// ScreenCandidates and VerifyCertifications; built from every candidate the first time and whenever the requisition
 /// or the catalogue changes), with each certification as its last check left it, and saves a new shortlist version
 /// when its membership or order changed, which is then queued for delivery. Repeated requests for an unchanged pool
-/// do nothing.
+/// do nothing, unless the latest version's email is not recorded as sent: that version is queued again.
 /// </summary>
 /// <remarks>
 /// The pool is walked best first and each person scored afresh until no one further down could get in. Before a
