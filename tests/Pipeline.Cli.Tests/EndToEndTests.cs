@@ -350,6 +350,48 @@ public sealed class EndToEndTests : IDisposable
         Assert.Single(OutboxCommand.List(Path.Combine(Data.FullName, "outbox")), i => i.Kind == "email" && i.Subject == "RE: " + subject);
     }
 
+    [Fact]
+    public async Task RunOnce_AfterAReply_CountsTheConfirmationEmailAndTheRecruitersNotification()
+    {
+        await RunOnceAsync();
+        var subject = OutboxCommand.List(Path.Combine(Data.FullName, "outbox")).Single(i => i.Kind == "email" && i.Subject!.Contains("Machine Learning Engineer", StringComparison.Ordinal)).Subject!;
+        var reply = Path.Combine(_root, "reply.txt");
+        File.WriteAllText(reply, "Interview 1 and pass on 2.");
+        Assert.Equal(0, await RepliesCommand.SubmitAsync(new FileInfo(reply), "Dana.Whitfield@contoso.example", "RE: " + subject, Data, new StringWriter(), new StringWriter(), CancellationToken.None));
+        var before = OutboxCommand.List(Path.Combine(Data.FullName, "outbox")).ToList();
+
+        var run = await RunOnceAsync();
+
+        var written = OutboxCommand.List(Path.Combine(Data.FullName, "outbox")).ToList();
+        Assert.Equal(1, written.Count(i => i.Kind == "email") - before.Count(i => i.Kind == "email"));
+        Assert.Equal(1, written.Count(i => i.Kind == "teams") - before.Count(i => i.Kind == "teams"));
+        Assert.Equal(1, run.GetProperty("emails").GetInt32());
+        Assert.Equal(1, run.GetProperty("notifications").GetInt32());
+        Assert.Equal(2, run.GetProperty("decisions").GetInt32());
+    }
+
+    [Fact]
+    public async Task RunOnce_GraphFailsTheTeamsStepAfterAnEmailWasSent_CountsEachEmailAndNotificationSentOnce()
+    {
+        await using var graph = await Pipeline.Tests.Shared.GraphStandIn.StartAsync();
+        // Teams fails more often than the SDK retries: an invocation that sent its email fails on its Teams step, and
+        // its redelivery sends only the notification.
+        graph.FailActivities(8);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Graph:BaseUrl"] = graph.BaseUrl,
+            ["Graph:Mailbox"] = "talent@contoso.example",
+            ["Graph:AccessToken"] = "test-token",
+        };
+
+        var run = await RunOnceAsync(settings: settings);
+
+        Assert.True(run.GetProperty("failedInvocations").GetInt32() > 0, run.ToString());
+        Assert.Equal(2, graph.SentItemCount);
+        Assert.Equal(2, run.GetProperty("emails").GetInt32());
+        Assert.Equal(2, run.GetProperty("notifications").GetInt32());
+    }
+
     private DirectoryInfo CopySamples()
     {
         var target = Path.Combine(_root, "config");

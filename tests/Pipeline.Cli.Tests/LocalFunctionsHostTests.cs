@@ -17,6 +17,7 @@ public sealed class LocalFunctionsHostTests : IAsyncLifetime
     private int _mostInFlight;
     private int _handled;
     private int _failFirst;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _order = new();
 
     private static readonly IReadOnlyList<FunctionMetadata> Functions =
     [
@@ -29,6 +30,21 @@ public sealed class LocalFunctionsHostTests : IAsyncLifetime
         (_handler, _address) = await LoopbackServer.StartAsync(app =>
         {
             app.MapPost("/Tick", () => Results.Json(new { Outputs = new { }, Logs = Array.Empty<string>() }));
+            foreach (var name in new[] { "Rare", "Frequent" })
+            {
+                app.MapPost("/" + name, () => Results.Json(new { Outputs = new { }, Logs = Array.Empty<string>() }));
+            }
+
+            foreach (var name in new[] { "Up", "Down" })
+            {
+                app.MapPost("/" + name, async () =>
+                {
+                    _order.Enqueue(name);
+                    await Task.Delay(20);
+                    return Results.Json(new { Outputs = new { }, Logs = Array.Empty<string>() });
+                });
+            }
+
             app.MapPost("/Work", async () =>
             {
                 lock (_gate)
@@ -93,6 +109,56 @@ public sealed class LocalFunctionsHostTests : IAsyncLifetime
         Assert.Equal(13, summary.Invocations); // the timer, then every message once
         Assert.Equal(12, summary.Functions["Work"].Invocations);
         Assert.All(await queues.CountsAsync(default), c => Assert.Equal(0, c.Active + c.DeadLettered));
+    }
+
+    [Fact]
+    public async Task RunOnce_MessageLockedByAnotherLiveRun_IsLeftToIt_AndTakenOnceThatRunEnds()
+    {
+        var runs = Path.Combine(_folder, "runs");
+        var other = RunLease.Acquire(runs);
+        var otherQueues = new LocalQueueStore(Path.Combine(_folder, "queues.db"), TimeProvider.System) { LockOwner = other.Owner };
+        await otherQueues.EnqueueAsync("work", ["{}"], default);
+        Assert.NotNull(await otherQueues.ReceiveAsync(["work"], TimeSpan.FromMinutes(5), default));
+        using var lease = RunLease.Acquire(runs);
+        var queues = new LocalQueueStore(Path.Combine(_folder, "queues.db"), TimeProvider.System) { LockOwner = lease.Owner };
+        var host = new LocalFunctionsHost(new HttpClient { BaseAddress = _address }, Functions, queues, TimeProvider.System,
+            new LocalHostOptions { MaxConcurrentCalls = 4, IdleDelay = TimeSpan.FromMilliseconds(50) }, lease: lease);
+
+        var run = host.RunOnceAsync(default);
+        await Task.Delay(500);
+
+        // The other run is alive: its message is neither taken nor given up on.
+        Assert.False(run.IsCompleted);
+        Assert.Equal(0, _handled);
+
+        other.Dispose(); // it ends without finishing the message
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, _handled);
+        Assert.All(await queues.CountsAsync(default), c => Assert.Equal(0, c.Active + c.DeadLettered));
+    }
+
+    [Fact]
+    public async Task RunOnce_MessageLeftOnALaterStagesQueue_WaitsUntilTheEarlierStagesQueuesAreEmpty()
+    {
+        // Rare (hourly) feeds "upstream", Frequent (every minute) feeds "downstream": a run once fires Rare first, so
+        // "downstream" is served only once "upstream" is empty, even for messages an earlier run left behind.
+        IReadOnlyList<FunctionMetadata> functions =
+        [
+            new("Rare", [new FunctionBinding { Type = "timerTrigger", Direction = "in", Name = "timer", Schedule = "0 0 * * * *" },
+                new FunctionBinding { Type = "serviceBus", Direction = "out", Name = "up", QueueName = "upstream" }]),
+            new("Frequent", [new FunctionBinding { Type = "timerTrigger", Direction = "in", Name = "timer", Schedule = "0 * * * * *" },
+                new FunctionBinding { Type = "serviceBus", Direction = "out", Name = "down", QueueName = "downstream" }]),
+            new("Up", [new FunctionBinding { Type = "serviceBusTrigger", Direction = "in", Name = "message", QueueName = "upstream" }]),
+            new("Down", [new FunctionBinding { Type = "serviceBusTrigger", Direction = "in", Name = "message", QueueName = "downstream" }]),
+        ];
+        var queues = new LocalQueueStore(Path.Combine(_folder, "queues.db"), TimeProvider.System);
+        await queues.EnqueueAsync("downstream", ["{}"], default);
+        await queues.EnqueueAsync("upstream", ["{}", "{}", "{}"], default);
+        var host = new LocalFunctionsHost(new HttpClient { BaseAddress = _address }, functions, queues, TimeProvider.System, new LocalHostOptions { MaxConcurrentCalls = 4 });
+
+        await host.RunOnceAsync(default);
+
+        Assert.Equal(["Up", "Up", "Up", "Down"], _order);
     }
 
     [Fact]

@@ -103,6 +103,83 @@ public sealed class LocalQueueStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ReleaseLocks_OfARunThatEnded_MakesItsMessagesVisibleAtOnce_AndKeepsTheDeliveryCounted()
+    {
+        var dead = new LocalQueueStore(_path, _time) { LockOwner = "dead-run" };
+        await dead.EnqueueAsync("q", ["a", "b"], default);
+        Assert.NotNull(await dead.ReceiveAsync(["q"], TimeSpan.FromMinutes(5), default));
+        var next = new LocalQueueStore(_path, _time) { LockOwner = "next-run" };
+        Assert.Equal(["dead-run"], await next.OtherLockOwnersAsync(default));
+
+        Assert.Equal(1, await next.ReleaseLocksAsync("dead-run", countDelivery: true, default));
+
+        // No lock duration to wait out; the crashed delivery counts towards the max delivery count.
+        var again = await next.ReceiveAsync(["q"], TimeSpan.FromMinutes(5), default);
+        Assert.Equal(("a", 2), (again!.Body, again.DeliveryCount));
+        Assert.Empty(await next.OtherLockOwnersAsync(default));
+    }
+
+    [Fact]
+    public async Task ReleaseLocks_OfAStoppedRun_TakesBackTheDelivery_AndLeavesOtherRunsLocksAlone()
+    {
+        var stopped = new LocalQueueStore(_path, _time) { LockOwner = "stopped-run" };
+        var other = new LocalQueueStore(_path, _time) { LockOwner = "other-run" };
+        await stopped.EnqueueAsync("q", ["a", "b"], default);
+        await stopped.ReceiveAsync(["q"], TimeSpan.FromMinutes(5), default);
+        var held = await other.ReceiveAsync(["q"], TimeSpan.FromMinutes(5), default);
+
+        Assert.Equal(1, await stopped.ReleaseLocksAsync("stopped-run", countDelivery: false, default));
+
+        var again = await stopped.ReceiveAsync(["q"], TimeSpan.FromMinutes(5), default);
+        Assert.Equal(("a", 1), (again!.Body, again.DeliveryCount));
+        Assert.Null(await stopped.ReceiveAsync(["q"], TimeSpan.FromMinutes(5), default));
+        await other.CompleteAsync(held!, [], default);
+    }
+
+    [Fact]
+    public async Task Open_AQueueFileFromBeforeLocksHadOwners_AddsTheColumnAndKeepsTheMessages()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var create = connection.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE messages (seq INTEGER PRIMARY KEY AUTOINCREMENT, queue TEXT NOT NULL, message_id TEXT NOT NULL, body TEXT NOT NULL,
+                    enqueued_at TEXT NOT NULL, visible_at TEXT NOT NULL, delivery_count INTEGER NOT NULL DEFAULT 0, lock_token TEXT NULL,
+                    last_error TEXT NULL, dead_lettered_at TEXT NULL, dead_letter_reason TEXT NULL, dead_letter_description TEXT NULL);
+                INSERT INTO messages (queue, message_id, body, enqueued_at, visible_at) VALUES ('q', 'm1', 'old', '2026-11-22T11:00:00.0000000Z', '2026-11-22T11:00:00.0000000Z');
+                """;
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var sut = new LocalQueueStore(_path, _time) { LockOwner = "run" };
+
+        Assert.Equal("old", (await sut.ReceiveAsync(["q"], TimeSpan.FromMinutes(5), default))!.Body);
+        Assert.Equal(1, await sut.ReleaseLocksAsync("run", countDelivery: false, default));
+    }
+
+    [Fact]
+    public void RunLease_IsAliveWhileHeld_AndEndedOnceReleasedOrLeftBehindByADeadProcess()
+    {
+        var folder = Path.Combine(Path.GetDirectoryName(_path)!, "runs");
+        using var self = RunLease.Acquire(folder);
+        var other = RunLease.Acquire(folder);
+
+        Assert.False(self.HasEnded(other.Owner));
+        Assert.False(self.HasEnded(self.Owner));
+
+        other.Dispose();
+        Assert.True(self.HasEnded(other.Owner));
+
+        // A killed process leaves its file, but no longer holds its lock: ended, and the file is cleared away.
+        var leftBehind = Path.Combine(folder, "0123456789abcdef0123456789abcdef.lock");
+        File.WriteAllText(leftBehind, "pid 1");
+        Assert.True(self.HasEnded("0123456789abcdef0123456789abcdef"));
+        Assert.False(File.Exists(leftBehind));
+    }
+
+    [Fact]
     public async Task Complete_EnqueuesOutputsAndRemovesTheInputTogether()
     {
         var sut = CreateSut();

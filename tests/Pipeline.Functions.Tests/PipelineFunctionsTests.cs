@@ -89,6 +89,28 @@ public sealed class PipelineFunctionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BuildShortlist_RedeliveredAfterItSavedAVersionThatWasNeverSent_QueuesThatVersionAgain()
+    {
+        // The first delivery saved version 1, then its process died before the message (and its output) was completed.
+        await _handler.BuildShortlistAsync("ml-engineer-platform");
+
+        var again = await OkAsync("BuildShortlist", RunningHandler.ServiceBusEnvelope("request", new ShortlistRequest { RequisitionId = "ml-engineer-platform" }, deliveryCount: 2));
+
+        var ready = Assert.Single(Messages(again, "notifications"));
+        Assert.Equal(1, ready.GetProperty("version").GetInt32());
+    }
+
+    [Fact]
+    public async Task BuildShortlist_UnchangedAndAlreadySent_QueuesNothing()
+    {
+        await _handler.SendShortlistAsync("ml-engineer-platform");
+
+        var again = await OkAsync("BuildShortlist", RunningHandler.ServiceBusEnvelope("request", new ShortlistRequest { RequisitionId = "ml-engineer-platform" }, deliveryCount: 2));
+
+        Assert.Empty(Messages(again, "notifications"));
+    }
+
+    [Fact]
     public async Task BuildShortlist_ClosedOrUnknownRequisition_DoesNothing()
     {
         var body = await OkAsync("BuildShortlist", RunningHandler.ServiceBusEnvelope("request", new ShortlistRequest { RequisitionId = "no-such-requisition" }));

@@ -77,6 +77,17 @@ public sealed class GraphStandIn : IAsyncDisposable
     /// <summary>The next request answers with this status (with Retry-After when given), whatever it asks.</summary>
     public void Fail(int status, string? retryAfter = null) => _faults.Enqueue((status, retryAfter));
 
+    /// <summary>Fails the next <paramref name="count"/> Teams activity notifications with 503 (Retry-After 0), whatever else is asked in between.</summary>
+    public void FailActivities(int count)
+    {
+        lock (_faults)
+        {
+            _activityFaults += count;
+        }
+    }
+
+    private int _activityFaults;
+
     /// <summary>A message already in the mailbox's Sent Items, as if sent before a crash.</summary>
     public void AddSentItem(string subject, string effectKey)
     {
@@ -125,6 +136,27 @@ public sealed class GraphStandIn : IAsyncDisposable
         var text = await new StreamReader(request.Body).ReadToEndAsync();
         var body = text.Length == 0 ? null : JsonNode.Parse(text);
         Requests.Enqueue(new GraphRequest(request.Method, request.Path.Value ?? "", Uri.UnescapeDataString(request.QueryString.Value ?? ""), request.Headers.Authorization, body));
+
+        var activityFault = false;
+        if (request.Path.Value?.EndsWith("/sendActivityNotificationToRecipients", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            lock (_faults)
+            {
+                if (_activityFaults > 0)
+                {
+                    _activityFaults--;
+                    activityFault = true;
+                }
+            }
+        }
+
+        if (activityFault)
+        {
+            context.Response.StatusCode = 503;
+            context.Response.Headers.RetryAfter = "0";
+            await context.Response.WriteAsJsonAsync(new { error = new { code = "ServiceUnavailable", message = "Planned fault." } });
+            return;
+        }
 
         if (_faults.TryDequeue(out var fault))
         {

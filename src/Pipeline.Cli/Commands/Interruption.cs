@@ -3,8 +3,10 @@ using System.Runtime.InteropServices;
 namespace Pipeline.Cli.Commands;
 
 /// <summary>
-/// Turns the first Ctrl+C (SIGINT) or SIGTERM into a graceful stop: the token is cancelled, the current invocation
-/// finishes or is left for redelivery, and the summary is printed. A second signal ends the process at once.
+/// Turns the first Ctrl+C (SIGINT) or SIGTERM into a graceful stop: the token is cancelled, no new message is taken,
+/// the invocations in hand finish (or are cut off after the host's grace period), the run's remaining locks are
+/// released for the next run, and the summary of what was done is printed. A second signal ends the process at once;
+/// the next run then releases that run's locks itself.
 /// </summary>
 internal sealed class Interruption : IDisposable
 {

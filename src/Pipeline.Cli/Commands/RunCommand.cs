@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.Cli.LocalHost;
 using Pipeline.Functions.Configuration;
 using Pipeline.Functions.Hosting;
+using Pipeline.Storage;
 
 namespace Pipeline.Cli.Commands;
 
@@ -90,7 +91,10 @@ internal static class RunCommand
         await using (server)
         {
             using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
-            var queues = new LocalQueueStore(CliOptions.QueueDatabase(data), TimeProvider.System);
+            // The run's lease marks its queue locks as its own: another run can tell whether it is still alive.
+            using var lease = RunLease.Acquire(Path.Combine(data.FullName, "host-runs"));
+            var queues = new LocalQueueStore(CliOptions.QueueDatabase(data), TimeProvider.System) { LockOwner = lease.Owner };
+            var started = TimeProvider.System.GetUtcNow();
             var host = new LocalFunctionsHost(
                 http,
                 FunctionCatalog.Load(AppContext.BaseDirectory),
@@ -98,7 +102,8 @@ internal static class RunCommand
                 TimeProvider.System,
                 new LocalHostOptions { MaxDeliveryCount = maxDeliveries, MaxConcurrentCalls = HostJson.MaxConcurrentCalls(AppContext.BaseDirectory) },
                 log: line => error.WriteLine(line),
-                trace: verbose ? line => error.WriteLine(line) : null);
+                trace: verbose ? line => error.WriteLine(line) : null,
+                lease: lease);
 
             var summary = new RunSummary();
             var exitCode = 0;
@@ -106,7 +111,7 @@ internal static class RunCommand
             {
                 if (once)
                 {
-                    summary = await host.RunOnceAsync(cancellationToken);
+                    await host.RunOnceAsync(summary, cancellationToken);
                 }
                 else
                 {
@@ -116,8 +121,9 @@ internal static class RunCommand
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                // A message that was being handled stays locked and is delivered again on the next run.
-                await error.WriteLineAsync("Stopped before the queues were idle; unfinished messages are delivered on the next run.");
+                // The invocations in hand finished (or were cut off after a grace period); the messages not finished were
+                // released, so the next run takes them at once.
+                await error.WriteLineAsync("Stopped before the queues were idle; the summary counts what was done, and the next run continues with the rest.");
                 exitCode = 130;
             }
 
@@ -127,6 +133,7 @@ internal static class RunCommand
             }
 
             summary.DeadLettersTotal = (await queues.CountsAsync(CancellationToken.None)).Sum(c => c.DeadLettered);
+            summary.SetEffects(await RunEffects.CountAsync(server.Services.GetRequiredService<ITableStore>(), started, CancellationToken.None));
             var graph = server.Services.GetRequiredService<IOptions<GraphOptions>>().Value;
             summary.Delivery = graph.IsConfigured ? $"Microsoft Graph, from {graph.Mailbox}" : "outbox folder";
             summary.Outbox = graph.IsConfigured ? null : Path.GetFullPath(server.Services.GetRequiredService<IOptions<PipelineOptions>>().Value.ResolvedOutboxDirectory);

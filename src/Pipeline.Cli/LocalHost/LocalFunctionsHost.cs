@@ -22,6 +22,12 @@ public sealed class LocalHostOptions
     /// there by <see cref="HostJson.MaxConcurrentCalls"/>).
     /// </summary>
     public int MaxConcurrentCalls { get; init; } = 1;
+
+    /// <summary>
+    /// When the run is stopped (Ctrl+C), how long the invocations in hand may take to finish before they are cut off and
+    /// their messages released for the next run.
+    /// </summary>
+    public TimeSpan StopGracePeriod { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>
@@ -38,11 +44,17 @@ public sealed class LocalFunctionsHost
     private readonly IReadOnlyList<FunctionMetadata> _timers;
     private readonly Dictionary<string, FunctionMetadata> _consumers;
     private readonly IReadOnlyList<string> _queueOrder;
+    private readonly IReadOnlyDictionary<string, IReadOnlyList<string>> _upstream;
+    private readonly RunLease? _lease;
     private readonly Action<string>? _log;
     private readonly Action<string>? _trace;
 
     /// <param name="log">Receives what an operator should see: dead letters, failed timers, past-due runs.</param>
     /// <param name="trace">Receives the handler's log lines.</param>
+    /// <param name="lease">
+    /// This run's lease, whose owner <paramref name="queues"/> records on its locks: with it, the locks of runs that
+    /// have ended are released at start and this run's own are released when it stops.
+    /// </param>
     public LocalFunctionsHost(
         HttpClient http,
         IReadOnlyList<FunctionMetadata> functions,
@@ -50,8 +62,15 @@ public sealed class LocalFunctionsHost
         TimeProvider time,
         LocalHostOptions options,
         Action<string>? log = null,
-        Action<string>? trace = null)
+        Action<string>? trace = null,
+        RunLease? lease = null)
     {
+        if (lease is not null && queues.LockOwner != lease.Owner)
+        {
+            throw new ArgumentException("The queue store must take its locks for the lease's owner.", nameof(lease));
+        }
+
+        _lease = lease;
         _trace = trace;
         _http = http;
         _queues = queues;
@@ -62,6 +81,7 @@ public sealed class LocalFunctionsHost
         _consumers = functions.Where(f => f.Trigger.Type == FunctionMetadata.ServiceBusTrigger)
             .ToDictionary(f => f.Trigger.QueueName ?? throw new InvalidOperationException($"{f.Name}/function.json has a serviceBusTrigger without queueName."));
         _queueOrder = QueueOrder(functions);
+        _upstream = Upstream(functions, TimerOrder(_timers));
     }
 
     /// <summary>
@@ -78,13 +98,69 @@ public sealed class LocalFunctionsHost
     public async Task<RunSummary> RunOnceAsync(CancellationToken cancellationToken)
     {
         var summary = new RunSummary();
-        foreach (var timer in _timers.OrderByDescending(Period).ThenBy(t => t.Name, StringComparer.Ordinal))
+        await RunOnceAsync(summary, cancellationToken);
+        return summary;
+    }
+
+    /// <summary>
+    /// As <see cref="RunOnceAsync(CancellationToken)"/>, adding to <paramref name="summary"/> as it goes, so that a
+    /// stopped run still reports what it did. A stop lets the invocations in hand finish (up to
+    /// <see cref="LocalHostOptions.StopGracePeriod"/>), releases this run's locks and throws
+    /// <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public async Task RunOnceAsync(RunSummary summary, CancellationToken cancellationToken)
+    {
+        try
         {
-            await FireTimerAsync(timer, isPastDue: false, summary, cancellationToken);
-            await DrainAsync(summary, cancellationToken);
+            await ReleaseEndedRunsAsync(cancellationToken);
+            foreach (var timer in TimerOrder(_timers))
+            {
+                await FireTimerAsync(timer, isPastDue: false, summary, cancellationToken);
+                await DrainAsync(summary, untilEmpty: true, cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+        finally
+        {
+            await ReleaseOwnLocksAsync();
+        }
+    }
+
+    /// <summary>Timers least frequent first, the order in which <see cref="RunOnceAsync(CancellationToken)"/> fires them.</summary>
+    private static List<FunctionMetadata> TimerOrder(IEnumerable<FunctionMetadata> timers) =>
+        timers.OrderByDescending(Period).ThenBy(t => t.Name, StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// Releases at once the messages locked by runs that have ended without finishing them (killed, crashed), instead
+    /// of leaving them invisible for the rest of the lock duration. Such a delivery stays counted, as in Service Bus when
+    /// a lock expires: a message that kills the process every time it is handled must still reach the dead-letter queue.
+    /// </summary>
+    private async Task ReleaseEndedRunsAsync(CancellationToken cancellationToken)
+    {
+        if (_lease is null)
+        {
+            return;
         }
 
-        return summary;
+        foreach (var owner in await _queues.OtherLockOwnersAsync(cancellationToken))
+        {
+            if (_lease.HasEnded(owner) && await _queues.ReleaseLocksAsync(owner, countDelivery: true, cancellationToken) is var released and > 0)
+            {
+                _log?.Invoke($"Released {released} messages left locked by an earlier run that did not finish them; they are delivered now.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A stopped run gives its unfinished messages back at once, without counting the delivery: they did not fail,
+    /// the run was stopped, so stopping a run repeatedly never dead-letters a healthy message.
+    /// </summary>
+    private async Task ReleaseOwnLocksAsync()
+    {
+        if (_lease is not null)
+        {
+            await _queues.ReleaseLocksAsync(_lease.Owner, countDelivery: false, CancellationToken.None);
+        }
     }
 
     /// <summary>The interval between two occurrences of a timer's schedule, from a fixed instant so the order is stable.</summary>
@@ -98,6 +174,19 @@ public sealed class LocalFunctionsHost
     /// <summary>Fires timers on their schedules and delivers messages until cancelled.</summary>
     public async Task RunAsync(RunSummary summary, CancellationToken cancellationToken)
     {
+        try
+        {
+            await RunContinuouslyAsync(summary, cancellationToken);
+        }
+        finally
+        {
+            await ReleaseOwnLocksAsync();
+        }
+    }
+
+    private async Task RunContinuouslyAsync(RunSummary summary, CancellationToken cancellationToken)
+    {
+        await ReleaseEndedRunsAsync(cancellationToken);
         var schedules = _timers.ToDictionary(t => t.Name, t => CronSchedule.Parse(t.Trigger.Schedule ?? throw new InvalidOperationException($"{t.Name} has no schedule.")));
         var next = new Dictionary<string, DateTimeOffset>();
         foreach (var timer in _timers)
@@ -127,10 +216,12 @@ public sealed class LocalFunctionsHost
             }
 
             // Timers are looked at again after about IdleDelay of deliveries, so a long backlog does not hold them up.
-            if (!await DrainAsync(summary, cancellationToken, _options.IdleDelay))
+            if (!await DrainAsync(summary, untilEmpty: false, cancellationToken, _options.IdleDelay) && !cancellationToken.IsCancellationRequested)
             {
                 try
                 {
+                    // Another run on the same data may have ended while holding locks: its messages are ours to finish.
+                    await ReleaseEndedRunsAsync(cancellationToken);
                     await Task.Delay(_options.IdleDelay, _time, cancellationToken);
                 }
                 catch (OperationCanceledException)
@@ -176,27 +267,53 @@ public sealed class LocalFunctionsHost
     /// Delivers messages, up to <see cref="LocalHostOptions.MaxConcurrentCalls"/> at a time, until no queue has one
     /// ready and none is in hand; false when there was none to deliver. While the last pages of a feed's part are being
     /// screened, the part that follows can already be read: the stages overlap as they do in Azure.
+    /// With <paramref name="untilEmpty"/> (run once), it goes on until every queue is empty or dead-lettered, waiting
+    /// for messages that another live run holds locked, and a queue is served only once the queues upstream of it are
+    /// empty (<see cref="Upstream"/>): shortlists are never built while a feed's pages are still unscreened.
+    /// When <paramref name="cancellationToken"/> is cancelled, no new message is taken and the ones in hand finish.
     /// </summary>
-    private async Task<bool> DrainAsync(RunSummary summary, CancellationToken cancellationToken, TimeSpan? budget = null)
+    private async Task<bool> DrainAsync(RunSummary summary, bool untilEmpty, CancellationToken cancellationToken, TimeSpan? budget = null)
     {
         var started = _time.GetTimestamp();
         var running = new List<Task>();
         var delivered = false;
+        // Invocations in hand are not cut off by a stop at once: what they do is then done and counted, not half done.
+        using var invocations = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+        using var onStop = cancellationToken.Register(() => invocations.CancelAfter(_options.StopGracePeriod));
         try
         {
             while (true)
             {
                 while (running.Count < Math.Max(1, _options.MaxConcurrentCalls)
+                    && !cancellationToken.IsCancellationRequested
                     && (budget is null || _time.GetElapsedTime(started) < budget)
-                    && await _queues.ReceiveAsync(_queueOrder, _options.LockDuration, cancellationToken) is { } message)
+                    && await _queues.ReceiveAsync(untilEmpty ? await ReadyQueuesAsync(cancellationToken) : _queueOrder, _options.LockDuration, cancellationToken) is { } message)
                 {
-                    running.Add(DeliverAsync(message, summary, cancellationToken));
+                    running.Add(DeliverAsync(message, summary, invocations.Token));
                     delivered = true;
                 }
 
                 if (running.Count == 0)
                 {
-                    return delivered;
+                    if (!untilEmpty || cancellationToken.IsCancellationRequested
+                        || (await _queues.CountsAsync(cancellationToken)).Sum(c => c.Active) == 0)
+                    {
+                        return delivered;
+                    }
+
+                    // What is left is locked by another run that is still alive (or waits behind it): wait for it to
+                    // finish, or to end, in which case its messages are released to this run.
+                    await ReleaseEndedRunsAsync(cancellationToken);
+                    try
+                    {
+                        await Task.Delay(_options.IdleDelay, _time, cancellationToken);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return delivered;
+                    }
+
+                    continue;
                 }
 
                 var finished = await Task.WhenAny(running);
@@ -224,13 +341,14 @@ public sealed class LocalFunctionsHost
 
         // Service Bus bodies reach the handler as a JSON string holding the JSON body.
         var outcome = await InvokeAsync(function, JsonValue.Create(message.Body), metadata, summary, cancellationToken);
+        // A finished invocation is settled even while the run stops, so its outputs are not left for a redelivery.
         if (outcome.Error is null)
         {
-            await _queues.CompleteAsync(message, outcome.Outputs.SelectMany(o => o.Bodies.Select(b => (o.Queue, b))).ToList(), cancellationToken);
+            await _queues.CompleteAsync(message, outcome.Outputs.SelectMany(o => o.Bodies.Select(b => (o.Queue, b))).ToList(), CancellationToken.None);
             return;
         }
 
-        if (await _queues.AbandonAsync(message, outcome.Error, _options.MaxDeliveryCount, cancellationToken))
+        if (await _queues.AbandonAsync(message, outcome.Error, _options.MaxDeliveryCount, CancellationToken.None))
         {
             lock (summary)
             {
@@ -348,6 +466,59 @@ public sealed class LocalFunctionsHost
         {
             return body.Length > 300 ? body[..300] + "…" : body;
         }
+    }
+
+    /// <summary>The queues ready to serve in a run-once drain: those whose upstream queues are all empty.</summary>
+    private async Task<IReadOnlyList<string>> ReadyQueuesAsync(CancellationToken cancellationToken)
+    {
+        var active = (await _queues.CountsAsync(cancellationToken)).ToDictionary(c => c.Queue, c => c.Active, StringComparer.Ordinal);
+        return _queueOrder.Where(q => _upstream[q].All(u => active.GetValueOrDefault(u) == 0)).ToList();
+    }
+
+    /// <summary>
+    /// For each queue, the queues that a run once must empty before serving it. A queue belongs to the stage of the
+    /// last timer, in firing order, that sets it off (directly or through other functions' outputs); queues of earlier
+    /// stages are upstream of it. So notifications and shortlists (ScheduleShortlists, fired last) wait for feedreads,
+    /// candidates and verifications (PollFeeds), even for messages a crashed run left behind; queues no timer reaches
+    /// (mailsync, fed by webhooks) come first. Known from function.json alone, like the queue order.
+    /// </summary>
+    private static IReadOnlyDictionary<string, IReadOnlyList<string>> Upstream(IReadOnlyList<FunctionMetadata> functions, IReadOnlyList<FunctionMetadata> timers)
+    {
+        static IEnumerable<string> Outputs(FunctionMetadata f) =>
+            f.Bindings.Where(b => b is { Direction: "out", Type: "serviceBus", QueueName: not null }).Select(b => b.QueueName!);
+
+        var queues = functions.Where(f => f.Trigger is { Type: FunctionMetadata.ServiceBusTrigger, QueueName: not null }).Select(f => f.Trigger.QueueName!).ToHashSet(StringComparer.Ordinal);
+        var stage = queues.ToDictionary(q => q, _ => -1, StringComparer.Ordinal);
+        for (var i = 0; i < timers.Count; i++)
+        {
+            var reached = new HashSet<string>(StringComparer.Ordinal);
+            var pending = new Queue<string>(Outputs(timers[i]));
+            while (pending.TryDequeue(out var queue))
+            {
+                if (!reached.Add(queue))
+                {
+                    continue;
+                }
+
+                foreach (var consumer in functions.Where(f => f.Trigger.QueueName == queue && f.Trigger.Type == FunctionMetadata.ServiceBusTrigger))
+                {
+                    foreach (var output in Outputs(consumer))
+                    {
+                        pending.Enqueue(output);
+                    }
+                }
+            }
+
+            foreach (var queue in reached.Where(stage.ContainsKey))
+            {
+                stage[queue] = i;
+            }
+        }
+
+        return stage.ToDictionary(
+            s => s.Key,
+            s => (IReadOnlyList<string>)stage.Where(o => o.Value < s.Value).Select(o => o.Key).ToList(),
+            StringComparer.Ordinal);
     }
 
     private static IReadOnlyList<string> QueueOrder(IReadOnlyList<FunctionMetadata> functions)

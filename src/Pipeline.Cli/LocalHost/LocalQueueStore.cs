@@ -13,6 +13,8 @@ public sealed record QueueCounts(string Queue, long Active, long DeadLettered);
 /// <summary>
 /// Durable local queues in SQLite with Service Bus semantics: peek-lock receive, at-least-once delivery (an expired
 /// lock makes the message visible again), a delivery count, and a dead-letter queue after the max delivery count.
+/// Each lock records the run that holds it (<see cref="LockOwner"/>), so a run that ended without finishing its
+/// messages can have them released at once instead of after the lock duration.
 /// </summary>
 public sealed class LocalQueueStore
 {
@@ -26,6 +28,9 @@ public sealed class LocalQueueStore
         _connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = true, DefaultTimeout = 30 }.ToString();
         _time = time;
     }
+
+    /// <summary>The run that the locks taken through this instance belong to (see <see cref="RunLease"/>); null for none.</summary>
+    public string? LockOwner { get; init; }
 
     public async Task EnqueueAsync(string queue, IEnumerable<string> bodies, CancellationToken cancellationToken)
     {
@@ -58,8 +63,8 @@ public sealed class LocalQueueStore
                 DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture), Guid.NewGuid().ToString("N"));
             await reader.DisposeAsync();
             await using var update = Command(connection, tx,
-                "UPDATE messages SET delivery_count = delivery_count + 1, visible_at = $until, lock_token = $lock WHERE seq = $seq",
-                ("$until", Stamp(now + lockDuration)), ("$lock", message.LockToken), ("$seq", message.Sequence));
+                "UPDATE messages SET delivery_count = delivery_count + 1, visible_at = $until, lock_token = $lock, lock_owner = $owner WHERE seq = $seq",
+                ("$until", Stamp(now + lockDuration)), ("$lock", message.LockToken), ("$owner", LockOwner), ("$seq", message.Sequence));
             await update.ExecuteNonQueryAsync(cancellationToken);
             await tx.CommitAsync(cancellationToken);
             return message;
@@ -96,14 +101,48 @@ public sealed class LocalQueueStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = deadLetter
             ? Command(connection, null,
-                "UPDATE messages SET dead_lettered_at = $now, dead_letter_reason = 'MaxDeliveryCountExceeded', dead_letter_description = $error, lock_token = NULL " +
+                "UPDATE messages SET dead_lettered_at = $now, dead_letter_reason = 'MaxDeliveryCountExceeded', dead_letter_description = $error, lock_token = NULL, lock_owner = NULL " +
                 "WHERE seq = $seq AND lock_token = $lock",
                 ("$now", Stamp(_time.GetUtcNow())), ("$error", error), ("$seq", message.Sequence), ("$lock", message.LockToken))
             : Command(connection, null,
-                "UPDATE messages SET visible_at = $now, last_error = $error, lock_token = NULL WHERE seq = $seq AND lock_token = $lock",
+                "UPDATE messages SET visible_at = $now, last_error = $error, lock_token = NULL, lock_owner = NULL WHERE seq = $seq AND lock_token = $lock",
                 ("$now", Stamp(_time.GetUtcNow())), ("$error", error), ("$seq", message.Sequence), ("$lock", message.LockToken));
         await command.ExecuteNonQueryAsync(cancellationToken);
         return deadLetter;
+    }
+
+    /// <summary>The runs that hold locks now (locks that have not expired), other than this instance's own.</summary>
+    public async Task<IReadOnlyList<string>> OtherLockOwnersAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null,
+            "SELECT DISTINCT lock_owner FROM messages WHERE lock_token IS NOT NULL AND lock_owner IS NOT NULL AND dead_lettered_at IS NULL " +
+            "AND visible_at > $now AND ($self IS NULL OR lock_owner <> $self)",
+            ("$now", Stamp(_time.GetUtcNow())), ("$self", LockOwner));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var owners = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            owners.Add(reader.GetString(0));
+        }
+
+        return owners;
+    }
+
+    /// <summary>
+    /// Makes the messages locked by <paramref name="owner"/> visible again at once. <paramref name="countDelivery"/>
+    /// false takes back the delivery their receive counted: for a run stopped on purpose, whose messages did not fail.
+    /// Returns how many were released.
+    /// </summary>
+    public async Task<int> ReleaseLocksAsync(string owner, bool countDelivery, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null,
+            "UPDATE messages SET visible_at = $now, lock_token = NULL, lock_owner = NULL" +
+            (countDelivery ? "" : ", delivery_count = MAX(delivery_count - 1, 0)") +
+            " WHERE lock_owner = $owner AND lock_token IS NOT NULL AND dead_lettered_at IS NULL",
+            ("$now", Stamp(_time.GetUtcNow())), ("$owner", owner));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<QueueCounts>> CountsAsync(CancellationToken cancellationToken)
@@ -147,7 +186,7 @@ public sealed class LocalQueueStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, null,
             "UPDATE messages SET dead_lettered_at = NULL, dead_letter_reason = NULL, dead_letter_description = NULL, delivery_count = 0, " +
-            "lock_token = NULL, visible_at = $now WHERE dead_lettered_at IS NOT NULL AND ($queue IS NULL OR queue = $queue)",
+            "lock_token = NULL, lock_owner = NULL, visible_at = $now WHERE dead_lettered_at IS NOT NULL AND ($queue IS NULL OR queue = $queue)",
             ("$now", Stamp(_time.GetUtcNow())), ("$queue", queue));
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -260,11 +299,30 @@ public sealed class LocalQueueStore
                     last_error TEXT NULL,
                     dead_lettered_at TEXT NULL,
                     dead_letter_reason TEXT NULL,
-                    dead_letter_description TEXT NULL);
+                    dead_letter_description TEXT NULL,
+                    lock_owner TEXT NULL);
                 CREATE INDEX IF NOT EXISTS messages_ready ON messages (queue, dead_lettered_at, visible_at, seq);
                 CREATE TABLE IF NOT EXISTS timers (function TEXT PRIMARY KEY, last_run TEXT NOT NULL);
                 """);
             await command.ExecuteNonQueryAsync(cancellationToken);
+
+            // Queue files written before locks had owners get the column; their locks simply expire as before.
+            await using (var columns = Command(connection, null, "SELECT COUNT(*) FROM pragma_table_info('messages') WHERE name = 'lock_owner'"))
+            {
+                if (Convert.ToInt64(await columns.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0)
+                {
+                    await using var alter = Command(connection, null, "ALTER TABLE messages ADD COLUMN lock_owner TEXT NULL");
+                    try
+                    {
+                        await alter.ExecuteNonQueryAsync(cancellationToken);
+                    }
+                    catch (SqliteException e) when (e.Message.Contains("duplicate column", StringComparison.Ordinal))
+                    {
+                        // Another run added it first.
+                    }
+                }
+            }
+
             _initialized = true;
         }
 

@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace Pipeline.Cli.LocalHost;
 
-/// <summary>What a run did, added up from the invocations' counts and the queues.</summary>
+/// <summary>
+/// What a run did, added up from the invocations' counts and the queues; emails and Teams notifications from the
+/// effects actually performed (<see cref="SetEffects"/>) where the caller knows them.
+/// </summary>
 public sealed class RunSummary
 {
     private readonly Dictionary<string, Dictionary<string, long>> _metrics = new(StringComparer.Ordinal);
@@ -26,8 +29,11 @@ public sealed class RunSummary
     [JsonPropertyName("shortlists")]
     public long Shortlists => Metric("BuildShortlist", "shortlists");
 
+    private IReadOnlyDictionary<string, long>? _effects;
+
+    /// <summary>Emails sent in this run: shortlists, reply confirmations and clarifications, reminders.</summary>
     [JsonPropertyName("emails")]
-    public long Emails => Metric("NotifyShortlist", "emails");
+    public long Emails => _effects is { } e ? e.GetValueOrDefault("email") : Metric("NotifyShortlist", "emails");
 
     /// <summary>Decisions recorded from hiring managers' replies.</summary>
     [JsonPropertyName("decisions")]
@@ -36,8 +42,15 @@ public sealed class RunSummary
     [JsonPropertyName("clarifications")]
     public long Clarifications => Metric("ProcessReply", "clarifications");
 
+    /// <summary>Teams notifications sent in this run: shortlists, recorded decisions, escalations.</summary>
     [JsonPropertyName("notifications")]
-    public long Notifications => Metric("NotifyShortlist", "notifications");
+    public long Notifications => _effects is { } e ? e.GetValueOrDefault("teams") : Metric("NotifyShortlist", "notifications");
+
+    /// <summary>
+    /// The effects performed during the run, by kind ("email", "teams"), as the effect ledger recorded them: counted
+    /// whichever invocation performed them, also one that failed afterwards or was cut off by a stop.
+    /// </summary>
+    public void SetEffects(IReadOnlyDictionary<string, long> byKind) => _effects = byKind;
 
     /// <summary>Messages dead-lettered during this run.</summary>
     [JsonPropertyName("deadLetters")]

@@ -14,7 +14,7 @@ namespace Pipeline.Functions.Functions.BuildShortlist;
 /// ScreenCandidates and VerifyCertifications; built from every candidate the first time and whenever the requisition
 /// or the catalogue changes), with each certification as its last check left it, and saves a new shortlist version
 /// when its membership or order changed, which is then queued for delivery. Repeated requests for an unchanged pool
-/// do nothing.
+/// do nothing, unless the latest version's email is not recorded as sent: that version is queued again.
 /// </summary>
 /// <remarks>
 /// The pool is walked best first and each person scored afresh until no one further down could get in. Before a
@@ -121,6 +121,16 @@ public sealed class BuildShortlist(
 
         if (saved is null)
         {
+            // A delivery that saved the latest version and died before its message was completed took the version's
+            // notification with it: queue it again until its email is recorded as sent (NotifyShortlist sends once).
+            if (await shortlists.GetLatestVersionAsync(requisition.Id, cancellationToken) is { } latest
+                && await shortlists.FindByReferenceAsync(new Shortlist(requisition.Id, latest, []).ReferenceToken, cancellationToken) is null)
+            {
+                result.Send(Queues.Notifications, new ShortlistReady { RequisitionId = requisition.Id, Version = latest });
+                result.Logs.Add($"Shortlist for {requisition.Id} unchanged; version {latest} not sent yet, queued for delivery again.");
+                return result;
+            }
+
             result.Logs.Add($"Shortlist for {requisition.Id} unchanged.");
             return result;
         }
