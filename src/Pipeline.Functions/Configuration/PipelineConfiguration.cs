@@ -110,7 +110,7 @@ public sealed class PipelineConfiguration
                 return null;
             }
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A loop of links, or one that cannot be read: not inside.
         }
