@@ -141,6 +141,23 @@ public sealed class StartupValidationTests
         Assert.DoesNotContain("System.", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SkillsWithTextWeightsOrUnknownKeys_AreListedNamingTheRequisitionAndTheSkill()
+    {
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => RunningHandler.StartAsync(prepareConfig: config =>
+            File.WriteAllText(Path.Combine(config, "requisitions.json"), """
+                { "requisitions": [
+                    { "id": "req-a", "title": "A", "hiringManager": { "email": "hm@contoso.example" },
+                      "requiredSkills": [ "SQL", { "name": "PyTorch", "weight": "3" }, { "nam": "Kubeflow" } ], "shortlistSize": 0 }
+                ] }
+                """)));
+
+        Assert.Contains("requisitions.json: requisition 'req-a': 'requiredSkills[1].weight' must be a number, not the text \"3\"", e.Message, StringComparison.Ordinal);
+        Assert.Contains("requisitions.json: requisition 'req-a': unknown setting 'requiredSkills[2].nam' (did you mean 'name'?)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("requisitions.json: requisition 'req-a': 'shortlistSize'", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", e.Message, StringComparison.Ordinal);
+    }
+
     private static string CopyFunctionFolders()
     {
         var root = Path.Combine(Path.GetTempPath(), "pipeline-tests", Guid.NewGuid().ToString("N"));

@@ -103,6 +103,12 @@ public static class ConfigFile
                 return;
             }
 
+            if (type == typeof(Domain.Requisitions.SkillRequirement))
+            {
+                WalkSkill(node, path, where);
+                return;
+            }
+
             var info = Options.GetTypeInfo(type);
             switch (info.Kind)
             {
@@ -188,6 +194,41 @@ public static class ConfigFile
                 {
                     errors.Add($"{where}: '{Join(path, required.Name)}' is required.");
                 }
+            }
+        }
+
+        /// <summary>A skill is a name, or <c>{ "name": …, "weight": … }</c> (read by a converter of its own).</summary>
+        private void WalkSkill(JsonNode node, string path, string where)
+        {
+            if (node.GetValueKind() == JsonValueKind.String)
+            {
+                return;
+            }
+
+            if (node is not JsonObject skill)
+            {
+                Add(where, path, $"must be a skill name, or an object with 'name' and 'weight', not {Describe(node)}");
+                Remove(node);
+                return;
+            }
+
+            foreach (var key in skill.Select(p => p.Key).Where(k => k is not ("name" or "weight")).ToList())
+            {
+                var hint = new[] { "name", "weight" }.FirstOrDefault(n => Distance(n, key.ToLowerInvariant()) <= 2) is { } near ? $" (did you mean '{near}'?)" : "";
+                errors.Add($"{where}: unknown setting '{Join(path, key)}'{hint}.");
+                skill.Remove(key);
+            }
+
+            if (skill["weight"] is { } weight && weight.GetValueKind() != JsonValueKind.Number)
+            {
+                Add(where, Join(path, "weight"), $"must be a number, not {Describe(weight)}");
+                skill.Remove("weight");
+            }
+
+            if (skill["name"] is not { } name || name.GetValueKind() != JsonValueKind.String)
+            {
+                Add(where, Join(path, "name"), skill["name"] is { } bad ? $"must be text, not {Describe(bad)}" : "is required");
+                Remove(node);
             }
         }
 
