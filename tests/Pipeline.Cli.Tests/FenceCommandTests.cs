@@ -67,6 +67,22 @@ public sealed class FenceCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task FeedsCheck_MappingGivenOnTheCommandLine_IsValidatedAsFeedsJsonWouldBe()
+    {
+        var config = Config("""
+            { "feeds": [ { "id": "northfield", "kind": "university", "source": "N", "format": "csv", "location": "feeds/northfield.csv" } ] }
+            """);
+        var mapping = Path.Combine(_root, "mapping.json");
+        File.WriteAllText(mapping, """{ "emial": "Email", "name": 3 }""");
+
+        var (exit, _, error) = await InvokeAsync("feeds", "check", "northfield", "--mapping", mapping, "--config", config.FullName);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("mapping.json: 'name' must be text, not the number 3", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FeedsCheck_FileFeedOutsideTheConfigFolder_IsRefusedWithoutItsContent()
     {
         var config = Config("""

@@ -131,10 +131,16 @@ internal static class FeedsCommand
     private static (FeedDefinition Feed, string Path, PipelineConfiguration? Configuration) Resolve(
         string target, FeedFormat? format, FileInfo? mappingFile, PipelineOptions options, IConfiguration settings)
     {
-        var mapping = mappingFile is null
-            ? null
-            : JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(mappingFile.FullName))
-              ?? throw new InvalidOperationException($"{mappingFile.FullName} holds no mapping.");
+        Dictionary<string, string>? mapping = null;
+        if (mappingFile is not null)
+        {
+            var problems = new List<string>();
+            mapping = ConfigFile.Read<Dictionary<string, string>>(mappingFile.FullName, mappingFile.Name, problems);
+            if (problems.Count > 0 || mapping is null)
+            {
+                throw new InvalidOperationException(string.Join(Environment.NewLine, problems.DefaultIfEmpty($"{mappingFile.FullName} holds no mapping.")));
+            }
+        }
 
         if (!File.Exists(target))
         {
@@ -143,6 +149,11 @@ internal static class FeedsCommand
             var feed = configuration.Feeds.FirstOrDefault(f => f.Id == target)
                 ?? throw new ArgumentException($"'{target}' is neither a file nor a feed in {Path.Combine(configuration.ConfigDirectory, ConfigurationFiles.Feeds)} (feeds: {string.Join(", ", configuration.Feeds.Select(f => f.Id))}).");
             feed = feed with { Format = format ?? feed.Format, Mapping = mapping ?? feed.Mapping };
+            if (mapping is not null && new FeedsDocument { Feeds = [feed] }.Validate(new Functions.Outbound.OutboundPolicy(PipelineOptions.SplitList(options.FeedTestHosts)).IsTestHost) is { Count: > 0 } errors)
+            {
+                throw new InvalidOperationException($"With --mapping {mappingFile!.Name}: {string.Join(" ", errors)}");
+            }
+
             return (feed, feed.IsHttp ? feed.Location : configuration.ResolveLocation(feed), configuration);
         }
 
