@@ -158,6 +158,19 @@ public sealed class StartupValidationTests
         Assert.DoesNotContain("System.", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CatalogueWithTextNumbersOrUnknownKeys_FailsTheStartNamingTheCertification()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("pipeline-catalogue-").FullName, "certifications.json");
+        File.WriteAllText(file, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "catalogue", "certifications.json"))
+            .Replace("\"validityMonths\": 36,", "\"validityMonths\": \"36\", \"vendr\": \"aws\",", StringComparison.Ordinal));
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => RunningHandler.StartAsync(settings: new Dictionary<string, string?> { ["Pipeline:CatalogueFile"] = file }));
+
+        Assert.Contains($"{file}: certification 'aws-mls-c01': 'validityMonths' must be a number, not the text \"36\"", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"{file}: certification 'aws-mls-c01': unknown setting 'vendr' (did you mean 'vendor'?)", e.Message, StringComparison.Ordinal);
+    }
+
     private static string CopyFunctionFolders()
     {
         var root = Path.Combine(Path.GetTempPath(), "pipeline-tests", Guid.NewGuid().ToString("N"));
