@@ -60,12 +60,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<PipelineConfiguration>();
         services.AddSingleton<FeedReader>(); // one instance, so feed OAuth tokens are cached across invocations
         services.AddHttpClient<FeedOpener>(client => client.Timeout = Timeout.InfiniteTimeSpan) // each feed sets its own limit
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                AutomaticDecompression = System.Net.DecompressionMethods.All,
-                AllowAutoRedirect = false, // followed by hand, within the feed's origin only
-                UseCookies = false,
-            });
+            // Redirects are followed by hand, within the feed's origin only; every connection is checked by the outbound policy.
+            .ConfigurePrimaryHttpMessageHandler(sp => CreateFeedHandler(sp.GetRequiredService<IOptions<PipelineOptions>>().Value));
         services.AddOptions<GraphOptions>().Bind(configuration.GetSection(GraphOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GraphOptions>, GraphOptionsValidator>();
         services.AddSingleton<OutboxChannel>();
@@ -139,6 +135,10 @@ public static class ServiceCollectionExtensions
             ],
             time);
     }
+
+    /// <summary>The feeds' HTTP handler: no internal addresses, loopback only for the test hosts in Pipeline:FeedTestHosts.</summary>
+    public static SocketsHttpHandler CreateFeedHandler(PipelineOptions options) =>
+        new Outbound.OutboundPolicy(PipelineOptions.SplitList(options.FeedTestHosts)).CreateHandler();
 
     /// <summary>Azure Table storage when an endpoint or connection string is configured; otherwise the embedded SQLite store.</summary>
     private static ITableStore CreateTableStore(PipelineOptions options, TimeProvider time)

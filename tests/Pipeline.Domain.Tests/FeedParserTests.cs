@@ -95,11 +95,23 @@ public class FeedParserTests
     }
 
     [Fact]
-    public async Task Csv_HeaderWithoutMappedColumn_FailsTheFeedNamingTheColumn()
+    public async Task Csv_HeaderWithoutMappedColumn_FailsTheFeedNamingTheExpectedColumnNotTheLine()
     {
+        // The first line may be a data row (an export without a header): what it holds is never repeated.
         var e = await Assert.ThrowsAsync<FeedFormatException>(() => CsvAsync("E-mail,Name\nx@y.example,X\n"));
-        Assert.Contains("'email'", e.Message);
-        Assert.Contains("E-mail", e.Message);
+        Assert.Contains("no column 'email' for field 'email'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("2 fields", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("E-mail", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Csv_NoHeaderRow_FailsWithoutQuotingTheFirstRow()
+    {
+        var e = await Assert.ThrowsAsync<FeedFormatException>(() => CsvAsync("ada.lovelace@uni.example,Ada Lovelace,+44 20 7946 0958\n"));
+        Assert.Contains("no header row", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("ada.lovelace", e.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Ada Lovelace", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("7946", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -29,6 +29,34 @@ public class JsonRecordsFeedParserTests
         return rows;
     }
 
+    [Theory]
+    [InlineData("zoe@uni.example,Zoe Quinn\n")]
+    [InlineData("Zoe Quinn <zoe@uni.example>\n")]
+    public async Task Json_DocumentThatIsNotJson_FailsWithoutQuotingIt(string text)
+    {
+        var e = await Assert.ThrowsAsync<FeedFormatException>(() => ParseAsync(text, JsonFeed));
+
+        Assert.Contains("does not start with '[' or '{'", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("'z'", e.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("[ { \"contact\": { \"emails\": [ \"zoe@uni.example\" ] }, \"profile\": { \"fullName\": \"Zoe Quinn\" } }, { \"contact\": ")]
+    [InlineData("[ { \"contact\": { \"emails\": [ \"zoe@uni.example\" ] } }, { \"name\": Zoe Quinn } ]")]
+    public async Task Json_MalformedDocument_ReasonsNeverQuoteContent(string text)
+    {
+        var rows = await ParseAsync(text, JsonFeed);
+
+        // Quarantined rows keep an excerpt for whoever fixes the feed; the reason, which goes to logs and run records, never does.
+        foreach (var row in rows.OfType<RejectedRow>())
+        {
+            Assert.DoesNotContain("zoe", row.Reason, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("Quinn", row.Reason, StringComparison.Ordinal);
+        }
+
+        Assert.NotEmpty(rows.OfType<RejectedRow>());
+    }
+
     [Fact]
     public async Task Json_NestedRecordsWithDottedPaths_AreMapped()
     {

@@ -79,8 +79,11 @@ public sealed class FeedRunTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _server.DisposeAsync();
 
-    private static Task<RunningHandler> StartAsync(string feedsJson, Dictionary<string, string?>? settings = null) =>
-        RunningHandler.StartAsync(prepareConfig: config => File.WriteAllText(Path.Combine(config, "feeds.json"), feedsJson), settings: settings);
+    // The loopback feed server is opted in as a test host; no other loopback address would be read.
+    private Task<RunningHandler> StartAsync(string feedsJson, Dictionary<string, string?>? settings = null) =>
+        RunningHandler.StartAsync(
+            prepareConfig: config => File.WriteAllText(Path.Combine(config, "feeds.json"), feedsJson),
+            settings: new Dictionary<string, string?>(settings ?? []) { ["Pipeline:FeedTestHosts"] = $"{_base.Host}:{_base.Port}" });
 
     private static string LocalCsvFeed(int pageSize) => $$"""
         { "feeds": [ { "id": "big-export", "kind": "university", "source": "Big U", "format": "csv", "location": "feeds/big.csv", "pageSize": {{pageSize}} } ] }

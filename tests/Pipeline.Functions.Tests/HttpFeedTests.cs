@@ -95,7 +95,12 @@ public sealed class HttpFeedTests : IAsyncLifetime
                                "location": "{{new Uri(_base, path)}}", "maxBytes": {{maxBytes}}, "timeoutSeconds": 1,
                                "auth": { "type": "apiKey", "header": "X-Api-Key", "secret": "FEED_CAREERS_KEY" } } ] }
                 """),
-            settings: setSecret ? new Dictionary<string, string?> { ["FEED_CAREERS_KEY"] = key } : null);
+            settings: setSecret
+                ? new Dictionary<string, string?> { ["FEED_CAREERS_KEY"] = key, ["Pipeline:FeedTestHosts"] = TestHost }
+                : new Dictionary<string, string?> { ["Pipeline:FeedTestHosts"] = TestHost });
+
+    // The loopback feed server is opted in as a test host; no other loopback address would be read.
+    private string TestHost => $"{_base.Host}:{_base.Port}";
 
     [Fact]
     public async Task PollFeeds_HttpFeed_IsReadWithTheKey_ThenNotModifiedByItsETag()
@@ -162,7 +167,7 @@ public sealed class HttpFeedTests : IAsyncLifetime
             """;
         await using var handler = await RunningHandler.StartAsync(
             prepareConfig: config => File.WriteAllText(Path.Combine(config, "feeds.json"), feeds),
-            settings: new Dictionary<string, string?> { ["FEED_CLIENT_SECRET"] = clientSecret });
+            settings: new Dictionary<string, string?> { ["FEED_CLIENT_SECRET"] = clientSecret, ["Pipeline:FeedTestHosts"] = TestHost });
 
         var first = await handler.PollFeedsAsync();
         await handler.PollFeedsAsync();

@@ -71,6 +71,26 @@ public sealed class SafeFetcherTests : IAsyncLifetime
         Assert.Contains("internal address", await RefusedAsync(careless, $"https://127.0.0.1:{_base.Port}/assertion"), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("10.0.0.5:80", "http://10.0.0.5/assertions/x")]
+    [InlineData("169.254.169.254:80", "http://169.254.169.254/latest/meta-data/")]
+    public async Task Get_TestHostThatIsNotLoopback_IsRefusedBeforeConnecting(string testHost, string url)
+    {
+        // A test host admits plain HTTP to a test server on this machine, never to another one.
+        using var sut = new SafeFetcher(new SafeFetchPolicy { TestHosts = [testHost] });
+
+        Assert.Contains("not loopback", await RefusedAsync(sut, url), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RefuseTestHosts_ThatAreNotLoopback_AreRefusedBeforeAnyFetch()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => SafeFetcher.RefuseTestHostsInAzure(new SafeFetchPolicy { TestHosts = [_testHost, "10.0.0.5:80"] }));
+
+        Assert.Contains("10.0.0.5:80", e.Message, StringComparison.Ordinal);
+        SafeFetcher.RefuseTestHostsInAzure(new SafeFetchPolicy { TestHosts = [_testHost, "localhost:8080", "[::1]:8080"] });
+    }
+
     [Fact]
     public async Task Get_CloudMetadataAddress_IsRefusedBeforeConnecting()
     {
@@ -130,6 +150,10 @@ public sealed class SafeFetcherTests : IAsyncLifetime
     [InlineData("fd00:ec2::254", true)]
     [InlineData("::ffff:127.0.0.1", true)]
     [InlineData("::ffff:10.0.0.1", true)]
+    [InlineData("2002:a00:5::1", true)] // 6to4 around 10.0.0.5
+    [InlineData("64:ff9b::a9fe:a9fe", true)] // NAT64 around 169.254.169.254
+    [InlineData("2001:db8::1", true)]
+    [InlineData("2002:808:808::1", false)] // 6to4 around 8.8.8.8
     [InlineData("8.8.8.8", false)]
     [InlineData("172.32.0.1", false)]
     [InlineData("2001:4860:4860::8888", false)]

@@ -97,6 +97,80 @@ public sealed class StartupValidationTests
         Assert.Contains("feeds.json", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task NumbersWrittenAsText_FailTheStartNamingFileEntryAndField()
+    {
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => RunningHandler.StartAsync(prepareConfig: config =>
+        {
+            File.WriteAllText(Path.Combine(config, "feeds.json"), File.ReadAllText(Path.Combine(config, "feeds.json")).Replace("\"pageSize\": 50", "\"pageSize\": \"50\"", StringComparison.Ordinal));
+            File.WriteAllText(Path.Combine(config, "requisitions.json"), File.ReadAllText(Path.Combine(config, "requisitions.json")).Replace("\"shortlistSize\": 5", "\"shortlistSize\": \"5\"", StringComparison.Ordinal));
+        }));
+
+        Assert.Contains("feeds.json: feed 'northfield-university': 'pageSize' must be a number", e.Message, StringComparison.Ordinal);
+        Assert.Contains("requisitions.json: requisition 'ml-engineer-platform': 'shortlistSize' must be a number", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SeveralProblemsInSeveralFiles_AreListedTogether_EachNamingFileEntryAndField_WithoutTypeNames()
+    {
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => RunningHandler.StartAsync(prepareConfig: config =>
+        {
+            File.WriteAllText(Path.Combine(config, "feeds.json"), """
+                { "feeds": [
+                    { "id": "first", "kind": "university", "source": "A", "format": "csv", "location": "feeds/northfield-university.csv", "pagesise": 10 },
+                    { "id": "second", "kind": "university", "source": "B", "format": "csv", "location": "feeds/northfield-university.csv", "pageSize": 0 },
+                    { "id": "third", "kind": "college", "source": "C", "format": "csv", "location": "feeds/northfield-university.csv", "timeoutSeconds": "30",
+                      "auth": { "type": "apiKey", "secrett": "X" } }
+                ] }
+                """);
+            File.WriteAllText(Path.Combine(config, "requisitions.json"), """
+                { "requisitions": [
+                    { "id": "req-a", "title": "A", "hiringManager": { "email": "hm@contoso.example" }, "shortlistSize": 0, "blind": true }
+                ] }
+                """);
+        }));
+
+        Assert.Contains("feeds.json: feed 'first': unknown setting 'pagesise' (did you mean 'pageSize'?)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("feeds.json: feed 'second': 'pageSize' must be between 1 and 500 (got 0)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("feeds.json: feed 'third': 'kind' must be one of", e.Message, StringComparison.Ordinal);
+        Assert.Contains("feeds.json: feed 'third': 'timeoutSeconds' must be a number", e.Message, StringComparison.Ordinal);
+        Assert.Contains("feeds.json: feed 'third': unknown setting 'auth.secrett' (did you mean 'secret'?)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("requisitions.json: requisition 'req-a': 'shortlistSize'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("requisitions.json: requisition 'req-a': unknown setting 'blind'", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Pipeline.Domain", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SkillsWithTextWeightsOrUnknownKeys_AreListedNamingTheRequisitionAndTheSkill()
+    {
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => RunningHandler.StartAsync(prepareConfig: config =>
+            File.WriteAllText(Path.Combine(config, "requisitions.json"), """
+                { "requisitions": [
+                    { "id": "req-a", "title": "A", "hiringManager": { "email": "hm@contoso.example" },
+                      "requiredSkills": [ "SQL", { "name": "PyTorch", "weight": "3" }, { "nam": "Kubeflow" } ], "shortlistSize": 0 }
+                ] }
+                """)));
+
+        Assert.Contains("requisitions.json: requisition 'req-a': 'requiredSkills[1].weight' must be a number, not the text \"3\"", e.Message, StringComparison.Ordinal);
+        Assert.Contains("requisitions.json: requisition 'req-a': unknown setting 'requiredSkills[2].nam' (did you mean 'name'?)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("requisitions.json: requisition 'req-a': 'shortlistSize'", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CatalogueWithTextNumbersOrUnknownKeys_FailsTheStartNamingTheCertification()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("pipeline-catalogue-").FullName, "certifications.json");
+        File.WriteAllText(file, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "catalogue", "certifications.json"))
+            .Replace("\"validityMonths\": 36,", "\"validityMonths\": \"36\", \"vendr\": \"aws\",", StringComparison.Ordinal));
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => RunningHandler.StartAsync(settings: new Dictionary<string, string?> { ["Pipeline:CatalogueFile"] = file }));
+
+        Assert.Contains($"{file}: certification 'aws-mls-c01': 'validityMonths' must be a number, not the text \"36\"", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"{file}: certification 'aws-mls-c01': unknown setting 'vendr' (did you mean 'vendor'?)", e.Message, StringComparison.Ordinal);
+    }
+
     private static string CopyFunctionFolders()
     {
         var root = Path.Combine(Path.GetTempPath(), "pipeline-tests", Guid.NewGuid().ToString("N"));

@@ -65,7 +65,7 @@ internal static class CertsCommand
         var emails = new Option<string[]>("--email") { Description = "An email of the candidate (repeat for several)", Required = true, AllowMultipleArgumentsPerToken = false };
         var claim = new Option<string?>("--claim") { Description = "What the candidate says it is (needed for a Microsoft Learn transcript, which lists several)", HelpName = "name" };
         var credentialId = new Option<string?>("--credential-id") { Description = "The credential id the candidate gives, to confirm against the source", HelpName = "id" };
-        var testHosts = new Option<string[]>("--allow-test-host") { Description = "Admit a loopback HOST:PORT over plain HTTP (test servers only; refused in Azure)", HelpName = "host:port" };
+        var testHosts = new Option<string[]>("--allow-test-host") { Description = "Admit a loopback HOST:PORT (localhost, 127.x.x.x, [::1]) over plain HTTP (test servers only; refused in Azure)", HelpName = "host:port" };
         var verify = new Command("verify", "Check a credential at its source and print the outcome with its evidence")
         {
             url, emails, claim, credentialId, catalogueFile, testHosts, CliOptions.Json,
@@ -133,12 +133,10 @@ internal static class CertsCommand
         return verify;
     }
 
-    public static async Task<CertificationCatalogue> LoadAsync(string path, CancellationToken cancellationToken)
+    /// <summary>Read and validated as the function app reads it: strictly, every problem listed.</summary>
+    public static Task<CertificationCatalogue> LoadAsync(string path, CancellationToken cancellationToken)
     {
-        await using var stream = File.OpenRead(path);
-        var catalogue = await JsonSerializer.DeserializeAsync<CertificationCatalogue>(stream, DomainJson.Options, cancellationToken)
-            ?? throw new InvalidOperationException($"{path} is empty.");
-        var errors = catalogue.Validate();
-        return errors.Count == 0 ? catalogue : throw new InvalidOperationException($"{path} is not valid: {string.Join(" ", errors)}");
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(PipelineConfiguration.LoadCatalogue(path));
     }
 }

@@ -39,11 +39,17 @@ internal static class FeedsCommand
     internal static async Task<int> CheckAsync(
         string target, FeedFormat? format, FileInfo? mappingFile, bool showCandidates, bool json, DirectoryInfo config, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        // Settings come from the environment, as the function app's do (feed secrets, Pipeline__FeedTestHosts).
+        var settings = new ConfigurationBuilder().AddEnvironmentVariables()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Pipeline:ConfigDirectory"] = config.FullName }).Build();
+        var options = new PipelineOptions();
+        settings.GetSection(PipelineOptions.Section).Bind(options);
         FeedDefinition feed;
         string path;
+        PipelineConfiguration? configuration;
         try
         {
-            (feed, path) = Resolve(target, format, mappingFile, config);
+            (feed, path, configuration) = Resolve(target, format, mappingFile, options, settings);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or JsonException or IOException)
         {
@@ -54,12 +60,10 @@ internal static class FeedsCommand
         long accepted = 0;
         var quarantined = new List<object>();
         var candidates = new List<CandidateRecord>();
-        using var http = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.All, AllowAutoRedirect = false, UseCookies = false })
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
-        // Feed secrets come from the environment, as the function app's settings do.
-        var opener = new FeedOpener(http, new ConfigurationBuilder().AddEnvironmentVariables().Build(), TimeProvider.System);
+        using var http = new HttpClient(Functions.ServiceCollectionExtensions.CreateFeedHandler(options)) { Timeout = Timeout.InfiniteTimeSpan };
+
+        // A feed from feeds.json is opened as a run opens it: its file confined to the configuration folder.
+        var opener = new FeedOpener(http, settings, TimeProvider.System, configuration);
         try
         {
             // The whole feed, every page of it, without a budget and without side effects.
@@ -124,28 +128,33 @@ internal static class FeedsCommand
         return 0;
     }
 
-    private static (FeedDefinition Feed, string Path) Resolve(string target, FeedFormat? format, FileInfo? mappingFile, DirectoryInfo config)
+    private static (FeedDefinition Feed, string Path, PipelineConfiguration? Configuration) Resolve(
+        string target, FeedFormat? format, FileInfo? mappingFile, PipelineOptions options, IConfiguration settings)
     {
-        var mapping = mappingFile is null
-            ? null
-            : JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(mappingFile.FullName))
-              ?? throw new InvalidOperationException($"{mappingFile.FullName} holds no mapping.");
+        Dictionary<string, string>? mapping = null;
+        if (mappingFile is not null)
+        {
+            var problems = new List<string>();
+            mapping = ConfigFile.Read<Dictionary<string, string>>(mappingFile.FullName, mappingFile.Name, problems);
+            if (problems.Count > 0 || mapping is null)
+            {
+                throw new InvalidOperationException(string.Join(Environment.NewLine, problems.DefaultIfEmpty($"{mappingFile.FullName} holds no mapping.")));
+            }
+        }
 
         if (!File.Exists(target))
         {
-            var feedsFile = Path.Combine(config.FullName, ConfigurationFiles.Feeds);
-            var document = JsonSerializer.Deserialize<FeedsDocument>(File.ReadAllText(feedsFile), DomainJson.Options)
-                ?? throw new InvalidOperationException($"{feedsFile} is empty.");
-            var feed = document.Feeds.FirstOrDefault(f => f.Id == target)
-                ?? throw new ArgumentException($"'{target}' is neither a file nor a feed in {feedsFile} (feeds: {string.Join(", ", document.Feeds.Select(f => f.Id))}).");
+            // Read and validated exactly as the function app does at start: every problem in the configuration is listed.
+            var configuration = new PipelineConfiguration(Microsoft.Extensions.Options.Options.Create(options), settings);
+            var feed = configuration.Feeds.FirstOrDefault(f => f.Id == target)
+                ?? throw new ArgumentException($"'{target}' is neither a file nor a feed in {Path.Combine(configuration.ConfigDirectory, ConfigurationFiles.Feeds)} (feeds: {string.Join(", ", configuration.Feeds.Select(f => f.Id))}).");
             feed = feed with { Format = format ?? feed.Format, Mapping = mapping ?? feed.Mapping };
-            if (feed.IsHttp)
+            if (mapping is not null && new FeedsDocument { Feeds = [feed] }.Validate(new Functions.Outbound.OutboundPolicy(PipelineOptions.SplitList(options.FeedTestHosts)).IsTestHost) is { Count: > 0 } errors)
             {
-                return (feed, feed.Location);
+                throw new InvalidOperationException($"With --mapping {mappingFile!.Name}: {string.Join(" ", errors)}");
             }
 
-            var path = Path.GetFullPath(Path.Combine(config.FullName, feed.Location));
-            return (feed with { Location = path }, path);
+            return (feed, feed.IsHttp ? feed.Location : configuration.ResolveLocation(feed), configuration);
         }
 
         var inferred = format ?? Path.GetExtension(target).ToLowerInvariant() switch
@@ -156,7 +165,7 @@ internal static class FeedsCommand
             _ => throw new ArgumentException($"Cannot tell the format of '{target}' from its extension; pass --format."),
         };
         var file = Path.GetFullPath(target);
-        return (new FeedDefinition { Id = Path.GetFileNameWithoutExtension(file), Source = file, Location = file, Format = inferred, Mapping = mapping ?? new Dictionary<string, string>() }, file);
+        return (new FeedDefinition { Id = Path.GetFileNameWithoutExtension(file), Source = file, Location = file, Format = inferred, Mapping = mapping ?? new Dictionary<string, string>() }, file, null);
     }
 
     private static Command CreateList()

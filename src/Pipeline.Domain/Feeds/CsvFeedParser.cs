@@ -107,9 +107,11 @@ public static class CsvFeedParser
             }
             else if (feed.Mapping.ContainsKey(field) || field == CandidateFields.Email)
             {
+// The first line may be a data row (no header at all): say what was expected, never what the line holds.
+                var expectedColumns = CandidateFields.All.Where(f => f == CandidateFields.Email || feed.Mapping.ContainsKey(f)).Select(f => $"'{feed.Mapping.GetValueOrDefault(f, f)}'");
                 throw new FeedFormatException(
-                    $"Feed '{feed.Id}': the header has no column '{expected}' for field '{field}'. Columns found: {string.Join(", ", byHeader.Keys)}. " +
-                    "Has the export's header changed? Update the feed's 'mapping'.");
+                    $"Feed '{feed.Id}': no header row with the expected columns: the first line ({header.Fields.Count} fields) has no column '{expected}' for field '{field}' " +
+                    $"(expected columns: {string.Join(", ", expectedColumns)}). Has the export lost its header, or has the header changed? Update the feed's 'mapping'.");
             }
         }
 

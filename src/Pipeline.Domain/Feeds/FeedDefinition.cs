@@ -141,8 +141,10 @@ public sealed record FeedsDocument
     public IReadOnlyList<FeedDefinition> Feeds { get; init; } = [];
 
     /// <summary>Every problem in the document, each naming the feed and the field.</summary>
-    public IReadOnlyList<string> Validate()
+    /// <param name="isTestHost">Whether a URL's host and port are a configured test host, the only place plain http may go.</param>
+    public IReadOnlyList<string> Validate(Func<Uri, bool>? isTestHost = null)
     {
+        isTestHost ??= _ => false;
         var errors = new List<string>();
         var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < Feeds.Count; i++)
@@ -170,9 +172,9 @@ public sealed record FeedsDocument
 
             if (feed.IsHttp)
             {
-                if (!Uri.TryCreate(feed.Location, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && !url.IsLoopback))
+                if (!Uri.TryCreate(feed.Location, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && !isTestHost(url)))
                 {
-                    errors.Add($"{name}: 'location' must be an https URL (plain http only for a loopback test server), got '{feed.Location}'.");
+                    errors.Add($"{name}: 'location' must be an https URL (plain http only for a loopback test server listed in Pipeline:FeedTestHosts), got '{feed.Location}'.");
                 }
                 else if (!string.IsNullOrEmpty(url.UserInfo))
                 {
@@ -199,7 +201,7 @@ public sealed record FeedsDocument
 
                 if (auth.Type == FeedAuthType.OAuth2ClientCredentials)
                 {
-                    if (!Uri.TryCreate(auth.TokenUrl, UriKind.Absolute, out var tokenUrl) || (tokenUrl.Scheme != Uri.UriSchemeHttps && !tokenUrl.IsLoopback))
+                    if (!Uri.TryCreate(auth.TokenUrl, UriKind.Absolute, out var tokenUrl) || (tokenUrl.Scheme != Uri.UriSchemeHttps && !isTestHost(tokenUrl)))
                     {
                         errors.Add($"{name}: 'auth.tokenUrl' must be an https URL (got '{auth.TokenUrl}').");
                     }

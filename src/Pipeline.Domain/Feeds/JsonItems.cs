@@ -85,7 +85,8 @@ public static class JsonItems
             {
                 if (first != (byte)'[' && first != (byte)'{')
                 {
-                    throw new FeedFormatException($"Feed '{feed.Id}': expected a JSON array or object, but the document starts with '{(char)first}'.");
+                    // Says what was expected, never what the document holds.
+                    throw new FeedFormatException($"Feed '{feed.Id}': expected a JSON array or object, but the document does not start with '[' or '{{'.");
                 }
 
                 checkedStart = true;

@@ -47,7 +47,12 @@ public sealed class SkillRequirementConverter : JsonConverter<SkillRequirement>
             throw new System.Text.Json.JsonException($"A skill has 'name' and 'weight', not '{property.Name}'.");
         }
 
-        return new SkillRequirement(name.GetString()!, root.TryGetProperty("weight", out var weight) ? weight.GetDouble() : null);
+        if (root.TryGetProperty("weight", out var weight) && weight.ValueKind != System.Text.Json.JsonValueKind.Number)
+        {
+            throw new System.Text.Json.JsonException("A skill's 'weight' is a number.");
+        }
+
+        return new SkillRequirement(name.GetString()!, root.TryGetProperty("weight", out weight) ? weight.GetDouble() : null);
     }
 
     public override void Write(System.Text.Json.Utf8JsonWriter writer, SkillRequirement value, System.Text.Json.JsonSerializerOptions options)

@@ -22,7 +22,7 @@ public sealed partial class MicrosoftLearnVerifier(SafeFetcher fetcher, Certific
 
     /// <summary>Its hosts; on a test host (shared with other verifiers' test issuers), only paths shaped like Learn links.</summary>
     public bool Handles(Uri url) => fetcher.Policy.IsAllowedHost(url.Host) ||
-        (fetcher.Policy.IsTestHost(url.Host, url.Port) && (CredentialLink().IsMatch(url.AbsolutePath) || TranscriptLink().IsMatch(url.AbsolutePath)));
+        (fetcher.IsTestHost(url) && (CredentialLink().IsMatch(url.AbsolutePath) || TranscriptLink().IsMatch(url.AbsolutePath)));
 
     public async Task<VerificationResult> VerifyAsync(CredentialClaim claim, CancellationToken cancellationToken)
     {

@@ -18,7 +18,7 @@ public sealed class OpenBadgesVerifier(SafeFetcher fetcher, CertificationCatalog
 {
     public string Kind => "open-badges";
 
-    public bool Handles(Uri url) => fetcher.Policy.IsAllowedHost(url.Host) || fetcher.Policy.IsTestHost(url.Host, url.Port);
+    public bool Handles(Uri url) => fetcher.Policy.IsAllowedHost(url.Host) || fetcher.IsTestHost(url);
 
     public Task<VerificationResult> VerifyAsync(CredentialClaim claim, CancellationToken cancellationToken) =>
         VerifyAsync(claim.Url, claim.Emails, cancellationToken);

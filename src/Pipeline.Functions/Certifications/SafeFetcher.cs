@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
+using Pipeline.Functions.Outbound;
 
 namespace Pipeline.Functions.Certifications;
 
@@ -11,8 +11,8 @@ public sealed record SafeFetchPolicy
     public IReadOnlyList<string> AllowedHosts { get; init; } = [];
 
     /// <summary>
-    /// <c>host:port</c> pairs admitted over plain HTTP even on loopback, for test servers only. Refused when running in
-    /// Azure (see <see cref="SafeFetcher.RefuseTestHostsInAzure"/>).
+    /// <c>host:port</c> pairs of loopback test servers, admitted over plain HTTP; they may reach loopback only. Refused
+    /// when running in Azure (see <see cref="SafeFetcher.RefuseTestHostsInAzure"/>).
     /// </summary>
     public IReadOnlyList<string> TestHosts { get; init; } = [];
 
@@ -31,8 +31,6 @@ public sealed record SafeFetchPolicy
 
     /// <summary>At most this many answers are kept; the cache is emptied when it is full.</summary>
     public int CacheEntries { get; init; } = 10_000;
-
-    public bool IsTestHost(string host, int port) => TestHosts.Contains($"{host}:{port}", StringComparer.OrdinalIgnoreCase);
 
     public bool IsAllowedHost(string host) => AllowedHosts.Any(a =>
         a.StartsWith('.') ? host.EndsWith(a, StringComparison.OrdinalIgnoreCase) || string.Equals(host, a[1..], StringComparison.OrdinalIgnoreCase)
@@ -61,6 +59,7 @@ public sealed class SafeFetcher : IDisposable
 {
     private readonly SafeFetchPolicy _policy;
     private readonly HttpClient _http;
+    private readonly OutboundPolicy _outbound;
     private readonly TimeProvider _time;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Uri, (DateTimeOffset Until, Lazy<Task<FetchResult>> Fetch)> _cache = new();
     private long _requests;
@@ -69,30 +68,32 @@ public sealed class SafeFetcher : IDisposable
     {
         _policy = policy;
         _time = time ?? TimeProvider.System;
-        var handler = new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            Credentials = null,
-            UseProxy = false,
-            AutomaticDecompression = DecompressionMethods.All,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-            ConnectCallback = ConnectAsync,
-        };
-        _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        _outbound = new OutboundPolicy(policy.TestHosts);
+        _http = new HttpClient(_outbound.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("Pipeline-CredentialCheck/1.0");
     }
 
     /// <summary>Test hosts are for test servers; a function app in Azure must never admit them.</summary>
     public static void RefuseTestHostsInAzure(SafeFetchPolicy policy)
     {
-        if (policy.TestHosts.Count > 0 && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("WEBSITE_INSTANCE_ID")))
+        if (policy.TestHosts.Count > 0 && OutboundPolicy.RunningInAzure)
         {
             throw new InvalidOperationException("Test hosts are configured, but this is running in Azure; remove the allow-test-host setting.");
+        }
+
+        foreach (var host in policy.TestHosts)
+        {
+            if (OutboundPolicy.ProblemWithTestHost(host) is { } problem)
+            {
+                throw new InvalidOperationException($"--allow-test-host {host}: {problem}.");
+            }
         }
     }
 
     public SafeFetchPolicy Policy => _policy;
+
+    /// <summary>Whether the URL's host and port are one of the policy's test hosts.</summary>
+    public bool IsTestHost(Uri url) => _outbound.IsTestHost(url);
 
     /// <summary>HTTP requests sent so far (redirects count each), for benchmarks and tests of the cache.</summary>
     public long Requests => Interlocked.Read(ref _requests);
@@ -159,9 +160,9 @@ public sealed class SafeFetcher : IDisposable
             {
                 response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             }
-            catch (HttpRequestException e) when (e.InnerException is SafeFetchException refused)
+            catch (HttpRequestException e) when (e.InnerException is OutboundRefusedException refused)
             {
-                throw refused;
+                throw new SafeFetchException(refused.Message, refused);
             }
             catch (HttpRequestException e)
             {
@@ -205,7 +206,7 @@ public sealed class SafeFetcher : IDisposable
             throw new SafeFetchException($"'{url}' is not an absolute URL");
         }
 
-        var test = _policy.IsTestHost(url.Host, url.Port);
+        var test = _outbound.IsTestHost(url);
         if (url.Scheme != Uri.UriSchemeHttps && !(test && url.Scheme == Uri.UriSchemeHttp))
         {
             throw new SafeFetchException($"only https URLs are fetched, not {url.Scheme}:");
@@ -222,70 +223,8 @@ public sealed class SafeFetcher : IDisposable
         }
     }
 
-    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
-    {
-        var (host, port) = (context.DnsEndPoint.Host, context.DnsEndPoint.Port);
-        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
-        if (!_policy.IsTestHost(host, port))
-        {
-            foreach (var address in addresses)
-            {
-                if (IsForbidden(address))
-                {
-                    throw new SafeFetchException($"{host} resolves to {address}, an internal address, which is never fetched");
-                }
-            }
-        }
-
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            // Connect to exactly the addresses checked above: no second lookup that could answer differently.
-            await socket.ConnectAsync(addresses, port, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>Loopback, private, carrier-grade NAT, link-local (cloud metadata lives at 169.254.169.254), multicast and reserved.</summary>
-    public static bool IsForbidden(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || address.Equals(IPAddress.Broadcast))
-        {
-            return true;
-        }
-
-        if (address.AddressFamily == AddressFamily.InterNetwork)
-        {
-            var b = address.GetAddressBytes();
-            return b[0] switch
-            {
-                0 or 10 or 127 => true,
-                100 => b[1] is >= 64 and <= 127,
-                169 => b[1] == 254,
-                172 => b[1] is >= 16 and <= 31,
-                192 => (b[1] == 168) || (b[1] == 0 && b[2] is 0 or 2),
-                198 => b[1] is 18 or 19 || (b[1] == 51 && b[2] == 100),
-                203 => b[1] == 0 && b[2] == 113,
-                >= 224 => true,
-                _ => false,
-            };
-        }
-
-        var bytes = address.GetAddressBytes();
-        return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast
-            || (bytes[0] & 0xFE) == 0xFC // unique local fc00::/7
-            || address.IsIPv6Teredo;
-    }
+    /// <summary>Loopback, private, carrier-grade NAT, link-local, multicast and reserved: see <see cref="OutboundPolicy.IsForbidden"/>.</summary>
+    public static bool IsForbidden(IPAddress address) => OutboundPolicy.IsForbidden(address);
 
     private async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, Uri url, CancellationToken cancellationToken)
     {

@@ -19,23 +19,50 @@ public sealed class PipelineConfiguration
     public PipelineConfiguration(IOptions<PipelineOptions> options, IConfiguration settings)
     {
         ConfigDirectory = Path.GetFullPath(options.Value.ConfigDirectory!);
-        var feeds = Load<FeedsDocument>(ConfigurationFiles.Feeds);
-        var requisitions = Load<RequisitionsDocument>(ConfigurationFiles.Requisitions);
+        var errors = new List<string>();
+        var feeds = ConfigFile.Read<FeedsDocument>(Path.Combine(ConfigDirectory, ConfigurationFiles.Feeds), ConfigurationFiles.Feeds, errors);
+        var requisitions = ConfigFile.Read<RequisitionsDocument>(Path.Combine(ConfigDirectory, ConfigurationFiles.Requisitions), ConfigurationFiles.Requisitions, errors);
         CataloguePath = Path.GetFullPath(options.Value.CatalogueFile is { Length: > 0 } file ? file : DefaultCataloguePath);
-        Catalogue = LoadCatalogue(CataloguePath);
-        var errors = feeds.Validate().Select(e => $"{ConfigurationFiles.Feeds}: {e}")
-            .Concat(requisitions.Validate(Catalogue).Select(e => $"{ConfigurationFiles.Requisitions}: {e}"))
-            .Concat(feeds.Feeds
+        CertificationCatalogue? catalogue = null;
+        try
+        {
+            catalogue = LoadCatalogue(CataloguePath);
+        }
+        catch (InvalidOperationException e)
+        {
+            errors.Add(e.Message);
+        }
+
+        var outbound = new Outbound.OutboundPolicy(PipelineOptions.SplitList(options.Value.FeedTestHosts));
+        if (feeds is not null)
+        {
+            errors.AddRange(feeds.Validate(outbound.IsTestHost).Select(e => $"{ConfigurationFiles.Feeds}: {e}"));
+            foreach (var feed in feeds.Feeds.Where(f => !f.IsHttp && !string.IsNullOrWhiteSpace(f.Location)))
+            {
+                if (Confine(feed, out _) is { } outside)
+                {
+                    errors.Add($"{ConfigurationFiles.Feeds}: {outside}");
+                }
+            }
+
+            errors.AddRange(feeds.Feeds
                 .Where(f => f.Auth is { Secret: { Length: > 0 } secret } && string.IsNullOrEmpty(settings[f.Auth.Secret]))
-                .Select(f => $"{ConfigurationFiles.Feeds}: feed '{f.Id}': the setting '{f.Auth!.Secret}' named by 'auth.secret' is not set."))
-            .ToList();
+                .Select(f => $"{ConfigurationFiles.Feeds}: feed '{f.Id}': the setting '{f.Auth!.Secret}' named by 'auth.secret' is not set."));
+        }
+
+        if (requisitions is not null)
+        {
+            errors.AddRange(requisitions.Validate(catalogue).Select(e => $"{ConfigurationFiles.Requisitions}: {e}"));
+        }
+
         if (errors.Count > 0)
         {
             throw new InvalidOperationException($"The configuration in {ConfigDirectory} is not valid:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", errors));
         }
 
-        Feeds = feeds.Feeds;
-        Requisitions = requisitions.Requisitions;
+        Catalogue = catalogue!;
+        Feeds = feeds!.Feeds;
+        Requisitions = requisitions!.Requisitions;
     }
 
     /// <summary>Where the catalogue is shipped: beside the function app's assembly (and the CLI's).</summary>
@@ -51,19 +78,10 @@ public sealed class PipelineConfiguration
     /// <summary>Reads and validates a certification catalogue; the message names the file and every problem.</summary>
     public static CertificationCatalogue LoadCatalogue(string path)
     {
-        CertificationCatalogue? catalogue;
-        try
-        {
-            using var stream = File.OpenRead(path);
-            catalogue = JsonSerializer.Deserialize<CertificationCatalogue>(stream, DomainJson.Options);
-        }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidOperationException($"The certification catalogue {path} could not be read: {e.Message}", e);
-        }
-
-        var errors = catalogue?.Validate() ?? [$"{path} is empty."];
-        return errors.Count == 0 ? catalogue! : throw new InvalidOperationException($"The certification catalogue {path} is not valid: {string.Join(" ", errors)}");
+        var errors = new List<string>();
+        var catalogue = ConfigFile.Read<CertificationCatalogue>(path, path, errors);
+        errors.AddRange(catalogue?.Validate().Select(e => $"{path}: {e}") ?? []);
+        return errors.Count == 0 ? catalogue! : throw new InvalidOperationException($"The certification catalogue is not valid:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", errors));
     }
 
     public IReadOnlyList<FeedDefinition> Feeds { get; }
@@ -72,27 +90,32 @@ public sealed class PipelineConfiguration
 
     public Requisition? FindRequisition(string id) => Requisitions.FirstOrDefault(r => r.Id == id);
 
-    /// <summary>A feed's file, resolved against the configuration folder.</summary>
-    public string ResolveLocation(FeedDefinition feed) => Path.GetFullPath(Path.Combine(ConfigDirectory, feed.Location));
+    /// <summary>
+    /// A feed's file, resolved against the configuration folder with every symbolic link followed; refused unless the
+    /// real file is inside the (real) configuration folder.
+    /// </summary>
+    public string ResolveLocation(FeedDefinition feed) =>
+        Confine(feed, out var path) is { } outside ? throw new Feeds.FeedUnavailableException(outside) : path;
 
-    private T Load<T>(string file)
+    /// <summary>Why the feed's file is not inside the configuration folder, or null; <paramref name="path"/> is its real path.</summary>
+    private string? Confine(FeedDefinition feed, out string path)
     {
-        var path = Path.Combine(ConfigDirectory, file);
+        path = "";
         try
         {
-            using var stream = File.OpenRead(path);
-            return JsonSerializer.Deserialize<T>(stream, ConfigJson) ?? throw new InvalidOperationException($"{path} is empty.");
+            var root = ConfinedPath.Real(ConfigDirectory);
+            path = ConfinedPath.Real(Path.GetFullPath(feed.Location, ConfigDirectory));
+            if (ConfinedPath.IsInside(root, path))
+            {
+                return null;
+            }
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InvalidOperationException($"{path} is not valid: {e.Message}", e);
+            // A loop of links, or one that cannot be read: not inside.
         }
-    }
 
-    private static readonly JsonSerializerOptions ConfigJson = new(DomainJson.Options)
-    {
-        AllowTrailingCommas = true,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
-    };
+        // Names the location as configured, never anything read from it.
+        return $"feed '{feed.Id}': 'location' {feed.Location} is outside the configuration folder {ConfigDirectory} (links are followed); feed files must be in it or below it.";
+    }
 }

@@ -100,6 +100,13 @@ public sealed class PipelineOptions
     public string CredentialTestHosts { get; set; } = "";
 
     /// <summary>
+    /// <c>host:port</c> pairs of loopback test servers that feeds may be read from (plain HTTP allowed), comma-separated.
+    /// Every other feed URL must be https to an address that is not internal. For tests and local trials only: the app
+    /// refuses to start with it in Azure.
+    /// </summary>
+    public string FeedTestHosts { get; set; } = "";
+
+    /// <summary>
     /// Feed records no feed has listed for this long are deleted by RetentionSweep, and a person with none left is
     /// removed. Zero keeps them for ever. Records from incremental feeds (which send only what changed) are kept.
     /// </summary>
@@ -263,18 +270,20 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
             }
         }
 
-        foreach (var host in PipelineOptions.SplitList(options.CredentialTestHosts))
+        foreach (var (setting, hosts) in new[] { ("CredentialTestHosts", options.CredentialTestHosts), ("FeedTestHosts", options.FeedTestHosts) })
         {
-            var colon = host.LastIndexOf(':');
-            if (colon <= 0 || !int.TryParse(host[(colon + 1)..], out _))
+            foreach (var host in PipelineOptions.SplitList(hosts))
             {
-                errors.Add($"Pipeline:CredentialTestHosts lists '{host}'; give host:port pairs.");
+                if (Outbound.OutboundPolicy.ProblemWithTestHost(host) is { } problem)
+                {
+                    errors.Add($"Pipeline:{setting} lists '{host}'; {problem}.");
+                }
             }
-        }
 
-        if (PipelineOptions.SplitList(options.CredentialTestHosts).Count > 0 && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("WEBSITE_INSTANCE_ID")))
-        {
-            errors.Add("Pipeline:CredentialTestHosts is set, but this is running in Azure; test hosts are for local test servers only. Remove the setting.");
+            if (PipelineOptions.SplitList(hosts).Count > 0 && Outbound.OutboundPolicy.RunningInAzure)
+            {
+                errors.Add($"Pipeline:{setting} is set, but this is running in Azure; test hosts are for local test servers only. Remove the setting.");
+            }
         }
 
         if (!string.IsNullOrWhiteSpace(options.CatalogueFile) && !File.Exists(options.CatalogueFile))

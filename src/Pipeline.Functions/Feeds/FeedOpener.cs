@@ -62,9 +62,10 @@ public class FeedUnavailableException(string message, Exception? inner = null) :
 public sealed class FeedChangedException(string message) : FeedUnavailableException(message);
 
 /// <summary>
-/// Opens a feed: a file under the configuration folder, or an HTTPS URL fetched with a conditional GET (ETag /
+/// Opens a feed: a file inside the configuration folder (links followed, never out of it), or an HTTPS URL fetched with a conditional GET (ETag /
 /// Last-Modified from the last successful run), gzip, the feed's credentials from configuration, a size cap and a
-/// time limit. Redirects are followed only within the same origin, so credentials never travel to another host.
+/// time limit. Redirects are followed only within the same origin, so credentials never travel to another host; the
+/// handler given (<see cref="ServiceCollectionExtensions.CreateFeedHandler"/>) refuses internal addresses when connecting.
 /// </summary>
 public sealed partial class FeedOpener(HttpClient http, IConfiguration settings, TimeProvider time, PipelineConfiguration? configuration = null)
 {
@@ -182,6 +183,11 @@ public sealed partial class FeedOpener(HttpClient http, IConfiguration settings,
         {
             timeout.Dispose();
             throw new FeedUnavailableException($"Feed '{feed.Id}' did not answer within {feed.TimeoutSeconds} s.", e);
+        }
+        catch (HttpRequestException e) when (e.InnerException is Outbound.OutboundRefusedException refused)
+        {
+            timeout.Dispose();
+            throw new FeedUnavailableException($"Feed '{feed.Id}' was not fetched: {refused.Message}.", e);
         }
         catch (HttpRequestException e)
         {
