@@ -39,7 +39,7 @@ public sealed class FenceCommandTests : IDisposable
         root.Options.Add(CliOptions.Config);
         root.Options.Add(CliOptions.Data);
         root.Subcommands.Add(FeedsCommand.Create());
-        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create(_ => throw new InvalidOperationException("These tests read the local queues, never a namespace.")));
         root.Subcommands.Add(CertsCommand.Create());
         var output = new StringWriter();
         var error = new StringWriter();
