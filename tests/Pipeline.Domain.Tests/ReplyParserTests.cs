@@ -51,6 +51,69 @@ public class ReplyParserTests
         Assert.Equal("Pass on #2 - not enough MLOps.", parsed.Decisions.Single(d => d.Candidate == 2).Sentence);
     }
 
+    // The failures named in issue #18, the two wrong decisions first.
+    [Fact]
+    public void Parse_NotTwoTheOthersYes_RejectsTwoAndInterviewsTheOthers()
+    {
+        var parsed = ReplyParser.Parse("not 2, the others yes", 4);
+
+        Assert.Equal([(1, Decision.Interview), (2, Decision.Reject), (3, Decision.Interview), (4, Decision.Interview)], Pairs(parsed));
+        Assert.True(parsed.IsClear);
+    }
+
+    [Fact]
+    public void Parse_SectionsInCapitalsOnOneLine_RecordsEachSection()
+    {
+        var parsed = ReplyParser.Parse("INTERVIEW: 1,2. REJECT: 3.", 3);
+
+        Assert.Equal([(1, Decision.Interview), (2, Decision.Interview), (3, Decision.Reject)], Pairs(parsed));
+        Assert.True(parsed.IsClear);
+    }
+
+    [Theory]
+    [InlineData("#1 to interview, #2 no", 2, "1=Interview 2=Reject")]
+    [InlineData("intervew 1 and 2", 2, "1=Interview 2=Interview")]
+    [InlineData("Unfortunately 1 isn't a fit. Interview 2.", 2, "1=Reject 2=Interview")]
+    [InlineData("Not 1, but yes to 2 and 3.", 3, "1=Reject 2=Interview 3=Interview")]
+    [InlineData("Entretien pour le 1 et le 3, pas le 2.", 3, "1=Interview 2=Reject 3=Interview")]
+    [InlineData("1 und 3 einladen, 2 absagen.", 3, "1=Interview 2=Reject 3=Interview")]
+    [InlineData("Entrevista para el 1 y el 3, descartar el 2.", 3, "1=Interview 2=Reject 3=Interview")]
+    public void Parse_ReplyAnyPersonReadsAtOnce_IsClear(string body, int candidates, string expected)
+    {
+        var parsed = ReplyParser.Parse(body, candidates);
+
+        Assert.Equal(expected, string.Join(' ', Pairs(parsed).Select(p => $"{p.Candidate}={p.Decision}")));
+        Assert.True(parsed.IsClear, string.Join(" | ", parsed.Unclear));
+    }
+
+    [Fact]
+    public void Parse_ScopeOfNegationUnclear_AsksAboutThatCandidateWithAReason()
+    {
+        var parsed = ReplyParser.Parse("Not 1 and 2.", 3);
+
+        Assert.Equal([(1, Decision.Reject)], Pairs(parsed));
+        var unclear = Assert.Single(parsed.UnclearCandidates);
+        Assert.Equal(2, unclear.Candidate);
+        Assert.False(string.IsNullOrWhiteSpace(unclear.Reason));
+    }
+
+    [Fact]
+    public void Parse_CorrectionOfAnEarlierReply_IsFlagged()
+    {
+        var parsed = ReplyParser.Parse("Correction: 2 is a reject.", 3);
+
+        Assert.True(parsed.IsCorrection);
+        Assert.Equal([(2, Decision.Reject)], Pairs(parsed));
+    }
+
+    [Fact]
+    public void Parse_OrdinaryReply_IsNotACorrection()
+    {
+        Assert.False(ReplyParser.Parse("Interview 1, pass on 2.", 2).IsCorrection);
+    }
+
+    private static List<(int Candidate, Decision Decision)> Pairs(ParsedReply parsed) => [.. parsed.Decisions.Select(d => (d.Candidate, d.Decision)).OrderBy(d => d.Candidate)];
+
     private static List<ReplyCase> Load()
     {
         var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Replies", "corpus.txt"));
