@@ -139,7 +139,7 @@ internal static partial class ReplyClauses
         // A misspelt decision verb counts only right next to a candidate ("intervew 1", "3 and 4 onhodl").
         for (var w = 0; w < wordTokens.Count; w++)
         {
-            if (!used[w] && NextToReference(tokens, wordTokens[w].i) && words.Typo(wordTokens[w].t.Text) is { } typo)
+            if (!used[w] && (NextToReference(tokens, wordTokens[w].i) || tokens.Count == 1) && words.Typo(wordTokens[w].t.Text) is { } typo)
             {
                 cues[wordTokens[w].i] = typo;
             }

@@ -14,13 +14,20 @@ internal static partial class ReplyNormaliser
 {
     public static string Line(string line, int candidates, IReadOnlyDictionary<int, string>? names, Vocabulary words)
     {
-        var text = Emoji(line);
+        var text = Emoji(System.Net.WebUtility.HtmlDecode(line)).Replace('|', ' ');
+        text = CorrectionStar().Replace(text, "correction: ");
         text = ListMarker(text);
         text = Names(text, names);
-        text = text.ToLowerInvariant().Replace('’', '\'').Replace('‘', '\'').Replace('–', '-').Replace('—', '-').Replace('\t', ':').Replace('|', ' ');
+        text = text.ToLowerInvariant().Replace('’', '\'').Replace('‘', '\'').Replace('–', '-').Replace('—', '-').Replace('\t', ':');
         text = Markdown().Replace(text, " ");
+        text = GluedNumber().Replace(text, " $1");
+        text = Substitution().Replace(text, " ");
         text = NotCandidates(text);
         text = CandidateWords(text, words);
+        if (words.Language == "fr")
+        {
+            text = Elision().Replace(text, "$1' ");
+        }
         text = Scopes(text, candidates, words);
         text = Ordinals(text, candidates, words);
         text = Ranges(text);
@@ -43,14 +50,19 @@ internal static partial class ReplyNormaliser
     {
         var text = Bullet().Replace(line, string.Empty);
         var numbered = NumberedItem().Match(text);
-        if (numbered.Success)
+        if (!numbered.Success)
         {
-            var rest = text[numbered.Length..];
-            text = HasReference().IsMatch(rest) ? rest : $"#{numbered.Groups[1].Value}: {rest}";
+            return text;
         }
 
         // "1) interview 2) interview 3) no": each item its own statement.
-        return InlineItem().Replace(text, "; #$1: ");
+        var rest = text[numbered.Length..];
+        if (InlineItem().IsMatch(rest))
+        {
+            return $"#{numbered.Groups[1].Value}: " + InlineItem().Replace(rest, "; #$1: ");
+        }
+
+        return HasReference().IsMatch(rest) ? rest : $"#{numbered.Groups[1].Value}: {rest}";
     }
 
     /// <summary>Names (full, first, surname, shortened, misspelt by a letter, run together with "and") become "#n".</summary>
@@ -137,7 +149,8 @@ internal static partial class ReplyNormaliser
             text = Regex.Replace(text, $@"(?<![\p{{L}}]){Regex.Escape(word)}\s*#?\s*(?=\d|one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b)", "#");
         }
 
-        return HashSpace().Replace(text, "#");
+        text = HashSpace().Replace(text, "#");
+        return Regex.Replace(text, @"#(one|two|three|four|five|six|seven|eight)\b", m => $"#{Count(m.Groups[1].Value) switch { 0 => NumberWordValue(m.Groups[1].Value), var n => n }}");
     }
 
     /// <summary>"the third one", "le premier", "den vierten", "la cuarta", "the last two", "top one", "the first two".</summary>
@@ -168,7 +181,7 @@ internal static partial class ReplyNormaliser
         {
             foreach (var phrase in phrases)
             {
-                text = Regex.Replace(text, $@"(?<![\p{{L}}<]){Regex.Escape(phrase)}(?![\p{{L}}>])", $" {marker} ");
+                text = Regex.Replace(text, $@"(?<![\p{{L}}<])(?<!after ){Regex.Escape(phrase)}(?![\p{{L}}>])", $" {marker} ");
             }
         }
 
@@ -238,7 +251,7 @@ internal static partial class ReplyNormaliser
     [GeneratedRegex(@"\b\d{1,2}[:.h]\d{2}\s*(?:am|pm|uhr)?\b|\b\d{1,2}\s*(?:am|pm|uhr)\b|\b\d+\.\d+\b")]
     private static partial Regex Times();
 
-    [GeneratedRegex(@"(?:\+\d[\d ()-]{6,}\d|\b\d{2,5}(?:[ .-]\d{2,})+\b|\b\d{3,}\b|-\d+\b)")]
+    [GeneratedRegex(@"(?:\+\d[\d ()-]{6,}\d|\b\d{2,5}(?:[ .-]\d{2,})+\b|\b\d{3,}\b)")]
     private static partial Regex PhoneNumber();
 
     [GeneratedRegex(@"\b\d{1,2}\s*(?:%|k\b|x\b|yrs?\b|years?\b|days?\b|weeks?\b|hours?\b|hrs?\b|min\b|mins\b|minutes?\b|months?\b|openings?\b|people\b|roles?\b|positions?\b|business\b|días\b|dias\b|jours\b|tage\b|jahre\b|ans\b|años\b|reqs?\b|headcount\b)|\b\d{1,2}(?:st|nd|rd|th)\s+(?:req|headcount|round|opening|time|quarter)\b|(?<=[\p{L}])\d+|\b\d+(?=[\p{L}]{2,})|[$£€]\s*\d+|\bq\d\b|\bt\d\b")]
@@ -248,13 +261,13 @@ internal static partial class ReplyNormaliser
     private static partial Regex NumberedThing();
 
     // "no one", "the one", "this one", "one of the first two", "one more": not candidate 1.
-    [GeneratedRegex(@"\b(?:no|the|this|that|any|each|every|some|which) one\b|\bone of (?:the )?(?:first|last|top) (?:two|three|2|3)\b|\bone of (?:them|these|those|the others)\b|\bone more\b|\bone (?:day|week|thing|question)\b|\bat least\b")]
+    [GeneratedRegex(@"\b(?:the|this|that|any|each|every|some|which) one\b|\bone of (?:the )?(?:first|last|top) (?:two|three|2|3)\b|\bone of (?:them|these|those|the others)\b|\bone more\b|\bone (?:day|week|thing|question)\b|\bat least\b")]
     private static partial Regex NotAReference();
 
     [GeneratedRegex(@"\b(and|&)\s+no\s+(?=\d)")]
     private static partial Regex NumeroAfterAnd();
 
-    [GeneratedRegex(@"\b(?:no\.|nr\.?|n°|nº|no\s*°)\s*#?\s*(?=\d)|\bnumber\s+(?=\d|one|two|three|four|five|six|seven|eight)")]
+    [GeneratedRegex(@"(?<!\d\s*)\b(?:no\.|nr\.?|n°|nº|no\s*°)\s*#?\s*(?=\d)|\bnumber\s+(?=\d|one|two|three|four|five|six|seven|eight)")]
     private static partial Regex Numero();
 
     [GeneratedRegex(@"#\s+(?=\d)")]
@@ -280,4 +293,20 @@ internal static partial class ReplyNormaliser
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
+
+    // "Interview1,3", "Pass on2", "Hold4": a decision word run into its number.
+    [GeneratedRegex(@"(?<=\b[\p{L}]{4,}|\bon|\bto)(\d{1,2})\b")]
+    private static partial Regex GluedNumber();
+
+    // "*4 not 3": the chat convention for correcting what was just written.
+    [GeneratedRegex(@"^\s*\*(?=\s*\d)")]
+    private static partial Regex CorrectionStar();
+
+    // "4 not 3", "2 statt 3": which one was meant, restated in full after it.
+    [GeneratedRegex(@"(?:#|\b)\d{1,2}\s+(?:not|statt|instead of|rather than|en vez de|plutôt que)\s+#?\d{1,2}\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Substitution();
+
+    // French elision: "d'échanger", "l'entretien", "s'il".
+    [GeneratedRegex(@"\b(d|l|s|n|j|qu|c)'(?=\p{L})")]
+    private static partial Regex Elision();
 }

@@ -129,8 +129,9 @@ public static partial class ReplyParser
                     // The words next to it: "1: yes", "2 looks good but pass", "3: let me check", "yes, 1 and 3".
                     if ((decision is null && ask is null && !defer) || weak)
                     {
-                        var next = Enumerable.Range(i + 1, clauses.Count - i - 1).TakeWhile(j => !clauses[j].HasScope)
-                            .FirstOrDefault(j => !consumed.Contains(j) && (clauses[j].Firm is not null || clauses[j].Has(Cue.Hedge) || clauses[j].Has(Cue.Deferral)), -1);
+                        // A list may run on over several clauses before its decision: "1, 3 and 5: pass".
+                        var next = Enumerable.Range(i + 1, clauses.Count - i - 1).TakeWhile(j => !clauses[j].HasScope || (weak ? false : IsBareList(clauses[j])))
+                            .FirstOrDefault(j => !clauses[j].HasScope && (clauses[j].Firm is not null || clauses[j].Has(Cue.Hedge) || clauses[j].Has(Cue.Deferral)), -1);
                         var previous = Enumerable.Range(0, i).Reverse().TakeWhile(j => !clauses[j].HasScope)
                             .FirstOrDefault(j => !consumed.Contains(j) && clauses[j].Firm is not null, -1);
                         if (next >= 0 && (clauses[next].Firm is not null || !weak))
@@ -144,9 +145,20 @@ public static partial class ReplyParser
                         }
                     }
 
+                    var scopeOnly = segment.Refs.Count == 0;
+                    if (decision is null && ask is null && !defer && PleaseAlone(sentence))
+                    {
+                        decision = Decision.Interview; // "All four, please.", "Everyone but Jamal, please."
+                    }
+
                     if (decision is null && ask is null && !defer)
                     {
-                        if (carried is not null && !segment.Rest)
+                        if (scopeOnly && (segment.All || segment.Rest) && segment.Except.Count == 0)
+                        {
+                            continue; // "these all look strong", "having reviewed all four profiles": no statement
+                        }
+
+                        if (carried is not null && !scopeOnly)
                         {
                             decision = carried; // "interview 1, 3": the list goes on
                         }
@@ -157,6 +169,10 @@ public static partial class ReplyParser
                         else if (clause.Has(Cue.Also) && Statements.LastOrDefault(s => s.Decision is not null) is { } before)
                         {
                             decision = before.Decision; // "#5 too", "Actually, 4 too"
+                        }
+                        else if (segment.None && segment.Refs.Count > 0)
+                        {
+                            decision = Decision.Reject; // "none of 1-4", "4 neither"
                         }
                         else if (segment.Cues.Contains(Cue.Opinion))
                         {
@@ -171,10 +187,6 @@ public static partial class ReplyParser
                             }
 
                             decision = Decision.Reject;
-                        }
-                        else if (segment.All && segment.Except.Count == 0 || segment.Rest && !deferred)
-                        {
-                            continue; // "having reviewed all four profiles": no statement
                         }
                         else
                         {
@@ -230,6 +242,12 @@ public static partial class ReplyParser
 
             return null;
         }
+
+        private static bool IsBareList(Clause clause) => clause.Cues.Count == 0 && clause.Segments.All(s => !s.All && !s.None && !s.Rest);
+
+        /// <summary>A sentence that says nothing but "please" about the candidates it names asks for them to be interviewed.</summary>
+        private static bool PleaseAlone(Sentence sentence) =>
+            sentence.Clauses.Any(c => c.Text.Contains("please", StringComparison.Ordinal)) && sentence.Clauses.All(c => c.Cues.Count == 0) && !sentence.Question;
 
         private static (Decision? Decision, string? Ask, bool Defer) Own(Segment segment)
         {
