@@ -31,6 +31,9 @@ internal enum Cue
     /// <summary>"Only": the candidates not named are not taken further.</summary>
     Only,
 
+    /// <summary>Kept for other or future roles ("keep 4 in mind for future openings"): says nothing about this one, so asked.</summary>
+    Elsewhere,
+
     /// <summary>A polite request ("could you", "pouvez-vous"): a question mark after it does not make a question.</summary>
     Request,
 
@@ -80,7 +83,7 @@ internal sealed record ReplyLexicon(
             (Cue.Opinion, ["good", "great", "strong", "promising", "looks promising", "interesting", "looks interesting", "impressive", "lovely", "nice",
                 "looks good", "sounds good", "seems good", "like"]),
             (Cue.Hedge, ["maybe", "perhaps", "possibly", "meh", "hmm", "not sure", "unsure", "undecided", "probably", "probably not", "prefer", "whichever",
-                "either", "discuss", "🤔", "?"]),
+                "either", "discuss", "or not", "the team's split", "🤔"]),
             (Cue.Condition, ["if", "depends", "depends on", "unless", "provided", "only if", "as long as"]),
             (Cue.Negation, ["not", "don't", "dont", "do not", "won't", "will not", "wouldn't", "can't", "cannot", "never", "rather not", "not going to", "i don't think",
                 "doesn't", "isn't", "aren't", "no need to", "let's not"]),
@@ -90,6 +93,7 @@ internal sealed record ReplyLexicon(
             (Cue.Correction, ["actually", "scratch that", "on second thought", "on second thoughts", "second thought", "i meant", "changed my mind",
                 "change of plan", "mixed them up", "edit", "after all", "ignore the line above", "instead", "correction", "wait", "sorry i meant"]),
             (Cue.Also, ["too", "as well", "also"]),
+            (Cue.Elsewhere, ["for future openings", "future openings", "for future roles", "future roles", "other roles", "talent pool", "for the future"]),
             (Cue.Only, ["only", "just"]),
             (Cue.Request, ["could you", "can you", "could we", "can we", "would you", "please could", "will you"]),
             (Cue.Noise, ["no worries", "no problem", "no rush", "no pressure", "no doubt", "at all", "if they're available", "if she's available", "if he's available",
@@ -111,7 +115,7 @@ internal sealed record ReplyLexicon(
             ["one"] = 1, ["two"] = 2, ["three"] = 3, ["four"] = 4, ["five"] = 5, ["six"] = 6, ["seven"] = 7, ["eight"] = 8, ["nine"] = 9, ["ten"] = 10,
         },
         ["the"],
-        ["candidate", "candidates", "cand", "number", "num", "nr", "no.", "option", "profile", "person", "#"],
+        ["candidate", "candidates", "cand", "number", "num", "nr", "option", "profile", "person", "#"],
         ["automatic reply", "auto-reply", "autoreply", "automated response", "out of office", "out of the office", "on annual leave", "on parental leave",
             "on leave until", "i'm on leave", "away until", "i'm away", "limited access to email", "no access to email", "checking email only",
             "will reply to messages on my return", "on my return", "when i return"]);
@@ -149,7 +153,7 @@ internal sealed record ReplyLexicon(
             ["premier"] = 1, ["première"] = 1, ["deuxième"] = 2, ["second"] = 2, ["seconde"] = 2, ["troisième"] = 3, ["quatrième"] = 4, ["cinquième"] = 5, ["sixième"] = 6,
         },
         ["le", "la", "les", "l'"],
-        ["candidat", "candidate", "candidats", "n°", "no", "numéro"],
+        ["candidat", "candidate", "candidats", "n°", "numéro"],
         ["réponse automatique", "absent du bureau", "absente du bureau", "en congés", "sans accès à ma messagerie", "à mon retour"]);
 
     public static readonly ReplyLexicon German = new(

@@ -279,7 +279,7 @@ internal static partial class ReplyNormaliser
     [GeneratedRegex(@"(?<![#\p{L}'-])(?:one|two|three|four|five|six|seven|eight)(?![\p{L}'-])(?!\s+(?:of|more|days?|weeks?|people|years?|hours?|times?))")]
     private static partial Regex NumberWord();
 
-    [GeneratedRegex(@"(?<![#\w.,/:$£€-])(\d{1,2})(?![\w%/:.]\w|[\w%])")]
+    [GeneratedRegex(@"(?<![#\w./:$£€|~-])(\d{1,2})(?![\w%/:.]\w|[\w%])")]
     private static partial Regex BareNumbers();
 
     [GeneratedRegex(@"#(\d+)\s*\(\s*#(\d+)\s*\)")]
@@ -303,7 +303,7 @@ internal static partial class ReplyNormaliser
     private static partial Regex CorrectionStar();
 
     // "4 not 3", "2 statt 3": which one was meant, restated in full after it.
-    [GeneratedRegex(@"(?:#|\b)\d{1,2}\s+(?:not|statt|instead of|rather than|en vez de|plutôt que)\s+#?\d{1,2}\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^correction:\s*#?\d{1,2}\s+not\s+#?\d{1,2}\b|(?:#|\b)\d{1,2}\s+(?:statt|instead of|rather than|en vez de|plutôt que)\s+#?\d{1,2}\b", RegexOptions.IgnoreCase)]
     private static partial Regex Substitution();
 
     // French elision: "d'échanger", "l'entretien", "s'il".

@@ -61,6 +61,7 @@ public static partial class ReplyParser
     private sealed class Reading(int candidates)
     {
         private Decision? heading;
+        private List<Statement> lastSentence = [];
         private bool headingIsHedge;
 
         public List<Statement> Statements { get; } = [];
@@ -89,9 +90,23 @@ public static partial class ReplyParser
 
             foreach (var sentence in sentences)
             {
+                if (DoubtAfter(sentence) && lastSentence.Count > 0)
+                {
+                    // "Actually 3 is great too, let's see her. Or not — the team's split.": the doubt undoes what came just before.
+                    foreach (var said in lastSentence.Where(s => s.Ask is null && s.Decision is not null).ToList())
+                    {
+                        Statements[Statements.IndexOf(said)] = said with { Decision = null, Ask = "said and then doubted" };
+                    }
+                }
+
+                var before = Statements.Count;
                 Sentence(source, sentence, itemLine);
+                lastSentence = Statements.Skip(before).ToList();
             }
         }
+
+        private static bool DoubtAfter(Sentence sentence) =>
+            sentence.Clauses.All(c => !c.HasScope && c.Firm is null) && sentence.Clauses.Any(c => c.Has(Cue.Hedge));
 
         /// <summary>"Interview", "## No", "NOT MOVING FORWARD", "Maybe:": a decision alone on its line, over the lists below it.</summary>
         private static bool IsHeading(List<Clause> clauses) =>
@@ -124,6 +139,11 @@ public static partial class ReplyParser
                 foreach (var segment in clause.Segments.Where(s => s.HasScope))
                 {
                     var (decision, ask, defer) = Own(segment);
+                    if (segment.None && segment.Refs.Count == 0 && decision is null && i > 0)
+                    {
+                        continue; // "Reject: none" lists nobody; "pass on 2 — neither has…" says why
+                    }
+
                     var weak = decision is null && ask is null && !defer && segment.Cues.Contains(Cue.Opinion) || segment.BareNegation;
 
                     // The words next to it: "1: yes", "2 looks good but pass", "3: let me check", "yes, 1 and 3".
@@ -255,6 +275,11 @@ public static partial class ReplyParser
             if (segment.Cues.Contains(Cue.Deferral))
             {
                 return (null, null, true);
+            }
+
+            if (segment.Cues.Contains(Cue.Elsewhere))
+            {
+                return (null, "kept in mind for other or future roles, which says nothing about this one", false);
             }
 
             if (segment.Cues.Contains(Cue.Condition))
