@@ -205,7 +205,10 @@ internal static partial class ReplyClauses
         }
 
         var decisive = cues.Where(c => c.Value is not (Cue.Correction or Cue.Also or Cue.Only or Cue.Request)).Select(c => c.Key).ToList();
-        var refsFirst = decisive.Count == 0 || firstRef < decisive[0];
+
+        // Only a decision (or an opinion, or a bare "not") starts a new part; doubts, conditions and remarks belong to the part they are in.
+        var splitting = cues.Where(c => c.Value is Cue.Interview or Cue.Reject or Cue.Hold or Cue.Negation or Cue.Opinion).Select(c => c.Key).ToHashSet();
+        var refsFirst = splitting.Count == 0 || firstRef < splitting.Min();
         var current = new Segment();
         var seenRef = false;
         var seenCue = false;
@@ -217,7 +220,7 @@ internal static partial class ReplyClauses
             var token = tokens[i];
             var isCue = cues.TryGetValue(i, out var cue) && decisive.Contains(i);
             var isRef = token.Kind is Kind.Ref or Kind.Scope;
-            if ((refsFirst && isRef && seenCue && !inExcept) || (!refsFirst && isCue && seenRef && !(cue == Cue.Negation && !seenRef)))
+            if ((refsFirst && isRef && seenCue && !inExcept) || (!refsFirst && isCue && splitting.Contains(i) && seenRef))
             {
                 segments.Add(current);
                 current = new Segment();
@@ -261,7 +264,7 @@ internal static partial class ReplyClauses
                 }
 
                 current.Cues.Add(cue);
-                seenCue = true;
+                seenCue |= splitting.Contains(i);
             }
         }
 

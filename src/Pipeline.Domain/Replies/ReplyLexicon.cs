@@ -78,7 +78,7 @@ internal sealed record ReplyLexicon(
                 "don't quite have what", "doesn't have what", "not convinced", "not interested", "not moving forward", "not move forward", "won't move forward",
                 "not this time", "not at this time", "not for this one", "give a miss", "a miss", "let go", "👎", "❌", "✗", "✘",
                 "unfortunately not", "sadly not"]),
-            (Cue.Hold, ["hold", "on hold", "hold off", "keep on hold", "later", "keep warm", "keep in mind", "in reserve", "reserve", "backup", "back-up", "as backup",
+            (Cue.Hold, ["hold", "on hold", "hold off", "keep on hold", "put on hold", "put on the waiting list", "keep in reserve", "leave on hold", "later", "keep warm", "keep in mind", "in reserve", "reserve", "backup", "back-up", "as backup",
                 "waitlist", "waiting list", "wait list", "onhold", "park", "parked", "not right now", "not for now", "revisit", "wait on"]),
             (Cue.Opinion, ["good", "great", "strong", "promising", "looks promising", "interesting", "looks interesting", "impressive", "lovely", "nice",
                 "looks good", "sounds good", "seems good", "like"]),

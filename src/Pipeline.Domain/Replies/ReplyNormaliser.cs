@@ -21,7 +21,7 @@ internal static partial class ReplyNormaliser
         text = text.ToLowerInvariant().Replace('’', '\'').Replace('‘', '\'').Replace('–', '-').Replace('—', '-').Replace('\t', ':');
         text = Markdown().Replace(text, " ");
         text = GluedNumber().Replace(text, " $1");
-        text = Substitution().Replace(text, " ");
+        text = Substitution().Replace(text, "$1 ");
         text = NotCandidates(text);
         text = CandidateWords(text, words);
         if (words.Language == "fr")
@@ -303,7 +303,7 @@ internal static partial class ReplyNormaliser
     private static partial Regex CorrectionStar();
 
     // "4 not 3", "2 statt 3": which one was meant, restated in full after it.
-    [GeneratedRegex(@"^correction:\s*#?\d{1,2}\s+not\s+#?\d{1,2}\b|(?:#|\b)\d{1,2}\s+(?:statt|instead of|rather than|en vez de|plutôt que)\s+#?\d{1,2}\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(correction:)\s*#?\d{1,2}\s+not\s+#?\d{1,2}\b|(?:#|\b)\d{1,2}\s+(?:statt|instead of|rather than|en vez de|plutôt que)\s+#?\d{1,2}\b", RegexOptions.IgnoreCase)]
     private static partial Regex Substitution();
 
     // French elision: "d'échanger", "l'entretien", "s'il".

@@ -15,6 +15,8 @@ namespace Pipeline.Domain.Replies;
 /// </summary>
 public static partial class ReplyParser
 {
+    private const string NamedOnly = "named without saying what to do";
+
     private enum Priority
     {
         /// <summary>Said of nobody by name: "only 4" leaves the others out, "all except 3" says no to 3.</summary>
@@ -163,9 +165,18 @@ public static partial class ReplyParser
                         {
                             decision = clauses[previous].Firm;
                         }
+                        else if (!weak && IsBareList(clause) && i + 1 < clauses.Count && CompletesList(clauses[i + 1]) is { } listed)
+                        {
+                            decision = listed; // "1,2 yes": the list is completed by the next part
+                        }
                     }
 
                     var scopeOnly = segment.Refs.Count == 0;
+                    if (decision is null && ask is null && !defer && clause.Has(Cue.Only) && segment.Refs.Count > 0)
+                    {
+                        decision = Decision.Interview; // "Only 3 for me", "3 only, please"
+                    }
+
                     if (decision is null && ask is null && !defer && PleaseAlone(sentence))
                     {
                         decision = Decision.Interview; // "All four, please.", "Everyone but Jamal, please."
@@ -210,7 +221,7 @@ public static partial class ReplyParser
                         }
                         else
                         {
-                            ask = "named without saying what to do";
+                            ask = NamedOnly;
                         }
                     }
 
@@ -262,6 +273,9 @@ public static partial class ReplyParser
 
             return null;
         }
+
+        private static Decision? CompletesList(Clause clause) =>
+            clause.Text.StartsWith('#') && clause.Segments.Count == 1 && clause.Segments[0].Refs.Count > 0 && Own(clause.Segments[0]) is ({ } d, null, false) ? d : null;
 
         private static bool IsBareList(Clause clause) => clause.Cues.Count == 0 && clause.Segments.All(s => !s.All && !s.None && !s.Rest);
 
@@ -394,6 +408,12 @@ public static partial class ReplyParser
             if (about.Count == 0)
             {
                 continue;
+            }
+
+            // "2 has 3 years of production ML, so yes to 2": a mention without a decision does not count against one.
+            if (about.Any(s => s.Ask != NamedOnly))
+            {
+                about = about.Where(s => s.Ask != NamedOnly).ToList();
             }
 
             var latest = about.Where(s => s.Epoch == about.Max(a => a.Epoch)).ToList();
