@@ -34,6 +34,9 @@ internal enum Cue
     /// <summary>Kept for other or future roles ("keep 4 in mind for future openings"): says nothing about this one, so asked.</summary>
     Elsewhere,
 
+    /// <summary>Adopts words that are not the manager's ("as he says", "going with Sam's view below"): asked about, never read as theirs.</summary>
+    Adopts,
+
     /// <summary>A polite request ("could you", "pouvez-vous"): a question mark after it does not make a question.</summary>
     Request,
 
@@ -93,6 +96,8 @@ internal sealed record ReplyLexicon(
             (Cue.Correction, ["actually", "scratch that", "on second thought", "on second thoughts", "second thought", "i meant", "changed my mind",
                 "change of plan", "mixed them up", "edit", "after all", "ignore the line above", "instead", "correction", "wait", "sorry i meant"]),
             (Cue.Also, ["too", "as well", "also"]),
+            (Cue.Adopts, ["as he says", "as she says", "as they say", "as he said", "as she said", "agree with everything", "view below", "take below",
+                "otherwise as", "what you suggested", "suggested below"]),
             (Cue.Elsewhere, ["for future openings", "future openings", "for future roles", "future roles", "other roles", "talent pool", "for the future"]),
             (Cue.Only, ["only", "just"]),
             (Cue.Request, ["could you", "can you", "could we", "can we", "would you", "please could", "will you"]),

@@ -56,7 +56,16 @@ public static partial class ReplyParser
             reading.Positional(lines.SelectMany(l => l.Sentences).SelectMany(s => s.Clauses).ToList());
         }
 
-        return Weigh(reading, candidates, own, lines.SelectMany(l => l.Sentences).SelectMany(s => s.Clauses).Any(c => c.Has(Cue.Deferral)));
+        var clauses = lines.SelectMany(l => l.Sentences).SelectMany(s => s.Clauses).ToList();
+        var parsed = Weigh(reading, candidates, own, clauses.Any(c => c.Has(Cue.Deferral)));
+        if (clauses.FirstOrDefault(c => c.Has(Cue.Adopts)) is { } adopts && parsed.Kind == ReplyKind.Answer)
+        {
+            // Someone else's answer adopted by reference is not read as the manager's own: say so instead of recording part of it.
+            var line = $"the reply adopts someone else's answer (\"{Cut(adopts.Source)}\"), which is not read as the manager's own";
+            parsed = parsed with { Unclear = [.. parsed.Unclear.Where(u => !u.StartsWith("no decision", StringComparison.Ordinal)), line] };
+        }
+
+        return parsed;
     }
 
     /// <summary>Reads the lines in order, keeping what a reader keeps in mind: the heading above, the last decision, corrections.</summary>
@@ -88,6 +97,21 @@ public static partial class ReplyParser
             if (!itemLine)
             {
                 (heading, headingIsHedge) = (null, false);
+            }
+
+            if (itemLine && OnlyNumbers().IsMatch(clauses[0].Text))
+            {
+                // "Nº 5: no, pide 3 días … y solo ofrecemos 2": after an item's decision, numbers in the remark are not candidates.
+                var decided = false;
+                foreach (var clause in sentences[0].Clauses)
+                {
+                    if (decided && !clause.Text.StartsWith('#') && !clause.Text.StartsWith('<'))
+                    {
+                        clause.Segments.Clear();
+                    }
+
+                    decided |= clause.Firm is not null || clause.Segments.Any(s => s.Cues.Any(Clause.IsDecision));
+                }
             }
 
             foreach (var sentence in sentences)
@@ -463,4 +487,7 @@ public static partial class ReplyParser
 
     [GeneratedRegex(@"[\p{L}\p{M}][\p{L}\p{M}'\-]*")]
     private static partial Regex WordPattern();
+
+    [GeneratedRegex(@"^#\d+(?:\s*(?:and|&|,|#\d+))*$")]
+    private static partial Regex OnlyNumbers();
 }
