@@ -99,7 +99,7 @@ internal sealed record ReplyLexicon(
             (Cue.Adopts, ["as he says", "as she says", "as they say", "as he said", "as she said", "agree with everything", "view below", "take below",
                 "otherwise as", "what you suggested", "suggested below"]),
             (Cue.Elsewhere, ["for future openings", "future openings", "for future roles", "future roles", "other roles", "talent pool", "for the future"]),
-            (Cue.Only, ["only", "just"]),
+            (Cue.Only, ["only"]),
             (Cue.Request, ["could you", "can you", "could we", "can we", "would you", "please could", "will you"]),
             (Cue.Noise, ["no worries", "no problem", "no rush", "no pressure", "no doubt", "at all", "if they're available", "if she's available", "if he's available",
                 "if available", "no need to rush", "thank you", "thanks", "thx", "cheers", "please", "pls", "plz", "sorry", "for now", "for me", "i think",
