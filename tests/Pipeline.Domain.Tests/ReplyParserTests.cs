@@ -112,6 +112,61 @@ public class ReplyParserTests
         Assert.False(ReplyParser.Parse("Interview 1, pass on 2.", 2).IsCorrection);
     }
 
+    // Precision first: words that only look like a decision are asked about, never recorded.
+    [Theory]
+    [InlineData("I told 3 about it. Interview 1.", 3)]
+    [InlineData("Please don't reject 2, interview her.", 2)]
+    [InlineData("Interview 1. 2 - no idea.", 2)]
+    [InlineData("Interview 1. Maybe 2?", 2)]
+    [InlineData("Interview 1. 2 if she can start in January.", 2)]
+    [InlineData("Interview 1. 2 looks promising.", 2)]
+    public void Parse_WordsThatOnlyLookLikeADecision_AsksAboutThatCandidate(string body, int asked)
+    {
+        var parsed = ReplyParser.Parse(body, 3);
+
+        Assert.DoesNotContain(parsed.Decisions, d => d.Candidate == asked);
+        Assert.Contains(parsed.UnclearCandidates, u => u.Candidate == asked && u.Reason.Length > 0);
+        Assert.True(parsed.NeedsClarification);
+    }
+
+    [Fact]
+    public void Parse_TypoInAVerb_IsReadButNotInANumber()
+    {
+        var parsed = ReplyParser.Parse("Intreview 1, rejct 2. Interview 13.", 3);
+
+        Assert.Equal([(1, Decision.Interview), (2, Decision.Reject)], Pairs(parsed));
+        Assert.Equal(13, Assert.Single(parsed.UnclearCandidates).Candidate);
+    }
+
+    [Fact]
+    public void Parse_OutOfOffice_IsAnAutoReplyWithNothingToAsk()
+    {
+        var parsed = ReplyParser.Parse("Automatic reply: I am out of the office until 9 November. For urgent matters call 3.", 3);
+
+        Assert.Equal(ReplyKind.AutoReply, parsed.Kind);
+        Assert.Empty(parsed.Decisions);
+        Assert.False(parsed.NeedsClarification);
+    }
+
+    [Fact]
+    public void Parse_Deferral_HasNothingToRecordOrAsk()
+    {
+        var parsed = ReplyParser.Parse("Thanks, let me think about it over the weekend and I'll get back to you.", 3);
+
+        Assert.Equal(ReplyKind.Deferral, parsed.Kind);
+        Assert.Empty(parsed.Decisions);
+        Assert.False(parsed.NeedsClarification);
+    }
+
+    [Fact]
+    public void Parse_CorrectionWithinTheReply_TheLaterWordsStand()
+    {
+        var parsed = ReplyParser.Parse("Interview 1 and 2 - actually no, pass on 2. 3 no.", 3);
+
+        Assert.Equal([(1, Decision.Interview), (2, Decision.Reject), (3, Decision.Reject)], Pairs(parsed));
+        Assert.False(parsed.IsCorrection);
+    }
+
     private static List<(int Candidate, Decision Decision)> Pairs(ParsedReply parsed) => [.. parsed.Decisions.Select(d => (d.Candidate, d.Decision)).OrderBy(d => d.Candidate)];
 
     private static List<ReplyCase> Load()

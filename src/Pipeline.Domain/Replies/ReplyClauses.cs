@@ -139,7 +139,7 @@ internal static partial class ReplyClauses
         // A misspelt decision verb counts only right next to a candidate ("intervew 1", "3 and 4 onhodl").
         for (var w = 0; w < wordTokens.Count; w++)
         {
-            if (!used[w] && (NextToReference(tokens, wordTokens[w].i) || tokens.Count == 1) && words.Typo(wordTokens[w].t.Text) is { } typo)
+            if (!used[w] && WhereAVerbGoes(tokens, wordTokens[w].i) && words.Typo(wordTokens[w].t.Text) is { } typo)
             {
                 cues[wordTokens[w].i] = typo;
             }
@@ -161,6 +161,15 @@ internal static partial class ReplyClauses
     {
         foreach (var (at, _) in cues.Where(c => c.Value == Cue.Negation).ToList())
         {
+            // "don't reject 2", "not on hold": a no that is negated is not a yes; it is asked about.
+            var negatedNo = cues.Where(c => c.Key > at && c.Key - at <= 3 && c.Value is Cue.Reject or Cue.Hold).Select(c => c.Key).ToList();
+            if (negatedNo.Count > 0)
+            {
+                cues.Remove(at);
+                negatedNo.ForEach(k => cues[k] = Cue.Hedge);
+                continue;
+            }
+
             var flipped = cues.Where(c => c.Key > at && c.Key - at <= 6 && c.Value == Cue.Interview).Select(c => c.Key).ToList();
             if (flipped.Count > 0)
             {
@@ -184,11 +193,16 @@ internal static partial class ReplyClauses
 
     private static bool IsFiller(Token token) => token.Kind == Kind.Word && token.Text is "the" or "le" or "la" or "el" or "al" or "den" or "der" or "die" or "to" or "on" or "for" or "a" or "pour";
 
-    private static bool NextToReference(List<Token> tokens, int at)
+    /// <summary>
+    /// A misspelt verb is read only where a decision verb goes: opening its clause ("intervew 1", "pads on 2",
+    /// "Absgae:") or right after the candidates ("3 and 4 onhodl"), so "I told 3" is not "hold 3".
+    /// </summary>
+    private static bool WhereAVerbGoes(List<Token> tokens, int at)
     {
+        var previous = tokens.Take(at).LastOrDefault(t => t.Kind != Kind.Connective);
         var next = tokens.Skip(at + 1).FirstOrDefault(t => !IsFiller(t));
-        var previous = tokens.Take(at).LastOrDefault(t => !IsFiller(t) && t.Kind != Kind.Connective);
-        return next is { Kind: Kind.Ref } || previous is { Kind: Kind.Ref };
+        var opensClause = previous is null && (next is null or { Kind: Kind.Ref or Kind.Scope });
+        return opensClause || (previous is { Kind: Kind.Ref } && next is null);
     }
 
     /// <summary>

@@ -85,10 +85,14 @@ internal sealed class Vocabulary
 
     public static bool IsKnownWord(string word) => KnownWords.Contains(word);
 
+    // Real words one letter away from a decision verb: never read as a misspelling.
+    private static readonly FrozenSet<string> RealWords = new[] { "told", "bold", "gold", "cold", "fold", "sold", "hole", "holy", "host", "held", "halt", "mass", "bass", "pays", "paws", "pass" }
+        .ToFrozenSet(StringComparer.Ordinal);
+
     /// <summary>The decision verb a misspelt word stands for: one letter added, dropped, changed or two swapped ("intervew", "hodl").</summary>
     public Cue? Typo(string word)
     {
-        if (word.Length < 4)
+        if (word.Length < 4 || RealWords.Contains(word))
         {
             return null;
         }
