@@ -17,6 +17,8 @@ public static partial class ReplyParser
 {
     private const string NamedOnly = "named without saying what to do";
 
+    private const string Doubt = "said with doubt (\"maybe\", \"not sure\", \"probably\")";
+
     private enum Priority
     {
         /// <summary>Said of nobody by name: "only 4" leaves the others out, "all except 3" says no to 3.</summary>
@@ -139,17 +141,38 @@ public static partial class ReplyParser
             clauses.Count is > 0 and <= 2 && clauses.All(c => !c.HasScope) && clauses.Sum(c => c.Words) <= 4
             && clauses.Count(c => c.Firm is not null || c.Has(Cue.Hedge)) == 1;
 
+        /// <summary>What the words say about a part of a clause: a decision, a reason to ask, or a decision put off.</summary>
+        private readonly record struct Said(Decision? Decision, string? Ask = null, bool Defer = false)
+        {
+            public bool IsEmpty => Decision is null && Ask is null && !Defer;
+        }
+
+        /// <summary>Where a sentence stands: the clauses it has, which of them have lent their decision, and the list it is going through.</summary>
+        private sealed class SentenceState(Sentence sentence, bool itemLine)
+        {
+            public Sentence Sentence { get; } = sentence;
+
+            public IReadOnlyList<Clause> Clauses => Sentence.Clauses;
+
+            public bool ItemLine { get; } = itemLine;
+
+            public HashSet<int> Consumed { get; } = [];
+
+            public Decision? Carried { get; set; }
+
+            public bool Conditional { get; } = sentence.Clauses.Any(c => c.Has(Cue.Condition));
+
+            public bool Deferred { get; } = sentence.Clauses.Any(c => c.Has(Cue.Deferral));
+
+            public bool Request { get; } = sentence.Clauses.Any(c => c.Has(Cue.Request));
+        }
+
         private void Sentence(string source, Sentence sentence, bool itemLine)
         {
-            var clauses = sentence.Clauses;
-            var consumed = new HashSet<int>();
-            var conditional = clauses.Any(c => c.Has(Cue.Condition));
-            var deferred = clauses.Any(c => c.Has(Cue.Deferral));
-            var request = clauses.Any(c => c.Has(Cue.Request));
-            Decision? carried = null;
-            for (var i = 0; i < clauses.Count; i++)
+            var state = new SentenceState(sentence, itemLine);
+            for (var i = 0; i < state.Clauses.Count; i++)
             {
-                var clause = clauses[i];
+                var clause = state.Clauses[i];
                 if (clause.Has(Cue.Correction))
                 {
                     Epoch++;
@@ -164,124 +187,148 @@ public static partial class ReplyParser
 
                 foreach (var segment in clause.Segments.Where(s => s.HasScope))
                 {
-                    var (decision, ask, defer) = Own(segment);
-                    if (segment.None && segment.Refs.Count == 0 && decision is null && i > 0)
+                    if (Read(state, i, segment) is not { } said)
                     {
-                        continue; // "Reject: none" lists nobody; "pass on 2 — neither has…" says why
+                        continue;
                     }
 
-                    var weak = decision is null && ask is null && !defer && segment.Cues.Contains(Cue.Opinion) || segment.BareNegation;
-
-                    // The words next to it: "1: yes", "2 looks good but pass", "3: let me check", "yes, 1 and 3".
-                    if ((decision is null && ask is null && !defer) || weak)
-                    {
-                        // A list may run on over several clauses before its decision: "1, 3 and 5: pass".
-                        var next = Enumerable.Range(i + 1, clauses.Count - i - 1).TakeWhile(j => !clauses[j].HasScope || (weak ? false : IsBareList(clauses[j])))
-                            .FirstOrDefault(j => !clauses[j].HasScope && (clauses[j].Firm is not null || clauses[j].Has(Cue.Hedge) || clauses[j].Has(Cue.Deferral)), -1);
-                        var previous = Enumerable.Range(0, i).Reverse().TakeWhile(j => !clauses[j].HasScope)
-                            .FirstOrDefault(j => !consumed.Contains(j) && clauses[j].Firm is not null, -1);
-                        if (next >= 0 && (clauses[next].Firm is not null || !weak))
-                        {
-                            consumed.Add(next);
-                            (decision, ask, defer) = FromClause(clauses[next]);
-                        }
-                        else if (previous >= 0 && !weak)
-                        {
-                            decision = clauses[previous].Firm;
-                        }
-                        else if (!weak && IsBareList(clause) && i + 1 < clauses.Count && CompletesList(clauses[i + 1]) is { } listed)
-                        {
-                            decision = listed; // "1,2 yes": the list is completed by the next part
-                        }
-                    }
-
-                    var scopeOnly = segment.Refs.Count == 0;
-                    if (decision is null && ask is null && !defer && clause.Has(Cue.Only) && segment.Refs.Count > 0)
-                    {
-                        decision = Decision.Interview; // "Only 3 for me", "3 only, please"
-                    }
-
-                    if (decision is null && ask is null && !defer && PleaseAlone(sentence))
-                    {
-                        decision = Decision.Interview; // "All four, please.", "Everyone but Jamal, please."
-                    }
-
-                    if (decision is null && ask is null && !defer)
-                    {
-                        if (scopeOnly && (segment.All || segment.Rest) && segment.Except.Count == 0)
-                        {
-                            continue; // "these all look strong", "having reviewed all four profiles": no statement
-                        }
-
-                        if (carried is not null && !scopeOnly)
-                        {
-                            decision = carried; // "interview 1, 3": the list goes on
-                        }
-                        else if (itemLine && (heading is not null || headingIsHedge))
-                        {
-                            (decision, ask) = headingIsHedge ? ((Decision?)null, "listed under an undecided heading") : (heading, (string?)null);
-                        }
-                        else if (clause.Has(Cue.Also) && Statements.LastOrDefault(s => s.Decision is not null) is { } before)
-                        {
-                            decision = before.Decision; // "#5 too", "Actually, 4 too"
-                        }
-                        else if (segment.None && segment.Refs.Count > 0)
-                        {
-                            decision = Decision.Reject; // "none of 1-4", "4 neither"
-                        }
-                        else if (segment.Cues.Contains(Cue.Opinion))
-                        {
-                            ask = "an opinion, without saying what to do";
-                        }
-                        else if (segment.None && !segment.Refs.Any())
-                        {
-                            // "None of these, sorry" is a no to all; "Reject: none" and "pass on 2 — neither has…" say nothing more.
-                            if (i > 0)
-                            {
-                                continue;
-                            }
-
-                            decision = Decision.Reject;
-                        }
-                        else
-                        {
-                            ask = NamedOnly;
-                        }
-                    }
-
-                    if (decision is not null && segment.None && decision != Decision.Reject && segment.Refs.Count == 0)
-                    {
-                        ask = "\"none\" together with a decision that is not a no";
-                    }
-
-                    if (sentence.Question && !request && ask is null)
-                    {
-                        ask = "asked as a question";
-                    }
-
-                    if (conditional && ask is null)
-                    {
-                        ask = "depends on a condition";
-                    }
-
-                    if (segment.EitherOr && decision is Decision.Interview or Decision.Hold && ask is null)
-                    {
-                        ask = "one of them or the other, not both";
-                    }
-
-                    if (deferred && (ask is not null || decision is null))
-                    {
-                        (decision, ask, defer) = (null, null, true);
-                    }
-
-                    Add(segment, clause, source, decision, ask, defer, NextDecision(clauses, i, consumed));
-                    carried = ask is null && !defer ? decision : null;
-                    if (clause.Has(Cue.Only) && decision == Decision.Interview)
+                    Add(segment, source, said, NextDecision(state.Clauses, i, state.Consumed));
+                    state.Carried = said.Ask is null && !said.Defer ? said.Decision : null;
+                    if (clause.Has(Cue.Only) && said.Decision == Decision.Interview)
                     {
                         Statements.Add(new Statement(Enumerable.Range(1, candidates).ToList(), Decision.Reject, null, false, source, Epoch, Priority.Implied));
                     }
                 }
             }
+        }
+
+        /// <summary>What a part of clause <paramref name="i"/> says: its own words, else the words next to it, else its context; then whatever makes it a question. Null: no statement.</summary>
+        private Said? Read(SentenceState state, int i, Segment segment)
+        {
+            var said = Own(segment);
+            if (segment.None && segment.Refs.Count == 0 && said.IsEmpty && i > 0)
+            {
+                return null; // "Reject: none" lists nobody; "pass on 2 — neither has…" says why
+            }
+
+            var weak = (said.IsEmpty && segment.Cues.Contains(Cue.Opinion)) || segment.BareNegation;
+            if (said.IsEmpty || weak)
+            {
+                said = FromNeighbours(state, i, weak) ?? said;
+            }
+
+            if (said.IsEmpty)
+            {
+                if (FromContext(state, i, segment) is not { } context)
+                {
+                    return null;
+                }
+
+                said = context;
+            }
+
+            return Qualify(state, segment, said);
+        }
+
+        /// <summary>The words next to it: "1: yes", "2 looks good but pass", "3: let me check", "yes, 1 and 3", "1,2 yes", "1, 3 and 5: pass".</summary>
+        private static Said? FromNeighbours(SentenceState state, int i, bool weak)
+        {
+            var clauses = state.Clauses;
+            var next = Enumerable.Range(i + 1, clauses.Count - i - 1).TakeWhile(j => !clauses[j].HasScope || (!weak && IsBareList(clauses[j])))
+                .FirstOrDefault(j => !clauses[j].HasScope && (clauses[j].Firm is not null || clauses[j].Has(Cue.Hedge) || clauses[j].Has(Cue.Deferral)), -1);
+            if (next >= 0 && (clauses[next].Firm is not null || !weak))
+            {
+                state.Consumed.Add(next);
+                return FromClause(clauses[next]);
+            }
+
+            if (weak)
+            {
+                return null;
+            }
+
+            var previous = Enumerable.Range(0, i).Reverse().TakeWhile(j => !clauses[j].HasScope).FirstOrDefault(j => !state.Consumed.Contains(j) && clauses[j].Firm is not null, -1);
+            if (previous >= 0)
+            {
+                return new Said(clauses[previous].Firm);
+            }
+
+            return IsBareList(clauses[i]) && i + 1 < clauses.Count && CompletesList(clauses[i + 1]) is { } listed ? new Said(listed) : null;
+        }
+
+        /// <summary>Nothing next to it decides: "only 3", "all four, please", the list it continues, the heading above, "too", "none of"; else it is asked about.</summary>
+        private Said? FromContext(SentenceState state, int i, Segment segment)
+        {
+            var clause = state.Clauses[i];
+            var scopeOnly = segment.Refs.Count == 0;
+            if (clause.Has(Cue.Only) && !scopeOnly)
+            {
+                return new Said(Decision.Interview); // "Only 3 for me", "3 only, please"
+            }
+
+            if (PleaseAlone(state.Sentence))
+            {
+                return new Said(Decision.Interview); // "All four, please.", "Everyone but Jamal, please."
+            }
+
+            if (scopeOnly && (segment.All || segment.Rest) && segment.Except.Count == 0)
+            {
+                return null; // "these all look strong", "having reviewed all four profiles": no statement
+            }
+
+            if (state.Carried is { } carried && !scopeOnly)
+            {
+                return new Said(carried); // "interview 1, 3": the list goes on
+            }
+
+            if (state.ItemLine && (heading is not null || headingIsHedge))
+            {
+                return headingIsHedge ? new Said(null, "listed under an undecided heading") : new Said(heading);
+            }
+
+            if (clause.Has(Cue.Also) && Statements.LastOrDefault(s => s.Decision is not null) is { } before)
+            {
+                return new Said(before.Decision); // "#5 too", "Actually, 4 too"
+            }
+
+            if (segment.None)
+            {
+                return new Said(Decision.Reject); // "none of 1-4", "4 neither", "None of these, sorry"
+            }
+
+            return segment.Cues.Contains(Cue.Opinion) ? new Said(null, "an opinion, without saying what to do") : new Said(null, NamedOnly);
+        }
+
+        /// <summary>A question, a condition, "1 or 3", or a sentence that puts the decision off turns what was said into something to ask, or nothing.</summary>
+        private static Said Qualify(SentenceState state, Segment segment, Said said)
+        {
+            var ask = said.Ask;
+            if (said.Decision is { } decision && segment.None && decision != Decision.Reject && segment.Refs.Count == 0)
+            {
+                ask ??= "\"none\" together with a decision that is not a no";
+            }
+
+            if (state.Sentence.Question && !state.Request)
+            {
+                ask ??= "asked as a question";
+            }
+
+            if (state.Conditional)
+            {
+                ask ??= "depends on a condition";
+            }
+
+            if (segment.EitherOr && said.Decision is Decision.Interview or Decision.Hold)
+            {
+                ask ??= "one of them or the other, not both";
+            }
+
+            if (state.Deferred && (ask is not null || said.Decision is null))
+            {
+                return new Said(null, null, Defer: true);
+            }
+
+            return said with { Ask = ask };
         }
 
         /// <summary>"Everyone except 4, who we keep on hold": the decision after an exception is for the excepted.</summary>
@@ -299,7 +346,7 @@ public static partial class ReplyParser
         }
 
         private static Decision? CompletesList(Clause clause) =>
-            clause.Text.StartsWith('#') && clause.Segments.Count == 1 && clause.Segments[0].Refs.Count > 0 && Own(clause.Segments[0]) is ({ } d, null, false) ? d : null;
+            clause.Text.StartsWith('#') && clause.Segments.Count == 1 && clause.Segments[0].Refs.Count > 0 && Own(clause.Segments[0]) is { Decision: { } d, Ask: null, Defer: false } ? d : null;
 
         private static bool IsBareList(Clause clause) => clause.Cues.Count == 0 && clause.Segments.All(s => !s.All && !s.None && !s.Rest);
 
@@ -307,44 +354,45 @@ public static partial class ReplyParser
         private static bool PleaseAlone(Sentence sentence) =>
             sentence.Clauses.Any(c => c.Text.Contains("please", StringComparison.Ordinal)) && sentence.Clauses.All(c => c.Cues.Count == 0) && !sentence.Question;
 
-        private static (Decision? Decision, string? Ask, bool Defer) Own(Segment segment)
+        private static Said Own(Segment segment)
         {
             var firm = segment.Cues.Where(Clause.IsDecision).Distinct().ToList();
             if (segment.Cues.Contains(Cue.Deferral))
             {
-                return (null, null, true);
+                return new Said(null, Defer: true);
             }
 
             if (segment.Cues.Contains(Cue.Elsewhere))
             {
-                return (null, "kept in mind for other or future roles, which says nothing about this one", false);
+                return new Said(null, "kept in mind for other or future roles, which says nothing about this one");
             }
 
             if (segment.Cues.Contains(Cue.Condition))
             {
-                return (null, "depends on a condition", false);
+                return new Said(null, "depends on a condition");
             }
 
             if (segment.Cues.Contains(Cue.Hedge))
             {
-                return firm is [Cue.Hold] ? (Decision.Hold, null, false) : (null, "said with doubt (\"maybe\", \"not sure\", \"probably\")", false);
+                return firm is [Cue.Hold] ? new Said(Decision.Hold) : new Said(null, Doubt);
             }
 
             return firm.Count switch
             {
-                0 => (null, null, false),
-                1 => (Clause.ToDecision(firm[0]), null, false),
-                _ => (null, $"both {string.Join(" and ", firm.Select(f => Describe(Clause.ToDecision(f))))} in the same words", false),
+                0 => new Said(null),
+                1 => new Said(Clause.ToDecision(firm[0])),
+                _ => new Said(null, $"both {string.Join(" and ", firm.Select(f => Describe(Clause.ToDecision(f))))} in the same words"),
             };
         }
 
-        private static (Decision? Decision, string? Ask, bool Defer) FromClause(Clause clause) =>
-            clause.Has(Cue.Deferral) ? (null, null, true)
-            : clause.Has(Cue.Hedge) && clause.Firm != Decision.Hold ? (null, "said with doubt (\"maybe\", \"not sure\", \"probably\")", false)
-            : (clause.Firm, null, false);
+        private static Said FromClause(Clause clause) =>
+            clause.Has(Cue.Deferral) ? new Said(null, Defer: true)
+            : clause.Has(Cue.Hedge) && clause.Firm != Decision.Hold ? new Said(null, Doubt)
+            : new Said(clause.Firm);
 
-        private void Add(Segment segment, Clause clause, string source, Decision? decision, string? ask, bool defer, Decision? forExcepted)
+        private void Add(Segment segment, string source, Said said, Decision? forExcepted)
         {
+            var (decision, ask, defer) = (said.Decision, said.Ask, said.Defer);
             var named = new List<int>();
             foreach (var reference in segment.Refs)
             {
