@@ -38,6 +38,31 @@ internal static partial class ReplyNormaliser
         return Spaces().Replace(text, " ").Trim();
     }
 
+    /// <summary>"(+ = interview, - = pass)" above "+ 1" / "- 2": each marked line gets the word its symbol stands for.</summary>
+    public static IReadOnlyList<string> ApplyLegend(IReadOnlyList<string> lines)
+    {
+        var legend = new Dictionary<string, string>(StringComparer.Ordinal);
+        var result = new List<string>();
+        foreach (var line in lines)
+        {
+            var pairs = LegendPair().Matches(line);
+            if (pairs.Count >= 2)
+            {
+                foreach (Match pair in pairs)
+                {
+                    legend[pair.Groups[1].Value] = pair.Groups[2].Value;
+                }
+
+                continue;
+            }
+
+            var marked = legend.Count > 0 ? LegendMark().Match(line) : Match.Empty;
+            result.Add(marked.Success && legend.TryGetValue(marked.Groups[1].Value, out var word) ? $"{word}: {line[marked.Length..]}" : line);
+        }
+
+        return result;
+    }
+
     private static string Emoji(string text) => text
         .Replace("👍", " yes ", StringComparison.Ordinal).Replace("👎", " no ", StringComparison.Ordinal)
         .Replace("✅", " yes ", StringComparison.Ordinal).Replace("✔", " yes ", StringComparison.Ordinal).Replace("✓", " yes ", StringComparison.Ordinal)
@@ -150,7 +175,7 @@ internal static partial class ReplyNormaliser
         }
 
         text = HashSpace().Replace(text, "#");
-        return Regex.Replace(text, @"#(one|two|three|four|five|six|seven|eight)\b", m => $"#{Count(m.Groups[1].Value) switch { 0 => NumberWordValue(m.Groups[1].Value), var n => n }}");
+        return Regex.Replace(text, @"#(one|two|three|four|five|six|seven|eight)\b", m => $"#{Count(m.Groups[1].Value)}");
     }
 
     /// <summary>"the third one", "le premier", "den vierten", "la cuarta", "the last two", "top one", "the first two".</summary>
@@ -195,10 +220,14 @@ internal static partial class ReplyNormaliser
 
     private static int Count(string word) => word switch
     {
-        "one" or "1" => 1,
-        "two" or "2" => 2,
-        "three" or "3" => 3,
-        "four" or "4" => 4,
+        "one" => 1,
+        "two" => 2,
+        "three" => 3,
+        "four" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
         _ => int.TryParse(word, CultureInfo.InvariantCulture, out var n) ? n : 0,
     };
 
@@ -211,16 +240,7 @@ internal static partial class ReplyNormaliser
         });
 
     private static string NumberWords(string text) =>
-        NumberWord().Replace(text, m => $"#{Count(m.Value) switch { 0 => NumberWordValue(m.Value), var n => n }}");
-
-    private static int NumberWordValue(string word) => word switch
-    {
-        "five" => 5,
-        "six" => 6,
-        "seven" => 7,
-        "eight" => 8,
-        _ => 0,
-    };
+        NumberWord().Replace(text, m => $"#{Count(m.Value)}");
 
     private const string NotCandidateNouns = "round|interview|interviews|stage|req|time|week|headcount|opening|openings|quarter|day|step|call";
 
@@ -293,6 +313,12 @@ internal static partial class ReplyNormaliser
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
+
+    [GeneratedRegex(@"([+\-*xo])\s*=\s*([\p{L}][\p{L} ]*?)\s*(?=[,;)]|$)")]
+    private static partial Regex LegendPair();
+
+    [GeneratedRegex(@"^\s*([+\-*xo])\s+(?=\S)")]
+    private static partial Regex LegendMark();
 
     // "Interview1,3", "Pass on2", "Hold4": a decision word run into its number.
     [GeneratedRegex(@"(?<=\b[\p{L}]{4,}|\bon|\bto)(\d{1,2})\b")]

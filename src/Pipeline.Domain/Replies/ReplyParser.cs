@@ -44,7 +44,7 @@ public static partial class ReplyParser
         }
 
         var words = Vocabulary.For(WordPattern().Matches(lower).Select(m => m.Value).ToList());
-        var lines = own.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+        var lines = ReplyNormaliser.ApplyLegend(own.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             .Select(line => (Source: line, Sentences: ReplyClauses.Split(line, ReplyNormaliser.Line(line, candidates, names, words), words)))
             .ToList();
         var reading = new Reading(candidates);
