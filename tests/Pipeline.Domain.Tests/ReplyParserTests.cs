@@ -120,6 +120,8 @@ public class ReplyParserTests
     [InlineData("Interview 1. Maybe 2?", 2)]
     [InlineData("Interview 1. 2 if she can start in January.", 2)]
     [InlineData("Interview 1. 2 looks promising.", 2)]
+    [InlineData("Interview 1. yes 2 no", 2)]
+    [InlineData("Interview 1. I'd skip 2 for now but keep her in mind.", 2)]
     public void Parse_WordsThatOnlyLookLikeADecision_AsksAboutThatCandidate(string body, int asked)
     {
         var parsed = ReplyParser.Parse(body, 3);
@@ -136,6 +138,14 @@ public class ReplyParserTests
 
         Assert.Equal([(1, Decision.Interview), (2, Decision.Reject)], Pairs(parsed));
         Assert.Equal(13, Assert.Single(parsed.UnclearCandidates).Candidate);
+    }
+
+    [Fact]
+    public void Parse_NoAtTheEndOfASentence_IsANoNotANumero()
+    {
+        var parsed = ReplyParser.Parse("Candidate 1 is a hard no. 3 yes. Interview no. 2. 4 no, see my note.", 4);
+
+        Assert.Equal([(1, Decision.Reject), (2, Decision.Interview), (3, Decision.Interview), (4, Decision.Reject)], Pairs(parsed));
     }
 
     [Fact]

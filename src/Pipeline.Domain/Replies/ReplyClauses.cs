@@ -282,7 +282,15 @@ internal static partial class ReplyClauses
             }
         }
 
-        segments.Add(current);
+        // "yes 2 no": a decision trailing after the last candidates belongs to them, not to nobody.
+        if (!refsFirst && !current.HasScope && current.Cues.Count > 0 && segments.Count > 0)
+        {
+            segments[^1].Cues.AddRange(current.Cues);
+        }
+        else
+        {
+            segments.Add(current);
+        }
 
         // "not 1 and 2" is ambiguous only when "not" is all it says.
         foreach (var segment in segments.Where(s => s.BareNegation && s.Cues.Count > 1))

@@ -287,7 +287,8 @@ internal static partial class ReplyNormaliser
     [GeneratedRegex(@"\b(and|&)\s+no\s+(?=\d)")]
     private static partial Regex NumeroAfterAnd();
 
-    [GeneratedRegex(@"(?<!\d\s*)\b(?:no\.|nr\.?|n°|nº|no\s*°)\s*#?\s*(?=\d)|\bnumber\s+(?=\d|one|two|three|four|five|six|seven|eight)")]
+    // "No. 2" is a number only where a candidate is expected ("interview no. 2", "(no. 2)", "Candidate No. 2:"); "a hard no. 3 yes" is a no.
+    [GeneratedRegex(@"(?<=(?:^|[(,&]|\b(?:candidate|candidates|and|interview|reject|decline|invite|hold|on|to|with|for|und|et|y))\s*)(?:no\.|nr\.?|n°|nº|no\s*°)\s*#?\s*(?=\d)|\bnumber\s+(?=\d|one|two|three|four|five|six|seven|eight)")]
     private static partial Regex Numero();
 
     [GeneratedRegex(@"#\s+(?=\d)")]

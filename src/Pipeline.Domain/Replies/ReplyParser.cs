@@ -227,7 +227,7 @@ public static partial class ReplyParser
                 said = context;
             }
 
-            return Qualify(state, segment, said);
+            return Qualify(state, i, segment, said);
         }
 
         /// <summary>The words next to it: "1: yes", "2 looks good but pass", "3: let me check", "yes, 1 and 3", "1,2 yes", "1, 3 and 5: pass".</summary>
@@ -300,9 +300,18 @@ public static partial class ReplyParser
         }
 
         /// <summary>A question, a condition, "1 or 3", or a sentence that puts the decision off turns what was said into something to ask, or nothing.</summary>
-        private static Said Qualify(SentenceState state, Segment segment, Said said)
+        private static Said Qualify(SentenceState state, int i, Segment segment, Said said)
         {
             var ask = said.Ask;
+
+            // "I'd skip 3 for now but keep her in mind": words after it in the sentence that say otherwise.
+            var after = Enumerable.Range(i + 1, state.Clauses.Count - i - 1).TakeWhile(j => !state.Clauses[j].HasScope)
+                .Where(j => !state.Consumed.Contains(j) && !state.Clauses[j].Has(Cue.Correction)).Select(j => state.Clauses[j].Firm);
+            if (said.Decision is { } stated && segment.Except.Count == 0 && after.Any(f => f is not null && f != stated))
+            {
+                ask ??= "followed in the same sentence by words that say otherwise";
+            }
+
             if (said.Decision is { } decision && segment.None && decision != Decision.Reject && segment.Refs.Count == 0)
             {
                 ask ??= "\"none\" together with a decision that is not a no";
