@@ -121,6 +121,8 @@ public class ReplyParserTests
     [InlineData("Interview 1. 2 if she can start in January.", 2)]
     [InlineData("Interview 1. 2 looks promising.", 2)]
     [InlineData("Interview 1. yes 2 no", 2)]
+    [InlineData("El 1 sí, el 2 ya veremos", 2)]
+    [InlineData("Le 1 oui, le 2 on verra", 2)]
     [InlineData("Interview 1. I'd skip 2 for now but keep her in mind.", 2)]
     public void Parse_WordsThatOnlyLookLikeADecision_AsksAboutThatCandidate(string body, int asked)
     {
@@ -146,6 +148,15 @@ public class ReplyParserTests
         var parsed = ReplyParser.Parse("Candidate 1 is a hard no. 3 yes. Interview no. 2. 4 no, see my note.", 4);
 
         Assert.Equal([(1, Decision.Reject), (2, Decision.Interview), (3, Decision.Interview), (4, Decision.Reject)], Pairs(parsed));
+    }
+
+    [Fact]
+    public void Parse_OpinionThenDecision_TheDecisionStands()
+    {
+        var parsed = ReplyParser.Parse("Thanks! 1 2 3 all great. Let's interview all three.", 3);
+
+        Assert.Equal([(1, Decision.Interview), (2, Decision.Interview), (3, Decision.Interview)], Pairs(parsed));
+        Assert.True(parsed.IsClear);
     }
 
     [Fact]

@@ -52,6 +52,9 @@ internal sealed class Clause
 
     public bool HasScope => Segments.Any(s => s.HasScope);
 
+    /// <summary>Nothing but candidates ("3 and 5", "le 3"): a list that goes on from the clause before.</summary>
+    public bool OnlyReferences { get; set; }
+
     public bool Has(Cue cue) => Cues.Contains(cue);
 
     /// <summary>The one decision a clause without candidates states ("yes", "pass", "on hold"), if it states exactly one.</summary>
@@ -115,6 +118,7 @@ internal static partial class ReplyClauses
         var tokens = Tokenise(text, words);
         var wordTokens = tokens.Select((t, i) => (t, i)).Where(p => p.t.Kind == Kind.Word).ToList();
         clause.Words = wordTokens.Count + tokens.Count(t => t.Kind != Kind.Word);
+        clause.OnlyReferences = tokens.Any(t => t.Kind == Kind.Ref) && tokens.All(t => t.Kind is Kind.Ref or Kind.Connective || IsFiller(t));
         clause.PointsAtSomeone = wordTokens.Any(w => w.t.Text is "someone" or "her" or "him" or "them");
 
         // Cues by position in the token list: longest phrases first, over the words with candidates and "and" left out.

@@ -17,6 +17,8 @@ public static partial class ReplyParser
 {
     private const string NamedOnly = "named without saying what to do";
 
+    private const string OpinionOnly = "an opinion, without saying what to do";
+
     private const string Doubt = "said with doubt (\"maybe\", \"not sure\", \"probably\")";
 
     private enum Priority
@@ -276,9 +278,10 @@ public static partial class ReplyParser
                 return null; // "these all look strong", "having reviewed all four profiles": no statement
             }
 
-            if (state.Carried is { } carried && !scopeOnly)
+            // "interview 1, 3": the list goes on; "entrevista para 1 y 3… perdón, quería decir 1 y 2": the list is said again.
+            if (state.Carried is { } carried && (clause.OnlyReferences || clause.Cues is [Cue.Correction]))
             {
-                return new Said(carried); // "interview 1, 3": the list goes on
+                return new Said(carried);
             }
 
             if (state.ItemLine && (heading is not null || headingIsHedge))
@@ -296,7 +299,7 @@ public static partial class ReplyParser
                 return new Said(Decision.Reject); // "none of 1-4", "4 neither", "None of these, sorry"
             }
 
-            return segment.Cues.Contains(Cue.Opinion) ? new Said(null, "an opinion, without saying what to do") : new Said(null, NamedOnly);
+            return segment.Cues.Contains(Cue.Opinion) ? new Said(null, OpinionOnly) : new Said(null, NamedOnly);
         }
 
         /// <summary>A question, a condition, "1 or 3", or a sentence that puts the decision off turns what was said into something to ask, or nothing.</summary>
@@ -491,10 +494,10 @@ public static partial class ReplyParser
                 continue;
             }
 
-            // "2 has 3 years of production ML, so yes to 2": a mention without a decision does not count against one.
-            if (about.Any(s => s.Ask != NamedOnly))
+            // "2 has 3 years of production ML, so yes to 2", "1 2 3 all great. Let's interview all three": a mention or an opinion does not count against a decision.
+            if (about.Any(s => s.Ask is not (NamedOnly or OpinionOnly)))
             {
-                about = about.Where(s => s.Ask != NamedOnly).ToList();
+                about = about.Where(s => s.Ask is not (NamedOnly or OpinionOnly)).ToList();
             }
 
             var latest = about.Where(s => s.Epoch == about.Max(a => a.Epoch)).ToList();
