@@ -35,6 +35,26 @@ public sealed class RepliesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Parse_Json_ShowsPerCandidateTheSentencesUsedAndWhyUnclear()
+    {
+        var reply = Write("reply.txt", "Interview 1.\nMaybe 2?\nPass on 3.\n");
+        var output = new StringWriter();
+
+        var exit = await RepliesCommand.ParseAsync(reply, 3, null, json: true, output, new StringWriter(), CancellationToken.None);
+
+        Assert.Equal(0, exit);
+        using var result = JsonDocument.Parse(output.ToString());
+        var candidates = result.RootElement.GetProperty("candidates").EnumerateArray().ToDictionary(c => c.GetProperty("candidate").GetInt32());
+        Assert.Equal("interview", candidates[1].GetProperty("decision").GetString());
+        Assert.Equal(["Interview 1."], candidates[1].GetProperty("sentences").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal("unclear", candidates[2].GetProperty("decision").GetString());
+        Assert.Contains("doubt", candidates[2].GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal("reject", candidates[3].GetProperty("decision").GetString());
+        Assert.Equal("answer", result.RootElement.GetProperty("kind").GetString());
+        Assert.False(result.RootElement.GetProperty("correction").GetBoolean());
+    }
+
+    [Fact]
     public async Task Parse_WithoutAShortlistSize_IsRefused()
     {
         var error = new StringWriter();

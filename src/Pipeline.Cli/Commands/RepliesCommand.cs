@@ -88,11 +88,20 @@ internal static class RepliesCommand
         var parsed = ReplyParser.Parse(body, candidates, names);
         if (json)
         {
+            // Per candidate: what was decided and from which sentences, or why it will be asked about.
+            var perCandidate = parsed.Decisions
+                .Select(d => new CandidateLine(d.Candidate, d.Decision.ToString().ToLowerInvariant(), d.Sentences, null))
+                .Concat(parsed.UnclearCandidates.Select(u => new CandidateLine(u.Candidate, "unclear", [], u.Reason)))
+                .OrderBy(c => c.Candidate);
             await output.WriteLineAsync(JsonSerializer.Serialize(new
             {
-                decisions = parsed.Decisions.Select(d => new { candidate = d.Candidate, decision = d.Decision.ToString().ToLowerInvariant(), sentence = d.Sentence }),
+                candidates = perCandidate.Select(c => new { candidate = c.Candidate, decision = c.Decision, sentences = c.Sentences, reason = c.Reason }),
+                decisions = parsed.Decisions.Select(d => new { candidate = d.Candidate, decision = d.Decision.ToString().ToLowerInvariant(), sentence = d.Sentence, sentences = d.Sentences }),
                 unclear = parsed.Unclear,
+                kind = parsed.Kind.ToString().ToLowerInvariant(),
+                correction = parsed.IsCorrection,
                 clear = parsed.IsClear,
+                needsClarification = parsed.NeedsClarification,
             }, Output));
             return 0;
         }
@@ -107,9 +116,18 @@ internal static class RepliesCommand
             await output.WriteLineAsync($"unclear: {line}");
         }
 
-        await output.WriteLineAsync(parsed.IsClear ? "The reply is clear." : "The reply would get a clarification listing what was and was not understood.");
+        await output.WriteLineAsync(parsed switch
+        {
+            { Kind: ReplyKind.AutoReply } => "An automatic reply: nothing to record and nothing to ask.",
+            { Kind: ReplyKind.Deferral } => "The manager will answer later: nothing to record and nothing to ask.",
+            { IsClear: true, IsCorrection: true } => "The reply is clear, and says it corrects an earlier answer.",
+            { IsClear: true } => "The reply is clear.",
+            _ => "The reply would get a clarification listing what was and was not understood.",
+        });
         return 0;
     }
+
+    private sealed record CandidateLine(int Candidate, string Decision, IReadOnlyList<string> Sentences, string? Reason);
 
     private static Dictionary<int, string> ReadNames(string text) =>
         text.TrimStart().StartsWith('{')

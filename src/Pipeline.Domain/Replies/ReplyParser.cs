@@ -1,132 +1,539 @@
-using System.Globalization;
-using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
 namespace Pipeline.Domain.Replies;
 
-[JsonConverter(typeof(JsonStringEnumConverter<Decision>))]
-public enum Decision
-{
-    Interview,
-    Reject,
-    Hold,
-}
-
-/// <summary>One decision about one shortlisted candidate (numbered as in the email), and the words that made it.</summary>
-public sealed record CandidateDecision(int Candidate, Decision Decision, string Sentence);
-
-/// <summary>
-/// What a reply decided, and what it said that could not be used. Nothing is guessed: a reply with anything unclear
-/// gets a clarification that lists both.
-/// </summary>
-public sealed record ParsedReply(IReadOnlyList<CandidateDecision> Decisions, IReadOnlyList<string> Unclear)
-{
-    public bool IsClear => Unclear.Count == 0 && Decisions.Count > 0;
-}
-
 /// <summary>
 /// Turns a hiring manager's free-text answer to a shortlist ("yes to 1 and 3, pass on 2") into per-candidate
-/// decisions: numbers, ranges, words and ordinals, names when the shortlist revealed them, "all", "none", "the
-/// rest", exceptions ("all but 2"), negation ("not 2", "don't interview 4"), per-line forms ("1: yes") and common
-/// phrasings and emoji. Each part of a sentence takes the decision stated in it, or next to it; a candidate given
-/// two different decisions, a number beyond the shortlist, or a reference without a decision is reported as unclear.
+/// decisions, in English, French, German and Spanish. Precision first: a decision is recorded for a candidate only
+/// when everything the reply says about that candidate agrees; anything else (a contradiction, a question, a
+/// condition, a hedge, a number beyond the shortlist, a name that fits two people, a negation whose reach is unclear)
+/// makes that candidate unclear, with the reason in words. Steps: the manager's own text (<see cref="ReplyText"/>);
+/// auto-replies set aside; each line normalised (<see cref="ReplyNormaliser"/>) and cut into sentences and clauses
+/// (<see cref="ReplyClauses"/>); statements about candidates made from the clauses, taking a decision from the words
+/// next to them, a heading above them, or the list they continue; the statements weighed per candidate, later
+/// corrections replacing earlier words.
 /// </summary>
 public static partial class ReplyParser
 {
-    private sealed record Phrase(string Text, Decision Decision, bool Weak = false);
+    private const string NamedOnly = "named without saying what to do";
 
-    // Longest first, so "not sure" is a hold before "not" reads as negation, and "pass on" before "pass".
-    private static readonly Phrase[] Phrases = new Phrase[]
+    private const string OpinionOnly = "an opinion, without saying what to do";
+
+    private const string Doubt = "said with doubt (\"maybe\", \"not sure\", \"probably\")";
+
+    private enum Priority
     {
-        new("not the right fit", Decision.Reject), new("not a good fit", Decision.Reject), new("not a fit", Decision.Reject),
-        new("not moving forward", Decision.Reject), new("won't move forward", Decision.Reject), new("not move forward", Decision.Reject),
-        new("not interested", Decision.Reject), new("not for us", Decision.Reject), new("not for now", Decision.Hold), new("not right now", Decision.Hold),
-        new("not this time", Decision.Reject), new("not at this time", Decision.Reject), new("no thanks", Decision.Reject),
-        new("no thank you", Decision.Reject), new("pass on", Decision.Reject), new("no to", Decision.Reject), new("no go", Decision.Reject),
-        new("reject", Decision.Reject), new("rejected", Decision.Reject), new("decline", Decision.Reject), new("skip", Decision.Reject),
-        new("drop", Decision.Reject), new("pass", Decision.Reject), new("nope", Decision.Reject), new("no", Decision.Reject),
-        new("👎", Decision.Reject), new("❌", Decision.Reject), new("✗", Decision.Reject), new("nein", Decision.Reject), new("non merci", Decision.Reject),
-        new("on hold", Decision.Hold), new("hold off on", Decision.Hold), new("hold", Decision.Hold), new("not sure", Decision.Hold), new("not sure about", Decision.Hold),
-        new("maybe", Decision.Hold), new("perhaps", Decision.Hold), new("possibly", Decision.Hold), new("keep in mind", Decision.Hold),
-        new("keep warm", Decision.Hold), new("backup", Decision.Hold), new("back-up", Decision.Hold), new("back up", Decision.Hold), new("waitlist", Decision.Hold),
-        new("undecided", Decision.Hold), new("revisit", Decision.Hold), new("park", Decision.Hold), new("later", Decision.Hold), new("wait on", Decision.Hold),
-        new("🤔", Decision.Hold), new("peut-être", Decision.Hold), new("vielleicht", Decision.Hold), new("tal vez", Decision.Hold),
-        new("let's talk to", Decision.Interview), new("lets talk to", Decision.Interview), new("let's interview", Decision.Interview),
-        new("let's meet", Decision.Interview), new("i'd like to meet", Decision.Interview), new("i'd like to talk to", Decision.Interview),
-        new("would like to meet", Decision.Interview), new("would like to interview", Decision.Interview), new("would love to meet", Decision.Interview),
-        new("happy to meet", Decision.Interview), new("happy to interview", Decision.Interview), new("happy to talk to", Decision.Interview),
-        new("move forward with", Decision.Interview), new("go ahead with", Decision.Interview), new("proceed with", Decision.Interview),
-        new("set up", Decision.Interview), new("schedule", Decision.Interview), new("bring in", Decision.Interview), new("invite", Decision.Interview),
-        new("phone screen", Decision.Interview), new("screen", Decision.Interview), new("interviews", Decision.Interview), new("interview", Decision.Interview),
-        new("talk to", Decision.Interview), new("speak with", Decision.Interview), new("speak to", Decision.Interview), new("chat with", Decision.Interview),
-        new("meet", Decision.Interview), new("yes to", Decision.Interview), new("yes please", Decision.Interview), new("yes", Decision.Interview),
-        new("yep", Decision.Interview), new("yeah", Decision.Interview), new("yup", Decision.Interview), new("definitely", Decision.Interview),
-        new("absolutely", Decision.Interview), new("keen on", Decision.Interview), new("go for", Decision.Interview),
-        new("👍", Decision.Interview), new("✅", Decision.Interview), new("✔", Decision.Interview), new("oui", Decision.Interview), new("ja", Decision.Interview), new("sí", Decision.Interview),
-        new("sure", Decision.Interview, Weak: true), new("ok", Decision.Interview, Weak: true), new("okay", Decision.Interview, Weak: true),
-        new("great", Decision.Interview, Weak: true), new("good", Decision.Interview, Weak: true), new("strong", Decision.Interview, Weak: true),
-        new("looks good", Decision.Interview, Weak: true), new("sounds good", Decision.Interview, Weak: true),
-        new("only", Decision.Interview, Weak: true), new("please", Decision.Interview, Weak: true), new("for me", Decision.Interview, Weak: true),
-    }.OrderByDescending(p => p.Text.Length).ToArray();
+        /// <summary>Said of nobody by name: "only 4" leaves the others out, "all except 3" says no to 3.</summary>
+        Implied,
 
-    private static readonly string[] Negations = ["don't", "dont", "do not", "won't", "will not", "no need to", "never", "rather not", "not going to", "not"];
+        /// <summary>"The rest", "the others": whoever no other statement names.</summary>
+        Rest,
 
-    private static readonly Dictionary<string, int> NumberWords = new(StringComparer.Ordinal)
-    {
-        ["one"] = 1, ["two"] = 2, ["three"] = 3, ["four"] = 4, ["five"] = 5, ["six"] = 6, ["seven"] = 7, ["eight"] = 8, ["nine"] = 9, ["ten"] = 10,
-        ["first"] = 1, ["second"] = 2, ["third"] = 3, ["fourth"] = 4, ["fifth"] = 5, ["sixth"] = 6, ["seventh"] = 7, ["eighth"] = 8, ["ninth"] = 9, ["tenth"] = 10,
-    };
+        /// <summary>Said of these candidates.</summary>
+        Explicit,
+    }
+
+    /// <summary>What one statement says about some candidates: a decision, a reason to ask, or a decision put off.</summary>
+    private sealed record Statement(IReadOnlyList<int> Candidates, Decision? Decision, string? Ask, bool Deferred, string Sentence, int Epoch, Priority Priority);
 
     public static ParsedReply Parse(string body, int candidates, IReadOnlyDictionary<int, string>? names = null)
     {
-        var text = ReplyText.Own(body);
-        var found = new List<(int Candidate, Decision Decision, string Sentence)>();
-        var unclear = new List<string>();
-        var rest = new List<(Decision Decision, string Sentence, IReadOnlySet<int> Except)>();
-        var undecided = new List<(Chunk Chunk, string Line)>();
-        foreach (var line in text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        var own = ReplyText.Own(body);
+        var lower = own.ToLowerInvariant();
+        if (ReplyLexicon.AutoReplyMarkers.Any(m => lower.Contains(m, StringComparison.Ordinal)))
         {
-            ParseLine(line, candidates, names, found, unclear, rest, undecided);
+            return new ParsedReply([], []) { Kind = ReplyKind.AutoReply };
         }
 
-        // "The rest" is whoever the other sentences did not decide.
-        foreach (var (decision, sentence, except) in rest)
+        var words = Vocabulary.For(WordPattern().Matches(lower).Select(m => m.Value).ToList());
+        var lines = ReplyNormaliser.ApplyLegend(own.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .Select(line => (Source: line, Sentences: ReplyClauses.Split(line, ReplyNormaliser.Line(line, candidates, names, words), words)))
+            .ToList();
+        var reading = new Reading(candidates);
+        foreach (var (source, sentences) in lines)
         {
-            var decided = found.Select(f => f.Candidate).ToHashSet();
-            found.AddRange(Enumerable.Range(1, candidates).Where(c => !decided.Contains(c) && !except.Contains(c)).Select(c => (c, decision, sentence)));
+            reading.Line(source, sentences);
         }
 
-        // A mention without a decision is unclear only if nothing else in the reply decides that candidate
-        // ("2 has 3 years of production ML, so yes to 2").
-        foreach (var (chunk, _) in undecided)
+        if (reading.Statements.Count == 0)
         {
-            var mentioned = chunk.All || chunk.None || chunk.Rest ? Enumerable.Range(1, candidates) : chunk.Refs;
-            if (mentioned.Any(c => found.All(f => f.Candidate != c)))
+            reading.Positional(lines.SelectMany(l => l.Sentences).SelectMany(s => s.Clauses).ToList());
+        }
+
+        var clauses = lines.SelectMany(l => l.Sentences).SelectMany(s => s.Clauses).ToList();
+        var parsed = Weigh(reading, candidates, own, clauses.Any(c => c.Has(Cue.Deferral)));
+        if (clauses.FirstOrDefault(c => c.Has(Cue.Adopts)) is { } adopts && parsed.Kind == ReplyKind.Answer)
+        {
+            // Someone else's answer adopted by reference is not read as the manager's own: say so instead of recording part of it.
+            var line = $"the reply adopts someone else's answer (\"{Cut(adopts.Source)}\"), which is not read as the manager's own";
+            parsed = parsed with { Unclear = [.. parsed.Unclear.Where(u => !u.StartsWith("no decision", StringComparison.Ordinal)), line] };
+        }
+
+        return parsed;
+    }
+
+    /// <summary>Reads the lines in order, keeping what a reader keeps in mind: the heading above, the last decision, corrections.</summary>
+    private sealed class Reading(int candidates)
+    {
+        private Decision? heading;
+        private List<Statement> lastSentence = [];
+        private bool headingIsHedge;
+
+        public List<Statement> Statements { get; } = [];
+
+        public int Epoch { get; private set; }
+
+        public bool CorrectsEarlierReply { get; private set; }
+
+        public bool Unresolved { get; private set; }
+
+        public void Line(string source, IReadOnlyList<Sentence> sentences)
+        {
+            var clauses = sentences.SelectMany(s => s.Clauses).ToList();
+            if (IsHeading(clauses))
             {
-                unclear.Add($"\"{Cut(chunk.Text)}\" names candidates without saying what to do");
+                heading = clauses.Select(c => c.Firm).FirstOrDefault(f => f is not null);
+                headingIsHedge = heading is null;
+                return;
+            }
+
+            var itemLine = clauses.Count > 0 && clauses[0].Segments.Count > 0 && clauses[0].Text.StartsWith('#');
+            if (!itemLine)
+            {
+                (heading, headingIsHedge) = (null, false);
+            }
+
+            if (itemLine && OnlyNumbers().IsMatch(clauses[0].Text))
+            {
+                // "Nº 5: no, pide 3 días … y solo ofrecemos 2": after an item's decision, numbers in the remark are not candidates.
+                var decided = false;
+                foreach (var clause in sentences[0].Clauses)
+                {
+                    if (decided && !clause.Text.StartsWith('#') && !clause.Text.StartsWith('<'))
+                    {
+                        clause.Segments.Clear();
+                    }
+
+                    decided |= clause.Firm is not null || clause.Segments.Any(s => s.Cues.Any(Clause.IsDecision));
+                }
+            }
+
+            foreach (var sentence in sentences)
+            {
+                if (DoubtAfter(sentence) && lastSentence.Count > 0)
+                {
+                    // "Actually 3 is great too, let's see her. Or not — the team's split.": the doubt undoes what came just before.
+                    foreach (var said in lastSentence.Where(s => s.Ask is null && s.Decision is not null).ToList())
+                    {
+                        Statements[Statements.IndexOf(said)] = said with { Decision = null, Ask = "said and then doubted" };
+                    }
+                }
+
+                var before = Statements.Count;
+                Sentence(source, sentence, itemLine);
+                lastSentence = Statements.Skip(before).ToList();
             }
         }
 
-        var decisions = new List<CandidateDecision>();
-        foreach (var group in found.GroupBy(f => f.Candidate).OrderBy(g => g.Key))
+        private static bool DoubtAfter(Sentence sentence) =>
+            sentence.Clauses.All(c => !c.HasScope && c.Firm is null) && sentence.Clauses.Any(c => c.Has(Cue.Hedge));
+
+        /// <summary>"Interview", "## No", "NOT MOVING FORWARD", "Maybe:": a decision alone on its line, over the lists below it.</summary>
+        private static bool IsHeading(List<Clause> clauses) =>
+            clauses.Count is > 0 and <= 2 && clauses.All(c => !c.HasScope) && clauses.Sum(c => c.Words) <= 4
+            && clauses.Count(c => c.Firm is not null || c.Has(Cue.Hedge)) == 1;
+
+        /// <summary>What the words say about a part of a clause: a decision, a reason to ask, or a decision put off.</summary>
+        private readonly record struct Said(Decision? Decision, string? Ask = null, bool Defer = false)
         {
-            var kinds = group.Select(g => g.Decision).Distinct().ToList();
-            if (kinds.Count == 1)
+            public bool IsEmpty => Decision is null && Ask is null && !Defer;
+        }
+
+        /// <summary>Where a sentence stands: the clauses it has, which of them have lent their decision, and the list it is going through.</summary>
+        private sealed class SentenceState(Sentence sentence, bool itemLine)
+        {
+            public Sentence Sentence { get; } = sentence;
+
+            public IReadOnlyList<Clause> Clauses => Sentence.Clauses;
+
+            public bool ItemLine { get; } = itemLine;
+
+            public HashSet<int> Consumed { get; } = [];
+
+            public Decision? Carried { get; set; }
+
+            public bool Conditional { get; } = sentence.Clauses.Any(c => c.Has(Cue.Condition));
+
+            public bool Deferred { get; } = sentence.Clauses.Any(c => c.Has(Cue.Deferral));
+
+            public bool Request { get; } = sentence.Clauses.Any(c => c.Has(Cue.Request));
+        }
+
+        private void Sentence(string source, Sentence sentence, bool itemLine)
+        {
+            var state = new SentenceState(sentence, itemLine);
+            for (var i = 0; i < state.Clauses.Count; i++)
             {
-                decisions.Add(new CandidateDecision(group.Key, kinds[0], group.First().Sentence));
+                var clause = state.Clauses[i];
+                if (clause.Has(Cue.Correction))
+                {
+                    Epoch++;
+                    CorrectsEarlierReply |= Statements.Count == 0;
+                }
+
+                if (!clause.HasScope)
+                {
+                    Unresolved |= clause.PointsAtSomeone && clause.Firm == Decision.Interview && clause.Text.Contains("someone", StringComparison.Ordinal);
+                    continue;
+                }
+
+                foreach (var segment in clause.Segments.Where(s => s.HasScope))
+                {
+                    if (Read(state, i, segment) is not { } said)
+                    {
+                        continue;
+                    }
+
+                    Add(segment, source, said, NextDecision(state.Clauses, i, state.Consumed));
+                    state.Carried = said.Ask is null && !said.Defer ? said.Decision : null;
+                    if (clause.Has(Cue.Only) && said.Decision == Decision.Interview)
+                    {
+                        Statements.Add(new Statement(Enumerable.Range(1, candidates).ToList(), Decision.Reject, null, false, source, Epoch, Priority.Implied));
+                    }
+                }
+            }
+        }
+
+        /// <summary>What a part of clause <paramref name="i"/> says: its own words, else the words next to it, else its context; then whatever makes it a question. Null: no statement.</summary>
+        private Said? Read(SentenceState state, int i, Segment segment)
+        {
+            var said = Own(segment);
+            if (segment.None && segment.Refs.Count == 0 && said.IsEmpty && i > 0)
+            {
+                return null; // "Reject: none" lists nobody; "pass on 2 — neither has…" says why
+            }
+
+            var weak = (said.IsEmpty && segment.Cues.Contains(Cue.Opinion)) || segment.BareNegation;
+            if (said.IsEmpty || weak)
+            {
+                said = FromNeighbours(state, i, weak) ?? said;
+            }
+
+            if (said.IsEmpty)
+            {
+                if (FromContext(state, i, segment) is not { } context)
+                {
+                    return null;
+                }
+
+                said = context;
+            }
+
+            return Qualify(state, i, segment, said);
+        }
+
+        /// <summary>The words next to it: "1: yes", "2 looks good but pass", "3: let me check", "yes, 1 and 3", "1,2 yes", "1, 3 and 5: pass".</summary>
+        private static Said? FromNeighbours(SentenceState state, int i, bool weak)
+        {
+            var clauses = state.Clauses;
+            var next = Enumerable.Range(i + 1, clauses.Count - i - 1).TakeWhile(j => !clauses[j].HasScope || (!weak && IsBareList(clauses[j])))
+                .FirstOrDefault(j => !clauses[j].HasScope && (clauses[j].Firm is not null || clauses[j].Has(Cue.Hedge) || clauses[j].Has(Cue.Deferral)), -1);
+            if (next >= 0 && (clauses[next].Firm is not null || !weak))
+            {
+                state.Consumed.Add(next);
+                return FromClause(clauses[next]);
+            }
+
+            if (weak)
+            {
+                return null;
+            }
+
+            var previous = Enumerable.Range(0, i).Reverse().TakeWhile(j => !clauses[j].HasScope).FirstOrDefault(j => !state.Consumed.Contains(j) && clauses[j].Firm is not null, -1);
+            if (previous >= 0)
+            {
+                return new Said(clauses[previous].Firm);
+            }
+
+            return IsBareList(clauses[i]) && i + 1 < clauses.Count && CompletesList(clauses[i + 1]) is { } listed ? new Said(listed) : null;
+        }
+
+        /// <summary>Nothing next to it decides: "only 3", "all four, please", the list it continues, the heading above, "too", "none of"; else it is asked about.</summary>
+        private Said? FromContext(SentenceState state, int i, Segment segment)
+        {
+            var clause = state.Clauses[i];
+            var scopeOnly = segment.Refs.Count == 0;
+            if (clause.Has(Cue.Only) && !scopeOnly)
+            {
+                return new Said(Decision.Interview); // "Only 3 for me", "3 only, please"
+            }
+
+            if (PleaseAlone(state.Sentence))
+            {
+                return new Said(Decision.Interview); // "All four, please.", "Everyone but Jamal, please."
+            }
+
+            if (scopeOnly && (segment.All || segment.Rest) && segment.Except.Count == 0)
+            {
+                return null; // "these all look strong", "having reviewed all four profiles": no statement
+            }
+
+            // "interview 1, 3": the list goes on; "entrevista para 1 y 3… perdón, quería decir 1 y 2": the list is said again.
+            if (state.Carried is { } carried && (clause.OnlyReferences || clause.Cues is [Cue.Correction]))
+            {
+                return new Said(carried);
+            }
+
+            if (state.ItemLine && (heading is not null || headingIsHedge))
+            {
+                return headingIsHedge ? new Said(null, "listed under an undecided heading") : new Said(heading);
+            }
+
+            if (clause.Has(Cue.Also) && Statements.LastOrDefault(s => s.Decision is not null) is { } before)
+            {
+                return new Said(before.Decision); // "#5 too", "Actually, 4 too"
+            }
+
+            if (segment.None)
+            {
+                return new Said(Decision.Reject); // "none of 1-4", "4 neither", "None of these, sorry"
+            }
+
+            return segment.Cues.Contains(Cue.Opinion) ? new Said(null, OpinionOnly) : new Said(null, NamedOnly);
+        }
+
+        /// <summary>A question, a condition, "1 or 3", or a sentence that puts the decision off turns what was said into something to ask, or nothing.</summary>
+        private static Said Qualify(SentenceState state, int i, Segment segment, Said said)
+        {
+            var ask = said.Ask;
+
+            // "I'd skip 3 for now but keep her in mind": words after it in the sentence that say otherwise.
+            var after = Enumerable.Range(i + 1, state.Clauses.Count - i - 1).TakeWhile(j => !state.Clauses[j].HasScope)
+                .Where(j => !state.Consumed.Contains(j) && !state.Clauses[j].Has(Cue.Correction)).Select(j => state.Clauses[j].Firm);
+            if (said.Decision is { } stated && segment.Except.Count == 0 && after.Any(f => f is not null && f != stated))
+            {
+                ask ??= "followed in the same sentence by words that say otherwise";
+            }
+
+            if (said.Decision is { } decision && segment.None && decision != Decision.Reject && segment.Refs.Count == 0)
+            {
+                ask ??= "\"none\" together with a decision that is not a no";
+            }
+
+            if (state.Sentence.Question && !state.Request)
+            {
+                ask ??= "asked as a question";
+            }
+
+            if (state.Conditional)
+            {
+                ask ??= "depends on a condition";
+            }
+
+            if (segment.EitherOr && said.Decision is Decision.Interview or Decision.Hold)
+            {
+                ask ??= "one of them or the other, not both";
+            }
+
+            if (state.Deferred && (ask is not null || said.Decision is null))
+            {
+                return new Said(null, null, Defer: true);
+            }
+
+            return said with { Ask = ask };
+        }
+
+        /// <summary>"Everyone except 4, who we keep on hold": the decision after an exception is for the excepted.</summary>
+        private static Decision? NextDecision(IReadOnlyList<Clause> clauses, int after, HashSet<int> consumed)
+        {
+            for (var j = after + 1; j < clauses.Count && !clauses[j].HasScope; j++)
+            {
+                if (!consumed.Contains(j) && clauses[j].Firm is { } firm)
+                {
+                    return firm;
+                }
+            }
+
+            return null;
+        }
+
+        private static Decision? CompletesList(Clause clause) =>
+            clause.Text.StartsWith('#') && clause.Segments.Count == 1 && clause.Segments[0].Refs.Count > 0 && Own(clause.Segments[0]) is { Decision: { } d, Ask: null, Defer: false } ? d : null;
+
+        private static bool IsBareList(Clause clause) => clause.Cues.Count == 0 && clause.Segments.All(s => !s.All && !s.None && !s.Rest);
+
+        /// <summary>A sentence that says nothing but "please" about the candidates it names asks for them to be interviewed.</summary>
+        private static bool PleaseAlone(Sentence sentence) =>
+            sentence.Clauses.Any(c => c.Text.Contains("please", StringComparison.Ordinal)) && sentence.Clauses.All(c => c.Cues.Count == 0) && !sentence.Question;
+
+        private static Said Own(Segment segment)
+        {
+            var firm = segment.Cues.Where(Clause.IsDecision).Distinct().ToList();
+            if (segment.Cues.Contains(Cue.Deferral))
+            {
+                return new Said(null, Defer: true);
+            }
+
+            if (segment.Cues.Contains(Cue.Elsewhere))
+            {
+                return new Said(null, "kept in mind for other or future roles, which says nothing about this one");
+            }
+
+            if (segment.Cues.Contains(Cue.Condition))
+            {
+                return new Said(null, "depends on a condition");
+            }
+
+            if (segment.Cues.Contains(Cue.Hedge))
+            {
+                return firm is [Cue.Hold] ? new Said(Decision.Hold) : new Said(null, Doubt);
+            }
+
+            return firm.Count switch
+            {
+                0 => new Said(null),
+                1 => new Said(Clause.ToDecision(firm[0])),
+                _ => new Said(null, $"both {string.Join(" and ", firm.Select(f => Describe(Clause.ToDecision(f))))} in the same words"),
+            };
+        }
+
+        private static Said FromClause(Clause clause) =>
+            clause.Has(Cue.Deferral) ? new Said(null, Defer: true)
+            : clause.Has(Cue.Hedge) && clause.Firm != Decision.Hold ? new Said(null, Doubt)
+            : new Said(clause.Firm);
+
+        private void Add(Segment segment, string source, Said said, Decision? forExcepted)
+        {
+            var (decision, ask, defer) = (said.Decision, said.Ask, said.Defer);
+            var named = new List<int>();
+            foreach (var reference in segment.Refs)
+            {
+                if (reference.Doubt is not null)
+                {
+                    Statements.Add(new Statement(reference.Candidates, null, reference.Doubt, false, source, Epoch, Priority.Explicit));
+                }
+                else
+                {
+                    named.AddRange(reference.Candidates);
+                }
+            }
+
+            if (segment.BareNegationOverAnd && decision == Decision.Reject && named.Count > 1 && ask is null)
+            {
+                Statements.Add(new Statement(named.Skip(1).ToList(), null, $"not clear whether \"not\" also covers {string.Join(" and ", named.Skip(1))}", false, source, Epoch, Priority.Explicit));
+                named = [named[0]];
+            }
+
+            var except = segment.Except.SelectMany(r => r.Candidates).ToHashSet();
+            if (segment.Rest)
+            {
+                Statements.Add(new Statement([], decision, Unresolved ? "\"the others\" depends on who was meant by \"that one\"" : ask, defer, source, Epoch, Priority.Rest));
+            }
+
+            if (segment.All || (segment.None && segment.Refs.Count == 0))
+            {
+                var decided = decision ?? (segment.None ? Decision.Reject : null);
+                named.AddRange(Enumerable.Range(1, candidates).Where(c => !except.Contains(c)));
+                decision = decided;
+            }
+
+            if (named.Count > 0)
+            {
+                Statements.Add(new Statement(named.Distinct().ToList(), decision, ask, defer, source, Epoch, Priority.Explicit));
+            }
+
+            if (except.Count > 0 && decision is { } d && ask is null)
+            {
+                // "Interview all except 3": a no to 3, unless the reply says what to do with 3 ("…, who we keep on hold").
+                var excepted = forExcepted ?? (segment.None ? Decision.Interview : d == Decision.Interview ? Decision.Reject : d == Decision.Reject ? Decision.Interview : null);
+                Statements.Add(new Statement(except.ToList(), excepted, excepted is null ? "left out of a hold without saying what to do" : null, false, source, Epoch,
+                    forExcepted is null ? Priority.Implied : Priority.Explicit));
+            }
+        }
+
+        /// <summary>"yes, no, yes" to a list of three: answers in the order of the shortlist.</summary>
+        public void Positional(List<Clause> clauses)
+        {
+            var answers = clauses.Where(c => c.Cues.Count > 0).ToList();
+            if (answers.Count == candidates && answers.All(c => c.Firm is not null && c.Words <= 2))
+            {
+                for (var i = 0; i < answers.Count; i++)
+                {
+                    Statements.Add(new Statement([i + 1], answers[i].Firm, null, false, answers[i].Source, 0, Priority.Explicit));
+                }
+            }
+        }
+    }
+
+    /// <summary>Per candidate: the latest statements that name it must agree; otherwise "the rest"; otherwise what was implied.</summary>
+    private static ParsedReply Weigh(Reading reading, int candidates, string own, bool deferral)
+    {
+        var decisions = new List<CandidateDecision>();
+        var unclear = new List<UnclearCandidate>();
+        var mentioned = reading.Statements.Where(s => s.Priority == Priority.Explicit).SelectMany(s => s.Candidates).ToHashSet();
+        foreach (var candidate in mentioned.Where(c => c < 1 || c > candidates).Order())
+        {
+            unclear.Add(new UnclearCandidate(candidate, $"there is no candidate {candidate}: the shortlist has {candidates}"));
+        }
+
+        for (var candidate = 1; candidate <= candidates; candidate++)
+        {
+            var about = reading.Statements.Where(s => s.Priority == Priority.Explicit && s.Candidates.Contains(candidate)).ToList();
+            if (about.Count == 0)
+            {
+                about = reading.Statements.Where(s => s.Priority == Priority.Rest).ToList();
+            }
+
+            if (about.Count == 0)
+            {
+                about = reading.Statements.Where(s => s.Priority == Priority.Implied && s.Candidates.Contains(candidate)).ToList();
+            }
+
+            if (about.Count == 0)
+            {
+                continue;
+            }
+
+            // "2 has 3 years of production ML, so yes to 2", "1 2 3 all great. Let's interview all three": a mention or an opinion does not count against a decision.
+            if (about.Any(s => s.Ask is not (NamedOnly or OpinionOnly)))
+            {
+                about = about.Where(s => s.Ask is not (NamedOnly or OpinionOnly)).ToList();
+            }
+
+            var latest = about.Where(s => s.Epoch == about.Max(a => a.Epoch)).ToList();
+            var sentences = latest.Select(s => s.Sentence).Distinct().ToList();
+            var asks = latest.Where(s => s.Ask is not null).Select(s => s.Ask!).Distinct().ToList();
+            var kinds = latest.Where(s => s.Decision is not null && s.Ask is null).Select(s => s.Decision!.Value).Distinct().ToList();
+            if (asks.Count > 0)
+            {
+                unclear.Add(new UnclearCandidate(candidate, $"{string.Join("; ", asks)} (\"{Cut(string.Join(" / ", sentences))}\")"));
+            }
+            else if (kinds.Count > 1)
+            {
+                unclear.Add(new UnclearCandidate(candidate, $"both {string.Join(" and ", kinds.Select(Describe))}, and nothing says which stands (\"{Cut(string.Join(" / ", sentences))}\")"));
+            }
+            else if (kinds.Count == 1)
+            {
+                var used = latest.Where(s => s.Decision is not null).Select(s => s.Sentence).Distinct().ToList();
+                decisions.Add(new CandidateDecision(candidate, kinds[0], used[0]) { Sentences = used });
+            }
+        }
+
+        var lines = unclear.Select(u => $"#{u.Candidate}: {u.Reason}").ToList();
+        var kind = ReplyKind.Answer;
+        if (decisions.Count == 0 && unclear.Count == 0)
+        {
+            if (deferral || reading.Statements.Any(s => s.Deferred))
+            {
+                kind = ReplyKind.Deferral;
             }
             else
             {
-                unclear.Add($"#{group.Key}: both {string.Join(" and ", kinds.Select(Describe))} (\"{string.Join("\", \"", group.Select(g => g.Sentence).Distinct())}\")");
+                lines.Add(own.Length == 0 ? "the reply has no words of its own" : $"no decision about any candidate was found in \"{Cut(own)}\"");
             }
         }
 
-        if (decisions.Count == 0 && unclear.Count == 0 && text.Length > 0)
-        {
-            unclear.Add($"no decision about any numbered candidate was found in \"{Cut(text)}\"");
-        }
-
-        return new ParsedReply(decisions, unclear);
+        return new ParsedReply(decisions, lines) { UnclearCandidates = unclear, Kind = kind, IsCorrection = reading.CorrectsEarlierReply };
     }
 
     private static string Describe(Decision decision) => decision switch
@@ -136,373 +543,11 @@ public static partial class ReplyParser
         _ => "hold",
     };
 
-    private sealed class Chunk(string text)
-    {
-        public string Text { get; } = text;
-
-        public HashSet<int> Refs { get; } = [];
-
-        public HashSet<int> Except { get; } = [];
-
-        public bool All { get; set; }
-
-        public bool Rest { get; set; }
-
-        public bool None { get; set; }
-
-        public List<string> OutOfRange { get; } = [];
-
-        public Decision? Decision { get; set; }
-
-        /// <summary>The decision came only from words like "good" or "ok", which a stronger word next to them overrides.</summary>
-        public bool Weak { get; set; }
-
-        public bool Conflicting { get; set; }
-
-        public bool HasRefs => Refs.Count > 0 || All || Rest || None;
-
-        /// <summary>Nothing but candidate references ("1", "2 and 3"): a list that the next part's decision completes.</summary>
-        public bool OnlyRefs { get; set; }
-
-        /// <summary>The first part of a sentence: a decision does not carry over into it from the sentence before.</summary>
-        public bool StartsSentence { get; set; }
-
-        public bool Question { get; set; }
-
-        /// <summary>It opens with a reference ("2 yes"), not with the decision ("yes 1").</summary>
-        public bool RefsFirst { get; set; }
-    }
-
-    private static void ParseLine(
-        string line, int candidates, IReadOnlyDictionary<int, string>? names,
-        List<(int, Decision, string)> found, List<string> unclear, List<(Decision, string, IReadOnlySet<int>)> rest, List<(Chunk, string)> undecided)
-    {
-        var normalised = Normalise(line, names);
-        var chunks = new List<Chunk>();
-        var position = 0;
-        var newSentence = true;
-        foreach (var separator in ChunkSplit().Matches(normalised).Cast<Match?>().Append(null))
-        {
-            var end = separator?.Index ?? normalised.Length;
-            var piece = normalised[position..end].Trim();
-            if (piece.Length > 0)
-            {
-                var chunk = Analyse(piece, candidates);
-                chunk.StartsSentence = newSentence;
-                chunk.Question = separator?.Value.Contains('?', StringComparison.Ordinal) ?? false;
-                chunks.Add(chunk);
-                newSentence = false;
-            }
-
-            if (separator is not null)
-            {
-                newSentence |= separator.Value.IndexOfAny(['.', '!', '?']) >= 0;
-                position = separator.Index + separator.Length;
-            }
-        }
-
-        var consumed = new HashSet<int>();
-        Decision? previous = null;
-        for (var i = 0; i < chunks.Count; i++)
-        {
-            var chunk = chunks[i];
-            if (chunk.StartsSentence)
-            {
-                previous = null;
-            }
-
-            foreach (var bad in chunk.OutOfRange)
-            {
-                unclear.Add($"{bad}: the shortlist has {candidates} candidates (\"{Cut(line)}\")");
-            }
-
-            if (!chunk.HasRefs)
-            {
-                continue;
-            }
-
-            var decision = chunk.Decision;
-            if (chunk.Conflicting)
-            {
-                unclear.Add($"\"{Cut(chunk.Text)}\" says more than one thing");
-                continue;
-            }
-
-            if (chunk.None && (decision is null || chunk.Weak))
-            {
-                decision = Decision.Reject; // "none work for me"
-            }
-
-            // "1, 2 yes": a bare list takes the decision of the part that completes it.
-            if (decision is null && chunk.OnlyRefs && i + 1 < chunks.Count && chunks[i + 1] is { HasRefs: true, RefsFirst: true, Decision: { } listed, Conflicting: false } && !chunks[i + 1].StartsSentence)
-            {
-                decision = listed;
-            }
-
-            // "#2 looks good but pass": the firm word after a mild one decides.
-            if (chunk.Weak && i + 1 < chunks.Count && !chunks[i + 1].HasRefs && chunks[i + 1] is { Decision: { } firm, Weak: false, Conflicting: false })
-            {
-                decision = firm;
-                consumed.Add(i + 1);
-            }
-
-            // "1: yes", "1 and 3 - yes": the decision follows; "yes, 1 and 3": it comes first; "interview 1, 3": it carries on.
-            if (decision is null && i + 1 < chunks.Count && !chunks[i + 1].HasRefs && chunks[i + 1].Decision is { } after && !chunks[i + 1].Conflicting)
-            {
-                decision = after;
-                consumed.Add(i + 1);
-            }
-
-            if (decision is null && i > 0 && !chunks[i - 1].HasRefs && chunks[i - 1].Decision is { } before && !consumed.Contains(i - 1) && !chunks[i - 1].Conflicting)
-            {
-                decision = before;
-                consumed.Add(i - 1);
-            }
-
-            // "not 2" after "interview 1 and 3": not interviewing 2.
-            if (decision is null && NotOnly().IsMatch(chunk.Text) && previous == Decision.Interview)
-            {
-                decision = Decision.Reject;
-            }
-
-            if (decision is null && !chunk.Question)
-            {
-                decision = previous;
-            }
-
-            if (decision is not { } d)
-            {
-                undecided.Add((chunk, line));
-                continue;
-            }
-
-            // "everyone except 4, who we keep on hold": the part after an exception speaks of the excepted.
-            if (chunk.Except.Count > 0 && i + 1 < chunks.Count && !chunks[i + 1].HasRefs && chunks[i + 1] is { Decision: { } forExcepted, Conflicting: false } && !consumed.Contains(i + 1))
-            {
-                found.AddRange(chunk.Except.Select(c => (c, forExcepted, line)));
-                consumed.Add(i + 1);
-            }
-
-            previous = d;
-            if (chunk.Rest)
-            {
-                rest.Add((d, line, chunk.Except));
-                continue;
-            }
-
-            var who = chunk.All || chunk.None ? Enumerable.Range(1, candidates).ToHashSet() : chunk.Refs;
-            who.ExceptWith(chunk.Except);
-            found.AddRange(who.Select(c => (c, d, line)));
-        }
-    }
-
-    /// <summary>Lower case, references to candidates spelled one way (#n), names replaced by their numbers.</summary>
-    private static string Normalise(string line, IReadOnlyDictionary<int, string>? names)
-    {
-        var text = line.ToLowerInvariant().Replace('’', '\'').Replace('–', '-').Replace('—', '-');
-        if (names is not null)
-        {
-            foreach (var (number, name) in names.OrderByDescending(n => n.Value.Length))
-            {
-                var full = Regex.Escape(name.ToLowerInvariant());
-                var first = Regex.Escape(name.Split(' ')[0].ToLowerInvariant());
-                text = Regex.Replace(text, $@"\b({full}|{first})\b", $"#{number}");
-            }
-        }
-
-        text = Politeness().Replace(text, " ");
-        text = NotANumber().Replace(text, "$1 person");
-        text = Dates().Replace(text, " a date ");
-        text = Times().Replace(text, " a time ");
-        text = AllBut().Replace(text, "$1 except");
-        text = SpacedRange().Replace(text, "$1-$2");
-        text = CandidateWord().Replace(text, "#");
-        text = TopN().Replace(text, m => "#1-#" + Number(m.Groups[1].Value));
-        return text;
-    }
-
-    private static Chunk Analyse(string text, int candidates)
-    {
-        var chunk = new Chunk(text);
-        var work = " " + text + " ";
-
-        // References first, so that "no one" or "none" is not read as the word "no".
-        if (RestWords().IsMatch(work))
-        {
-            chunk.Rest = true;
-            work = RestWords().Replace(work, " ");
-        }
-
-        if (NoneWords().IsMatch(work))
-        {
-            chunk.None = true;
-            work = NoneWords().Replace(work, " ");
-        }
-
-        if (AllWords().IsMatch(work))
-        {
-            chunk.All = true;
-            work = AllWords().Replace(work, " ");
-        }
-
-        // "Both" is everyone on a shortlist of two; on a longer one it points back at the candidates just named.
-        if (BothWord().IsMatch(work))
-        {
-            chunk.All |= candidates == 2;
-            work = BothWord().Replace(work, " ");
-        }
-
-        var exceptAt = ExceptWords().Match(work);
-        var before = exceptAt.Success ? work[..exceptAt.Index] : work;
-        var after = exceptAt.Success ? work[(exceptAt.Index + exceptAt.Length)..] : string.Empty;
-        AddRefs(before, chunk.Refs, chunk, candidates);
-        AddRefs(after, chunk.Except, chunk, candidates);
-        work = References().Replace(Ranges().Replace(work, " "), " ");
-        chunk.OnlyRefs = chunk.Refs.Count > 0 && Connectives().Replace(work, " ").Trim().Length == 0;
-        chunk.RefsFirst = References().Match(text) is { Success: true } first && text[..first.Index].Trim().Length == 0;
-
-        var decisions = new List<(Decision Decision, bool Weak)>();
-        var remaining = work;
-        foreach (var phrase in Phrases)
-        {
-            var pattern = PhrasePattern(phrase.Text);
-            foreach (Match m in pattern.Matches(remaining))
-            {
-                var decision = phrase.Decision == Decision.Interview && !phrase.Weak && Negated(remaining, m.Index) ? Decision.Reject : phrase.Decision;
-                decisions.Add((decision, phrase.Weak));
-            }
-
-            remaining = pattern.Replace(remaining, " ");
-        }
-
-        var strong = decisions.Where(d => !d.Weak).Select(d => d.Decision).Distinct().ToList();
-        var kinds = strong.Count > 0 ? strong : decisions.Select(d => d.Decision).Distinct().ToList();
-        if (kinds.Count == 1)
-        {
-            chunk.Decision = kinds[0];
-            chunk.Weak = strong.Count == 0;
-        }
-        else if (kinds.Count > 1)
-        {
-            chunk.Conflicting = true;
-        }
-
-        return chunk;
-    }
-
-    private static void AddRefs(string text, HashSet<int> into, Chunk chunk, int candidates)
-    {
-        foreach (Match range in Ranges().Matches(text))
-        {
-            var (from, to) = (Number(range.Groups[1].Value), Number(range.Groups[2].Value));
-            for (var c = Math.Min(from, to); c <= Math.Max(from, to); c++)
-            {
-                Add(c);
-            }
-        }
-
-        foreach (Match reference in References().Matches(Ranges().Replace(text, " ")))
-        {
-            Add(Number(reference.Groups[1].Value));
-        }
-
-        void Add(int candidate)
-        {
-            if (candidate >= 1 && candidate <= candidates)
-            {
-                into.Add(candidate);
-            }
-            else
-            {
-                chunk.OutOfRange.Add($"#{candidate}");
-            }
-        }
-    }
-
-    private static int Number(string text) =>
-        NumberWords.TryGetValue(text, out var n) ? n : int.Parse(text.TrimStart('#').TrimEnd('s', 't', 'n', 'd', 'r', 'h'), CultureInfo.InvariantCulture);
-
-    private static bool Negated(string text, int at)
-    {
-        var start = Math.Max(0, at - 20);
-        var window = text[start..at];
-        return Negations.Any(n => Regex.IsMatch(window, $@"\b{Regex.Escape(n)}\s+(\w+\s+)?$"));
-    }
-
-    private static readonly Dictionary<string, Regex> PhrasePatterns = [];
-
-    private static Regex PhrasePattern(string phrase)
-    {
-        lock (PhrasePatterns)
-        {
-            if (!PhrasePatterns.TryGetValue(phrase, out var pattern))
-            {
-                var word = char.IsLetter(phrase[0]);
-                pattern = new Regex(word ? $@"(?<![\w'])({Regex.Escape(phrase)})(?![\w'])" : Regex.Escape(phrase), RegexOptions.CultureInvariant);
-                PhrasePatterns[phrase] = pattern;
-            }
-
-            return pattern;
-        }
-    }
-
     private static string Cut(string text) => text.Length <= 120 ? text : text[..120] + "…";
 
-    // Chunks: at punctuation, dashes between words, and words that start another statement.
-    [GeneratedRegex(@"[,.;:!?)(]+\s*|\s+-\s+|\s+\b(?:but|however|though|whereas|while|then)\b\s+|\s+(?:and|&)\s+(?=(?:no|not|yes|pass|hold|maybe|interview|let's|lets|reject|skip|decline|put|keep|i'd|we'd|happy|the rest|everyone else)\b)")]
-    private static partial Regex ChunkSplit();
+    [GeneratedRegex(@"[\p{L}\p{M}][\p{L}\p{M}'\-]*")]
+    private static partial Regex WordPattern();
 
-    // "candidate 2", "no. 2", "number 2", "nr 2", "#2" all become "#2".
-    [GeneratedRegex(@"\b(?:candidates?|cand\.?|no\.|nr\.?|number|num\.?|option|profile|person)\s*#?\s*(?=\d)|#\s+(?=\d)")]
-    private static partial Regex CandidateWord();
-
-    [GeneratedRegex(@"\b(?:top|first)\s+(\d+|two|three|four|five|six|seven|eight|nine|ten)\b(?!\s*(?:%|am|pm|days?|weeks?|years?|hours?|minutes?))")]
-    private static partial Regex TopN();
-
-    [GeneratedRegex(@"#?\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s*(?:-|to|through|thru)\s*#?(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b(?!\s*(?:%|am|pm|:\d|days?|weeks?|years?|hours?|minutes?|mins?))")]
-    private static partial Regex Ranges();
-
-    // A number standing for a candidate: not a time, a date, a percentage or a quantity of something.
-    [GeneratedRegex(@"(?<![\w:/.$£€-])#?(\d{1,2}(?:st|nd|rd|th)?|one|two|three|four|five|six|seven|eight|nine|ten|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)(?![\w:/%.$£€-]|\s*(?:am|pm|days?|weeks?|years?|hours?|minutes?|mins?|months?|k\b|of (?:them|these|those)))")]
-    private static partial Regex References();
-
-    [GeneratedRegex(@"\b(?:all of them|all three|all four|all five|all|everyone|everybody|each of them|every one|the lot)\b")]
-    private static partial Regex AllWords();
-
-    [GeneratedRegex(@"\b(?:and|or|&|et|und|y)\b|&")]
-    private static partial Regex Connectives();
-
-    [GeneratedRegex(@"\bboth\b")]
-    private static partial Regex BothWord();
-
-    [GeneratedRegex(@"\b(?:none of them|none|neither|nobody|no one)\b")]
-    private static partial Regex NoneWords();
-
-    [GeneratedRegex(@"\b(?:the rest(?: of them)?|the others|everyone else|all the others|the remaining(?: ones| candidates)?|remaining ones|others|rest)\b")]
-    private static partial Regex RestWords();
-
-    [GeneratedRegex(@"\b(?:except(?: for)?|but not|apart from|other than|save for|excluding|but)\b")]
-    private static partial Regex ExceptWords();
-
-    [GeneratedRegex(@"^\s*(?:not|no|but not)\s+#?\d")]
-    private static partial Regex NotOnly();
-
-    // "the one", "this one", "no one" are not candidate 1.
-    [GeneratedRegex(@"\b(the|this|that|any|each|every|some|which) one\b")]
-    private static partial Regex NotANumber();
-
-    [GeneratedRegex(@"\b(?:no worries|no problem|no rush|no pressure|no need to rush|no doubt|at all)\b")]
-    private static partial Regex Politeness();
-
-    [GeneratedRegex(@"\b(?:jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|september|oct|october|nov|november|dec|december)\.?\s+\d{1,2}(?:st|nd|rd|th)?\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|september|oct|october|nov|november|dec|december)\b|\b(?:mon|monday|tue|tues|tuesday|wed|wednesday|thu|thur|thurs|thursday|fri|friday|sat|saturday|sun|sunday)\s+\d{1,2}(?:st|nd|rd|th)?\b")]
-    private static partial Regex Dates();
-
-    [GeneratedRegex(@"\b\d{1,2}[:.h]\d{2}\s*(?:am|pm)?\b|\b\d{1,2}\s*(?:am|pm)\b")]
-    private static partial Regex Times();
-
-    [GeneratedRegex(@"\b(all|everyone|everybody|anyone|all of them)\s+but\b")]
-    private static partial Regex AllBut();
-
-    [GeneratedRegex(@"(#?\d{1,2})\s+-\s+(#?\d{1,2})\b(?!\s*(?:%|am|pm|:))")]
-    private static partial Regex SpacedRange();
+    [GeneratedRegex(@"^#\d+(?:\s*(?:and|&|,|#\d+))*$")]
+    private static partial Regex OnlyNumbers();
 }
