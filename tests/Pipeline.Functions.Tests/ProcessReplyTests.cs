@@ -91,6 +91,49 @@ public sealed class ProcessReplyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OutOfOfficeReply_RecordsNothing_AndAsksNothing()
+    {
+        var mailBefore = Outbox("mail").Length;
+
+        var answer = await DeliverAsync("I am out of the office until 7 December with limited access to email. For urgent matters, contact Omar Haddad.", id: "<ooo@mail.contoso.example>");
+
+        Assert.Equal(1, answer.GetProperty("autoReplies").GetInt32());
+        Assert.False(answer.TryGetProperty("clarifications", out _)); // a question to an auto-reply starts a loop
+        Assert.Empty(await DecisionsAsync());
+        Assert.Equal(mailBefore, Outbox("mail").Length);
+    }
+
+    [Fact]
+    public async Task Correction_InALaterReply_ChangesTheDecision_AuditedConfirmedAndAnnounced()
+    {
+        await DeliverAsync("Yes to 1, pass on 2.");
+        var teamsBefore = Outbox("teams").Length;
+
+        var answer = await DeliverAsync("Correction: 2 is an interview after all.", id: "<reply-2@mail.contoso.example>");
+
+        Assert.Equal(1, answer.GetProperty("decisions").GetInt32());
+        var standing = await DecisionsAsync();
+        Assert.Equal([(1, Decision.Interview), (2, Decision.Interview)], standing.Select(d => (d.Candidate, d.Decision)).Order());
+        var changes = new List<Pipeline.Storage.TableEntity>();
+        await foreach (var entry in _handler.Services.GetRequiredService<AuditStore>().ListAsync("ml-engineer-platform", default))
+        {
+            changes.Add(entry);
+        }
+
+        var change = Assert.Single(changes, e => e.GetString("Kind") == "decision-changed");
+        Assert.Equal(Manager, change.GetString("Who"));
+        Assert.Contains("candidate 2: Reject", change.GetString("Detail"), StringComparison.Ordinal);
+        Assert.EndsWith("-> Interview", change.GetString("Detail"), StringComparison.Ordinal);
+        var confirmation = File.ReadAllText(Outbox("mail").Single(f => f.Contains("-confirmation", StringComparison.Ordinal) && f.Contains(Scope("<reply-2@mail.contoso.example>"), StringComparison.Ordinal)));
+        var html = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(confirmation.ReplaceLineEndings("\n").Split("\n\n", 2)[1].Replace("\n", "", StringComparison.Ordinal)));
+        Assert.Contains("(changed from “pass on”)", html, StringComparison.Ordinal);
+        Assert.Equal(teamsBefore + 1, Outbox("teams").Length); // the recruiters are told
+    }
+
+    private static string Scope(string internetMessageId) =>
+        "reply-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(internetMessageId)))[..16];
+
+    [Fact]
     public async Task UnclearReply_RecordsNothing_AndAsksForClarification()
     {
         var mailBefore = Outbox("mail").Length;

@@ -27,13 +27,21 @@ public static partial class ReplyAnswers
     /// On a blind shortlist, the names of the candidates chosen for interview, shared now that the decision is made
     /// (the shortlist email promised as much); others stay numbered.
     /// </param>
-    public static string Confirmation(Requisition requisition, Shortlist shortlist, ParsedReply reply, IReadOnlyDictionary<int, string>? revealed = null)
+    /// <param name="replaced">Candidates whose earlier decision this reply changed, with that earlier decision.</param>
+    public static string Confirmation(
+        Requisition requisition, Shortlist shortlist, ParsedReply reply, IReadOnlyDictionary<int, string>? revealed = null, IReadOnlyDictionary<int, Decision>? replaced = null)
     {
         var html = Start(requisition);
         html.Append("<p>Recorded for ").Append(E(requisition.Title)).Append(" (shortlist ").Append(E(shortlist.ReferenceToken)).Append("):</p><ul>");
         foreach (var decision in reply.Decisions)
         {
-            html.Append("<li>").Append(E(Line(decision, shortlist, revealed))).Append("</li>");
+            html.Append("<li>").Append(E(Line(decision, shortlist, revealed)));
+            if (replaced?.GetValueOrDefault(decision.Candidate) is { } earlier)
+            {
+                html.Append(" (changed from “").Append(E(Verb(earlier))).Append("”)");
+            }
+
+            html.Append("</li>");
         }
 
         html.Append("</ul>");
@@ -127,13 +135,15 @@ public static partial class ReplyAnswers
     {
         var name = shortlist.Members.FirstOrDefault(m => m.Rank == decision.Candidate)?.Card.Name ?? revealed?.GetValueOrDefault(decision.Candidate);
         var who = $"#{decision.Candidate}{(name is null ? string.Empty : " " + name)}";
-        return decision.Decision switch
-        {
-            Decision.Interview => $"interview {who}",
-            Decision.Reject => $"pass on {who}",
-            _ => $"hold {who}",
-        } + $" — from “{decision.Sentence}”";
+        return $"{Verb(decision.Decision)} {who} — from “{decision.Sentence}”";
     }
+
+    private static string Verb(Decision decision) => decision switch
+    {
+        Decision.Interview => "interview",
+        Decision.Reject => "pass on",
+        _ => "hold",
+    };
 
     private static StringBuilder Start(Requisition requisition) =>
         new StringBuilder("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"></head><body style=\"font-family:Segoe UI,Arial,sans-serif;font-size:14px\">")

@@ -11,13 +11,14 @@ public sealed class AuditStore(ITableStore store, TimeProvider time)
 {
     private readonly ITable _table = store.GetTable(Tables.Audit);
 
-    public Task RecordAsync(string partition, string kind, string who, string messageId, CancellationToken cancellationToken)
+    /// <param name="detail">What happened, in words (e.g. which decision changed from what to what); optional.</param>
+    public Task RecordAsync(string partition, string kind, string who, string messageId, CancellationToken cancellationToken, string? detail = null)
     {
         var now = time.GetUtcNow();
         return _table.UpsertAsync(
             new TableEntity(partition, string.Create(CultureInfo.InvariantCulture, $"{now.UtcTicks:D19}-{Guid.NewGuid():N}"))
             {
-                ["Kind"] = kind, ["Who"] = who, ["MessageId"] = messageId, ["At"] = now,
+                ["Kind"] = kind, ["Who"] = who, ["MessageId"] = messageId, ["At"] = now, ["Detail"] = detail,
             },
             TableUpdateMode.Replace,
             cancellationToken);

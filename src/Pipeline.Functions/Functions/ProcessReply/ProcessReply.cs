@@ -95,7 +95,16 @@ public sealed class ProcessReply(
         // Names can be used in the reply only where the email showed them.
         var names = requisition.BlindMode ? null : shortlist.Members.Where(m => m.Card.Name is not null).ToDictionary(m => m.Rank, m => m.Card.Name!);
         var parsed = ReplyParser.Parse(reply.Body, shortlist.Members.Count, names);
-        if (!parsed.IsClear)
+        if (parsed.Kind != ReplyKind.Answer)
+        {
+            // An out-of-office or a "let me think": nothing to record, and a question back would only start a loop of
+            // automatic answers.
+            logger.LogInformation("Reply {Reply} to {RequisitionId} v{Version} is a {Kind}; nothing recorded or asked", scope, requisition.Id, shortlist.Version, parsed.Kind);
+            result.Count(parsed.Kind == ReplyKind.AutoReply ? "autoReplies" : "deferrals");
+            return result;
+        }
+
+        if (parsed.NeedsClarification)
         {
             await AnswerAsync("clarification", ReplyAnswers.Clarification(requisition, shortlist, parsed));
             logger.LogInformation("Reply {Reply} to {RequisitionId} v{Version} was unclear ({Unclear} parts); asked for clarification", scope, requisition.Id, shortlist.Version, parsed.Unclear.Count);
@@ -104,11 +113,22 @@ public sealed class ProcessReply(
         }
 
         var recordedAt = reply.ReceivedAt == default ? time.GetUtcNow() : reply.ReceivedAt;
+        var replaced = new Dictionary<int, Domain.Replies.Decision>();
         var recorded = await ledger.RunOnceAsync(scope, "decisions", "decisions", async (_, ct) =>
         {
             foreach (var decision in parsed.Decisions)
             {
                 var member = shortlist.Members.Single(m => m.Rank == decision.Candidate);
+
+                // A later reply changes what stands ("correction: 2 is a reject"): kept in the audit table with what
+                // it replaced, said in the confirmation, and the recruiters are told with the decisions.
+                if (await decisions.GetAsync(requisition.Id, shortlist.Version, decision.Candidate, ct) is { } standing && standing.Decision != decision.Decision)
+                {
+                    replaced[decision.Candidate] = standing.Decision;
+                    await audit.RecordAsync(requisition.Id, "decision-changed", decider.Email, reply.InternetMessageId, ct,
+                        $"shortlist v{shortlist.Version} candidate {decision.Candidate}: {standing.Decision} (by {standing.Source}, {standing.At:u}) -> {decision.Decision}");
+                }
+
                 await decisions.RecordAsync(
                     new RecordedDecision(requisition.Id, shortlist.Version, decision.Candidate, member.CandidateId, decision.Decision, "reply", decider.Email, recordedAt, decision.Sentence)
                     {
@@ -131,7 +151,7 @@ public sealed class ProcessReply(
             }
         }
 
-        await AnswerAsync("confirmation", ReplyAnswers.Confirmation(requisition, shortlist, parsed, revealed));
+        await AnswerAsync("confirmation", ReplyAnswers.Confirmation(requisition, shortlist, parsed, revealed, replaced));
         if (requisition.Recruiters.Count > 0)
         {
             var activity = ReplyAnswers.DecisionsRecorded(requisition, shortlist, parsed, options.Value.TeamsAppId);
