@@ -215,11 +215,7 @@ public sealed class CrashRecoveryTests : IDisposable
 
     private static ProcessStartInfo Cli(DirectoryInfo config, DirectoryInfo data)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "pipeline.dll"), "run", "--once", "--json", "--config", config.FullName, "--data", data.FullName])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var start = CliProcess.StartInfo("run", "--once", "--json", "--config", config.FullName, "--data", data.FullName);
         // One page per ReadFeed invocation: the feed continues through the queue, so a kill can land while it is read.
         start.Environment["Pipeline__FeedPagesPerInvocation"] = "1";
         return start;

@@ -230,7 +230,7 @@ public sealed class EndToEndTests : IDisposable
     [Fact]
     public async Task PipelineCommand_AsAProcess_RunsAndPrintsJson_AndListsDeadLetters()
     {
-        var (exit, stdout, stderr) = await RunProcessAsync("run", "--once", "--json", "--data", Data.FullName);
+        var (exit, stdout, stderr) = await CliProcess.RunAsync("run", "--once", "--json", "--data", Data.FullName);
         Assert.True(exit == 0, stderr);
         using var summary = JsonDocument.Parse(stdout);
         foreach (var key in new[] { "feeds", "candidates", "quarantined", "shortlists", "emails", "notifications", "deadLetters" })
@@ -238,11 +238,11 @@ public sealed class EndToEndTests : IDisposable
             Assert.True(summary.RootElement.TryGetProperty(key, out _), $"missing key {key}");
         }
 
-        var (listExit, list, _) = await RunProcessAsync("deadletters", "list", "--json", "--data", Data.FullName);
+        var (listExit, list, _) = await CliProcess.RunAsync("deadletters", "list", "--json", "--data", Data.FullName);
         Assert.Equal(0, listExit);
         Assert.Equal(0, JsonDocument.Parse(list).RootElement.GetArrayLength());
 
-        var (statusExit, statusText, _) = await RunProcessAsync("status", "--json", "--data", Data.FullName);
+        var (statusExit, statusText, _) = await CliProcess.RunAsync("status", "--json", "--data", Data.FullName);
         Assert.Equal(0, statusExit);
         using (var status = JsonDocument.Parse(statusText))
         {
@@ -252,18 +252,18 @@ public sealed class EndToEndTests : IDisposable
             Assert.All(status.RootElement.GetProperty("feeds").EnumerateArray(), f => Assert.Equal("succeeded", f.GetProperty("outcome").GetString()));
         }
 
-        var (feedsExit, feeds, _) = await RunProcessAsync("feeds", "list", "--json", "--data", Data.FullName);
+        var (feedsExit, feeds, _) = await CliProcess.RunAsync("feeds", "list", "--json", "--data", Data.FullName);
         Assert.Equal(0, feedsExit);
         var listed = JsonDocument.Parse(feeds).RootElement.EnumerateArray().ToList();
         Assert.Equal(3, listed.Count);
         Assert.All(listed, f => Assert.Equal("succeeded", f.GetProperty("lastRun").GetProperty("outcome").GetString()));
 
-        var (certsExit, certs, _) = await RunProcessAsync("certs", "catalogue", "--json");
+        var (certsExit, certs, _) = await CliProcess.RunAsync("certs", "catalogue", "--json");
         Assert.Equal(0, certsExit);
         Assert.Contains(JsonDocument.Parse(certs).RootElement.GetProperty("certifications").EnumerateArray(),
             c => c.GetProperty("id").GetString() == "aws-mls-c01" && c.GetProperty("successor").GetString() == "aws-mla-c01");
 
-        var (verifyExit, verify, _) = await RunProcessAsync("certs", "verify", "--url", "https://169.254.169.254/latest/meta-data/", "--email", "a@b.example", "--json");
+        var (verifyExit, verify, _) = await CliProcess.RunAsync("certs", "verify", "--url", "https://169.254.169.254/latest/meta-data/", "--email", "a@b.example", "--json");
         Assert.Equal(0, verifyExit);
         using (var verdict = JsonDocument.Parse(verify))
         {
@@ -271,11 +271,11 @@ public sealed class EndToEndTests : IDisposable
             Assert.Equal(0, verdict.RootElement.GetProperty("evidence").GetProperty("fetched").GetArrayLength());
         }
 
-        var (badUrlExit, _, badUrl) = await RunProcessAsync("certs", "verify", "--url", "not a url", "--email", "a@b.example");
+        var (badUrlExit, _, badUrl) = await CliProcess.RunAsync("certs", "verify", "--url", "not a url", "--email", "a@b.example");
         Assert.Equal(2, badUrlExit);
         Assert.Contains("not an absolute URL", badUrl, StringComparison.Ordinal);
 
-        var (helpExit, help, _) = await RunProcessAsync("run", "--help");
+        var (helpExit, help, _) = await CliProcess.RunAsync("run", "--help");
         Assert.Equal(0, helpExit);
         Assert.Contains("--once", help, StringComparison.Ordinal);
         Assert.Contains("--config", help, StringComparison.Ordinal);
@@ -287,7 +287,7 @@ public sealed class EndToEndTests : IDisposable
         var config = CopySamples();
         File.WriteAllText(Path.Combine(config.FullName, "feeds.json"), """{ "feeds": [ { "id": "x", "source": "", "location": "" } ] }""");
 
-        var (exit, _, stderr) = await RunProcessAsync("run", "--once", "--config", config.FullName, "--data", Data.FullName);
+        var (exit, _, stderr) = await CliProcess.RunAsync("run", "--once", "--config", config.FullName, "--data", Data.FullName);
 
         Assert.Equal(2, exit);
         Assert.Contains("feed 'x': 'source' is required", stderr, StringComparison.Ordinal);
@@ -415,7 +415,7 @@ public sealed class EndToEndTests : IDisposable
         var config = CopySamples();
         await RunOnceAsync(config);
 
-        var (exportExit, exported, exportError) = await RunProcessAsync("export", "--email", email.ToUpperInvariant(), "--config", config.FullName, "--data", Data.FullName);
+        var (exportExit, exported, exportError) = await CliProcess.RunAsync("export", "--email", email.ToUpperInvariant(), "--config", config.FullName, "--data", Data.FullName);
         Assert.True(exportExit == 0, exportError);
         using (var export = JsonDocument.Parse(exported))
         {
@@ -427,7 +427,7 @@ public sealed class EndToEndTests : IDisposable
             Assert.True(root.GetProperty("pools").GetArrayLength() >= 1);
         }
 
-        var (eraseExit, erased, eraseError) = await RunProcessAsync("erase", "--email", email, "--json", "--config", config.FullName, "--data", Data.FullName);
+        var (eraseExit, erased, eraseError) = await CliProcess.RunAsync("erase", "--email", email, "--json", "--config", config.FullName, "--data", Data.FullName);
         Assert.True(eraseExit == 0, eraseError);
         using (var report = JsonDocument.Parse(erased))
         {
@@ -436,7 +436,7 @@ public sealed class EndToEndTests : IDisposable
         }
 
         await AssertNoTraceAsync(traces);
-        var (namesakeExit, namesakeShown, _) = await RunProcessAsync("candidates", "show", namesake, "--config", config.FullName, "--data", Data.FullName);
+        var (namesakeExit, namesakeShown, _) = await CliProcess.RunAsync("candidates", "show", namesake, "--config", config.FullName, "--data", Data.FullName);
         Assert.Equal(0, namesakeExit);
         Assert.Contains("Priya Raman", namesakeShown, StringComparison.Ordinal);
 
@@ -446,7 +446,7 @@ public sealed class EndToEndTests : IDisposable
         var reread = await RunOnceAsync(config);
         Assert.True(reread.GetProperty("candidates").GetProperty("unchanged").GetInt32() > 0, reread.ToString()); // the feed was read
         await AssertNoTraceAsync(traces);
-        var (_, again, _) = await RunProcessAsync("export", "--email", email, "--config", config.FullName, "--data", Data.FullName);
+        var (_, again, _) = await CliProcess.RunAsync("export", "--email", email, "--config", config.FullName, "--data", Data.FullName);
         Assert.Equal("", again.Trim());
     }
 
@@ -468,19 +468,5 @@ public sealed class EndToEndTests : IDisposable
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-    }
-
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunProcessAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "pipeline.dll"), .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
     }
 }

@@ -65,7 +65,7 @@ public sealed class ErasureTests : IDisposable
         var letter = await queues.ReceiveAsync(["verifications"], TimeSpan.FromMinutes(1), default);
         Assert.True(await queues.AbandonAsync(letter!, "failed", maxDeliveryCount: 1, default));
 
-        var (exit, stdout, stderr) = await RunProcessAsync("erase", "--email", Email, "--config", config.FullName, "--data", Data.FullName);
+        var (exit, stdout, stderr) = await CliProcess.RunAsync("erase", "--email", Email, "--config", config.FullName, "--data", Data.FullName);
         Assert.True(exit == 0, stdout + stderr);
 
         foreach (var file in new[] { "pipeline.db", "pipeline.db-wal", "pipeline.db-shm", "host-queues.db", "host-queues.db-wal", "host-queues.db-shm" })
@@ -127,19 +127,5 @@ public sealed class ErasureTests : IDisposable
         }
 
         return new DirectoryInfo(target);
-    }
-
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunProcessAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "pipeline.dll"), .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
     }
 }
