@@ -101,6 +101,12 @@ public sealed class PipelineOptions
     /// <summary>Quarantined rows older than this are deleted by RetentionSweep. Zero keeps them for ever.</summary>
     public TimeSpan QuarantineRetention { get; set; } = TimeSpan.FromDays(90);
 
+    /// <summary>
+    /// Serves the Teams tab with a stand-in for the Teams JavaScript library that takes its token from the test driving
+    /// the browser. For browser tests only: the app refuses to start with it in Azure.
+    /// </summary>
+    public bool TeamsTestMode { get; set; }
+
     public static IReadOnlyList<string> SplitList(string value) =>
         value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -248,6 +254,11 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
         if (PipelineOptions.SplitList(options.CredentialTestHosts).Count > 0 && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("WEBSITE_INSTANCE_ID")))
         {
             errors.Add("Pipeline:CredentialTestHosts is set, but this is running in Azure; test hosts are for local test servers only. Remove the setting.");
+        }
+
+        if (options.TeamsTestMode && TestSettings.InAzure)
+        {
+            errors.Add("Pipeline:TeamsTestMode is set, but this is running in Azure; it lets a test stand in for Teams sign-in. Remove the setting.");
         }
 
         if (!string.IsNullOrWhiteSpace(options.CatalogueFile) && !File.Exists(options.CatalogueFile))
