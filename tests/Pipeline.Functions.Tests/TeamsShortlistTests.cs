@@ -1,0 +1,158 @@
+using System.Net;
+using System.Text.Json;
+using Pipeline.Tests.Shared;
+
+namespace Pipeline.Functions.Tests;
+
+/// <summary>
+/// The Teams tab's data endpoint on the real handler, its tokens validated by the real code against an OpenID Connect
+/// issuer stand-in on loopback: every refusal, and what a requisition's people see.
+/// </summary>
+public sealed class TeamsShortlistTests : IAsyncLifetime
+{
+    public const string TenantId = "0b0e6a54-7c1e-4f5b-9d0a-2f6c3b8e1a11";
+    public const string ClientId = "7d3f1c2a-5b6e-4a8d-9c0f-1e2d3c4b5a69";
+    public const string Requisition = "ml-engineer-platform";
+    public const string Recruiter = "ravi.menon@contoso.example";
+
+    private OpenIdIssuerStandIn _issuer = null!;
+    private RunningHandler _handler = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _issuer = await OpenIdIssuerStandIn.StartAsync(TenantId);
+        _handler = await RunningHandler.StartAsync(settings: Settings(_issuer));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _handler.DisposeAsync();
+        await _issuer.DisposeAsync();
+    }
+
+    public static Dictionary<string, string?> Settings(OpenIdIssuerStandIn issuer) => new()
+    {
+        ["Teams:TenantId"] = TenantId,
+        ["Teams:ClientId"] = ClientId,
+        ["Teams:Authority"] = issuer.Authority,
+        ["Pipeline:PublicBaseUrl"] = "https://pipeline.contoso.example",
+        ["Pipeline:DecisionLinkKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+    };
+
+    /// <summary>Invokes TeamsShortlist as the host would for <c>GET /api/teams/shortlist</c>.</summary>
+    public static async Task<(int Status, JsonElement Body)> GetAsync(RunningHandler handler, string? token, string? requisition = Requisition, string? version = null)
+    {
+        var query = new Dictionary<string, string>();
+        if (requisition is not null)
+        {
+            query["requisition"] = requisition;
+        }
+
+        if (version is not null)
+        {
+            query["version"] = version;
+        }
+
+        var headers = token is null ? new Dictionary<string, string[]>() : new Dictionary<string, string[]> { ["Authorization"] = ["Bearer " + token] };
+        var (response, body) = await handler.PostAsync("TeamsShortlist", JsonSerializer.Serialize(new
+        {
+            Data = new { req = new { Url = "https://pipeline.contoso.example/api/teams/shortlist", Method = "GET", Query = query, Headers = headers, Body = (string?)null } },
+            Metadata = new { },
+        }));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var res = body.GetProperty("Outputs").GetProperty("res");
+        return (res.GetProperty("statusCode").GetInt32(), JsonDocument.Parse(res.GetProperty("body").GetString()!).RootElement.Clone());
+    }
+
+    [Fact]
+    public async Task Get_NoToken_Answers401()
+    {
+        await _handler.SendShortlistAsync();
+        var (status, body) = await GetAsync(_handler, token: null);
+        Assert.Equal(401, status);
+        Assert.False(body.TryGetProperty("html", out _));
+    }
+
+    [Fact]
+    public async Task Get_NotAToken_Answers401() =>
+        Assert.Equal(401, (await GetAsync(_handler, "not-a-token")).Status);
+
+    [Fact]
+    public async Task Get_TokenFromAnotherTenant_Answers401()
+    {
+        const string other = "9a8b7c6d-1111-2222-3333-444455556666";
+        var token = _issuer.IssueToken(ClientId, userName: Recruiter, tenantId: other, issuer: _issuer.Authority.Replace(TenantId, other, StringComparison.Ordinal));
+        Assert.Equal(401, (await GetAsync(_handler, token)).Status);
+    }
+
+    [Fact]
+    public async Task Get_WrongIssuerForTheTenant_Answers401() =>
+        Assert.Equal(401, (await GetAsync(_handler, _issuer.IssueToken(ClientId, userName: Recruiter, issuer: "https://issuer.example/" + TenantId + "/v2.0"))).Status);
+
+    [Fact]
+    public async Task Get_TenantClaimOfAnotherTenant_Answers401() =>
+        Assert.Equal(401, (await GetAsync(_handler, _issuer.IssueToken(ClientId, userName: Recruiter, tenantId: "9a8b7c6d-1111-2222-3333-444455556666"))).Status);
+
+    [Fact]
+    public async Task Get_WrongAudience_Answers401() =>
+        Assert.Equal(401, (await GetAsync(_handler, _issuer.IssueToken("api://other.example/" + ClientId, userName: Recruiter))).Status);
+
+    [Fact]
+    public async Task Get_UnknownSigningKey_Answers401() =>
+        Assert.Equal(401, (await GetAsync(_handler, _issuer.IssueToken(ClientId, userName: Recruiter, signingKey: OpenIdIssuerStandIn.NewKey("unknown-key")))).Status);
+
+    [Fact]
+    public async Task Get_SignedByAnotherKeyUnderAPublishedKeyId_Answers401() =>
+        Assert.Equal(401, (await GetAsync(_handler, _issuer.IssueToken(ClientId, userName: Recruiter, signingKey: OpenIdIssuerStandIn.NewKey("stand-in-key-1")))).Status);
+
+    [Fact]
+    public async Task Get_ExpiredToken_Answers401() =>
+        Assert.Equal(401, (await GetAsync(_handler, _issuer.IssueToken(ClientId, userName: Recruiter, expires: TimeProvider.System.GetUtcNow().UtcDateTime.AddMinutes(-10)))).Status);
+
+    [Fact]
+    public async Task Get_SignedInButNotOneOfTheRequisitionsPeople_Answers403()
+    {
+        await _handler.SendShortlistAsync();
+        var (status, body) = await GetAsync(_handler, _issuer.IssueToken(ClientId, objectId: Guid.NewGuid().ToString(), userName: "someone.else@contoso.example"));
+        Assert.Equal(403, status);
+        Assert.False(body.TryGetProperty("html", out _));
+    }
+
+    [Fact]
+    public async Task Get_UnknownRequisition_Answers403LikeOneNotTheirs() =>
+        Assert.Equal(403, (await GetAsync(_handler, _issuer.IssueToken(ClientId, userName: Recruiter), requisition: "no-such-requisition")).Status);
+
+    [Fact]
+    public async Task Get_RecruiterByUserName_SeesTheShortlistAsTheEmailShowsIt()
+    {
+        await _handler.SendShortlistAsync();
+        var (status, body) = await GetAsync(_handler, _issuer.IssueToken(ClientId, userName: Recruiter.ToUpperInvariant()));
+
+        Assert.Equal(200, status);
+        Assert.Equal(Requisition, body.GetProperty("requisition").GetString());
+        Assert.Equal(1, body.GetProperty("version").GetInt32());
+        Assert.Equal([1], body.GetProperty("versions").EnumerateArray().Select(v => v.GetInt32()));
+        var html = body.GetProperty("html").GetString()!;
+        Assert.Contains("Candidate 1", html, StringComparison.Ordinal);
+        Assert.Contains("(required) — met", html, StringComparison.Ordinal);
+        Assert.Contains("Sources: ", html, StringComparison.Ordinal);
+        Assert.Contains("No decision on this version yet.", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Get_ApplicationIdUriAudienceAndHiringManager_IsAccepted()
+    {
+        await _handler.SendShortlistAsync();
+        var token = _issuer.IssueToken("api://pipeline.contoso.example/" + ClientId, userName: "dana.whitfield@contoso.example");
+        Assert.Equal(200, (await GetAsync(_handler, token)).Status);
+    }
+
+    [Fact]
+    public async Task Get_WithoutRequisition_ListsOnlyTheUsersRequisitions()
+    {
+        var (status, body) = await GetAsync(_handler, _issuer.IssueToken(ClientId, userName: "dana.whitfield@contoso.example"), requisition: null);
+        Assert.Equal(200, status);
+        Assert.Equal([Requisition], body.GetProperty("requisitions").EnumerateArray().Select(r => r.GetProperty("id").GetString()));
+    }
+}
