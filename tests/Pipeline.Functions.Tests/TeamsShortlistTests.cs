@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Functions.Stores;
 using Pipeline.Tests.Shared;
 
 namespace Pipeline.Functions.Tests;
@@ -154,5 +156,36 @@ public sealed class TeamsShortlistTests : IAsyncLifetime
         var (status, body) = await GetAsync(_handler, _issuer.IssueToken(ClientId, userName: "dana.whitfield@contoso.example"), requisition: null);
         Assert.Equal(200, status);
         Assert.Equal([Requisition], body.GetProperty("requisitions").EnumerateArray().Select(r => r.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task Get_BlindRequisition_HidesNamesWhereTheEmailHidesThem()
+    {
+        // The same feeds with blind mode off tell the names the blind shortlist must not show.
+        await using var named = await RunningHandler.StartAsync(Unblind, Settings(_issuer));
+        await named.SendShortlistAsync();
+        var token = _issuer.IssueToken(ClientId, userName: Recruiter);
+        var (_, open) = await GetAsync(named, token);
+        var names = (await named.Services.GetRequiredService<ShortlistStore>().GetAsync(Requisition, 1, default))!.Members.Select(m => m.Card.Name!).ToList();
+        Assert.NotEmpty(names);
+        Assert.All(names, n => Assert.Contains(System.Text.Encodings.Web.HtmlEncoder.Default.Encode(n), open.GetProperty("html").GetString()!, StringComparison.Ordinal));
+
+        await _handler.SendShortlistAsync();
+        var (status, blind) = await GetAsync(_handler, token);
+        Assert.Equal(200, status);
+        Assert.Contains("numbered profiles", blind.GetProperty("html").GetString()!, StringComparison.Ordinal);
+        Assert.All(names, n => Assert.DoesNotContain(System.Text.Encodings.Web.HtmlEncoder.Default.Encode(n), blind.GetProperty("html").GetString()!, StringComparison.Ordinal));
+    }
+
+    internal static void Unblind(string configDirectory)
+    {
+        var path = Path.Combine(configDirectory, "requisitions.json");
+        var document = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        foreach (var requisition in document["requisitions"]!.AsArray())
+        {
+            requisition!["blindMode"] = false;
+        }
+
+        File.WriteAllText(path, document.ToJsonString());
     }
 }
