@@ -78,6 +78,36 @@ public sealed class TeamsTabBrowserTests(BrowserFixture browser) : IClassFixture
     }
 
     [Fact]
+    public async Task TeamsTab_OpenedFromTheActivityDeepLink_ShowsThatRequisitionAndVersion()
+    {
+        var configuration = _handler.Services.GetRequiredService<Configuration.PipelineConfiguration>();
+        var shortlist = (await _handler.Services.GetRequiredService<ShortlistStore>().GetAsync(TeamsShortlistTests.Requisition, 1, default))!;
+        var activity = Domain.Delivery.TeamsActivity.ForShortlist(configuration.FindRequisition(TeamsShortlistTests.Requisition)!, shortlist, Guid.NewGuid().ToString());
+
+        // Teams hands the deep link's context.subEntityId to the personal tab "shortlists" as its subPageId.
+        var link = new Uri(activity.TopicWebUrl);
+        Assert.EndsWith("/shortlists", link.AbsolutePath, StringComparison.Ordinal);
+        var context = System.Web.HttpUtility.ParseQueryString(link.Query)["context"]!;
+        var subEntityId = System.Text.Json.JsonDocument.Parse(context).RootElement.GetProperty("subEntityId").GetString()!;
+        var page = await OpenTabAsync(RecruiterToken(), subEntityId);
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(configuration.FindRequisition(TeamsShortlistTests.Requisition)!.Title + " shortlist");
+        await Assertions.Expect(page.GetByRole(AriaRole.Combobox, new() { Name = "Shortlist version" })).ToHaveValueAsync("1");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Version 1", Exact = false, Level = 2 })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task TeamsTab_NoDeepLink_ListsTheUsersRequisitionsAsButtons()
+    {
+        var page = await OpenTabAsync(RecruiterToken(), subPageId: "");
+        var requisitions = page.GetByRole(AriaRole.Navigation, new() { Name = "Your requisitions" });
+        await Assertions.Expect(requisitions.GetByRole(AriaRole.Button)).ToHaveCountAsync(2);
+
+        await requisitions.GetByRole(AriaRole.Button).First.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("shortlist$"));
+    }
+
+    [Fact]
     public async Task TeamsTab_Keyboard_TabReachesTheVersionControlAndEveryCandidate()
     {
         var page = await OpenTabAsync(RecruiterToken());

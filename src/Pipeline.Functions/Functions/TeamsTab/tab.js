@@ -63,7 +63,7 @@
     status('');
   }
 
-  async function load(requisitionId, version) {
+  async function load(requisitionId, version, anchor) {
     clear();
     status('Loading…');
     const query = new URLSearchParams();
@@ -77,7 +77,10 @@
     if (response.status === 403) return status('Only the hiring manager, delegates and recruiters of a requisition see its shortlist.');
     if (!response.ok) return status('The shortlist could not be loaded (' + response.status + '). Try again later.');
     const data = await response.json();
-    return data.requisitions ? showRequisitions(data.requisitions) : showShortlist(data);
+    if (data.requisitions) return showRequisitions(data.requisitions);
+    showShortlist(data);
+    // A "decisions recorded" notification leads to the decisions.
+    if (anchor === 'decisions' && $('decisions-heading')) $('decisions-heading').scrollIntoView();
   }
 
   async function start() {
@@ -91,9 +94,9 @@
     } catch (e) {
       return signIn();
     }
-    const [requisitionId, version] = ((context && context.page && context.page.subPageId) || '').split('/');
+    const [requisitionId, version, anchor] = ((context && context.page && context.page.subPageId) || '').split('/');
     try {
-      await load(requisitionId, version);
+      await load(requisitionId, version, anchor);
     } catch (e) {
       status('The shortlist could not be loaded. Try again later.');
     }
