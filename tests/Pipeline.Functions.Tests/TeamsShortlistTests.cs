@@ -188,4 +188,33 @@ public sealed class TeamsShortlistTests : IAsyncLifetime
 
         File.WriteAllText(path, document.ToJsonString());
     }
+
+    [Fact]
+    public async Task Get_RecruiterListedByObjectId_IsRecognisedByTheTokensOid()
+    {
+        var oid = Guid.NewGuid().ToString();
+        await using var handler = await RunningHandler.StartAsync(
+            config => File.WriteAllText(Path.Combine(config, "requisitions.json"), File.ReadAllText(Path.Combine(config, "requisitions.json")).Replace("\"lena.fischer@contoso.example\"", $"\"{oid}\"", StringComparison.Ordinal)),
+            Settings(_issuer));
+        Assert.Equal(200, (await GetAsync(handler, _issuer.IssueToken(ClientId, objectId: oid, userName: "l.fischer@contoso.example"))).Status);
+        Assert.Equal(403, (await GetAsync(handler, _issuer.IssueToken(ClientId, objectId: Guid.NewGuid().ToString(), userName: "l.fischer@contoso.example"))).Status);
+    }
+
+    [Theory]
+    [InlineData(null, "dana.whitfield@contoso.example", true)] // hiring manager
+    [InlineData(null, "DELEGATE@contoso.example", true)] // delegate, any case
+    [InlineData(null, "ravi.menon@contoso.example", true)] // recruiter by sign-in name
+    [InlineData("6c1d2e3f-0000-4000-8000-000000000001", null, true)] // recruiter by object id
+    [InlineData("6c1d2e3f-0000-4000-8000-000000000002", "someone@contoso.example", false)]
+    [InlineData(null, null, false)]
+    public void IsOnePeopleOf_MatchesHiringManagerDelegatesAndRecruiters(string? objectId, string? userName, bool expected)
+    {
+        var requisition = new Domain.Requisitions.Requisition
+        {
+            Id = "r", Title = "R", HiringManager = new Domain.Requisitions.Contact("dana.whitfield@contoso.example"),
+            Delegates = [new Domain.Requisitions.Contact("delegate@contoso.example")],
+            Recruiters = ["ravi.menon@contoso.example", "6c1d2e3f-0000-4000-8000-000000000001"],
+        };
+        Assert.Equal(expected, Functions.TeamsShortlist.TeamsShortlist.IsOnePeopleOf(requisition, new Teams.TeamsUser(objectId, userName)));
+    }
 }

@@ -133,6 +133,28 @@ public sealed class TeamsTabBrowserTests(BrowserFixture browser) : IClassFixture
     }
 
     [Fact]
+    public async Task TeamsTab_VersionControl_ByKeyboard_ShowsAnEarlierVersion()
+    {
+        // A second version: the same members in the reverse order.
+        var store = _handler.Services.GetRequiredService<ShortlistStore>();
+        var first = (await store.GetAsync(TeamsShortlistTests.Requisition, 1, default))!;
+        var members = first.Members.Reverse().Select((m, i) => m with { Rank = i + 1 }).ToList();
+        Assert.True(members.Count > 1);
+        Assert.Equal(2, (await store.SaveIfChangedAsync(TeamsShortlistTests.Requisition, members, default))!.Version);
+
+        var page = await OpenTabAsync(RecruiterToken(), TeamsShortlistTests.Requisition);
+        var versions = page.GetByRole(AriaRole.Combobox, new() { Name = "Shortlist version" });
+        await Assertions.Expect(versions).ToHaveValueAsync("2");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Version 2", Exact = false, Level = 2 })).ToBeVisibleAsync();
+
+        await versions.FocusAsync();
+        await page.Keyboard.PressAsync("ArrowDown");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Version 1", Exact = false, Level = 2 })).ToBeVisibleAsync();
+        await Assertions.Expect(versions).ToHaveValueAsync("1");
+        await Assertions.Expect(versions).ToBeFocusedAsync();
+    }
+
+    [Fact]
     public async Task TeamsTab_NoToken_ShowsSignInAndNoCandidateData()
     {
         var requests = new List<string>();

@@ -12,15 +12,20 @@
     $('status').hidden = !message;
   }
 
+  // The version control stays where it is while another version loads, so keyboard focus stays on it.
   function clear() {
     $('content').replaceChildren();
+    $('signin').hidden = true;
+  }
+
+  function hideControls() {
     $('versions').hidden = true;
     $('requisitions').hidden = true;
-    $('signin').hidden = true;
   }
 
   function signIn() {
     clear();
+    hideControls();
     token = null;
     status('');
     $('signin').hidden = false;
@@ -31,6 +36,7 @@
   }
 
   function showRequisitions(list) {
+    hideControls();
     const items = list.map((r) => {
       const button = document.createElement('button');
       button.type = 'button';
@@ -46,6 +52,7 @@
   }
 
   function showShortlist(data) {
+    $('requisitions').hidden = true;
     requisition = data.requisition;
     $('title').textContent = data.title + ' shortlist';
     document.title = data.title + ' shortlist';
@@ -74,6 +81,7 @@
       cache: 'no-store',
     });
     if (response.status === 401) return signIn();
+    if (!response.ok) hideControls();
     if (response.status === 403) return status('Only the hiring manager, delegates and recruiters of a requisition see its shortlist.');
     if (!response.ok) return status('The shortlist could not be loaded (' + response.status + '). Try again later.');
     const data = await response.json();
@@ -85,6 +93,7 @@
 
   async function start() {
     clear();
+    hideControls();
     status('Signing you in…');
     let context = null;
     try {
