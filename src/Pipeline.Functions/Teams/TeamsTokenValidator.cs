@@ -24,9 +24,12 @@ public sealed class TeamsTokenValidator
     private readonly IReadOnlyList<string> _audiences;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
-    public TeamsTokenValidator(IOptions<TeamsOptions> options, IOptions<PipelineOptions> pipeline, TimeProvider time, IHttpClientFactory httpClients)
+    private readonly ILogger<TeamsTokenValidator> _logger;
+
+    public TeamsTokenValidator(IOptions<TeamsOptions> options, IOptions<PipelineOptions> pipeline, TimeProvider time, IHttpClientFactory httpClients, ILogger<TeamsTokenValidator> logger)
     {
         _options = options.Value;
+        _logger = logger;
         _time = time;
         if (!_options.IsConfigured)
         {
@@ -58,9 +61,10 @@ public sealed class TeamsTokenValidator
         {
             metadata = await _metadata.GetConfigurationAsync(cancellationToken);
         }
-        catch (InvalidOperationException)
+        catch (InvalidOperationException e)
         {
             // The tenant's keys cannot be had right now: nobody can be recognised, so nobody is let in.
+            _logger.LogWarning(e, "Teams sign-in: the OpenID metadata of {Authority} could not be read", _options.ResolvedAuthority);
             return null;
         }
 
@@ -86,7 +90,14 @@ public sealed class TeamsTokenValidator
             result = await _handler.ValidateTokenAsync(token, parameters);
         }
 
-        if (!result.IsValid || !string.Equals(Claim(result, "tid"), tenant, StringComparison.OrdinalIgnoreCase))
+        if (!result.IsValid)
+        {
+            // The reason only (its exception type), never the token.
+            _logger.LogInformation("Teams sign-in token refused: {Reason}", result.Exception?.GetType().Name);
+            return null;
+        }
+
+        if (!string.Equals(Claim(result, "tid"), tenant, StringComparison.OrdinalIgnoreCase))
         {
             return null;
         }
