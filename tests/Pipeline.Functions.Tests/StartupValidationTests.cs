@@ -88,6 +88,22 @@ public sealed class StartupValidationTests
         }).Succeeded);
 
     [Fact]
+    public void TeamsTestSettings_InAzure_AreRefused()
+    {
+        var teams = new Configuration.TeamsOptions
+        {
+            ClientId = "7d3f1c2a-5b6e-4a8d-9c0f-1e2d3c4b5a69", TenantId = "0b0e6a54-7c1e-4f5b-9d0a-2f6c3b8e1a11", Authority = "http://127.0.0.1:5000/{tenant}/v2.0",
+        };
+        Assert.Contains("running in Azure", new Configuration.TeamsOptionsValidator(() => true).Validate(null, teams).FailureMessage, StringComparison.Ordinal);
+        Assert.True(new Configuration.TeamsOptionsValidator(() => false).Validate(null, teams).Succeeded);
+
+        var config = Path.Combine(AppContext.BaseDirectory, "samples");
+        var pipeline = new Configuration.PipelineOptions { ConfigDirectory = config, DataDirectory = Path.GetTempPath(), TeamsTestMode = true };
+        Assert.Contains("Pipeline:TeamsTestMode is set, but this is running in Azure", new Configuration.PipelineOptionsValidator(() => true).Validate(null, pipeline).FailureMessage, StringComparison.Ordinal);
+        Assert.True(new Configuration.PipelineOptionsValidator(() => false).Validate(null, pipeline).Succeeded);
+    }
+
+    [Fact]
     public async Task MissingConfigDirectorySetting_FailsTheStartNamingTheSetting()
     {
         var e = await Assert.ThrowsAsync<OptionsValidationException>(() => RunningHandler.StartAsync(settings: new Dictionary<string, string?> { ["Pipeline:ConfigDirectory"] = null }));

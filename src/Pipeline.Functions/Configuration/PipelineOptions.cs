@@ -116,7 +116,8 @@ public sealed class PipelineOptions
 }
 
 /// <summary>Fails the start, naming the setting and the value, instead of failing the first invocation.</summary>
-public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
+/// <param name="inAzure">Whether this runs in Azure; default: <see cref="TestSettings.InAzure"/>.</param>
+public sealed class PipelineOptionsValidator(Func<bool>? inAzure = null) : IValidateOptions<PipelineOptions>
 {
     public ValidateOptionsResult Validate(string? name, PipelineOptions options)
     {
@@ -256,7 +257,7 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
             errors.Add("Pipeline:CredentialTestHosts is set, but this is running in Azure; test hosts are for local test servers only. Remove the setting.");
         }
 
-        if (options.TeamsTestMode && TestSettings.InAzure)
+        if (options.TeamsTestMode && (inAzure ?? (() => TestSettings.InAzure))())
         {
             errors.Add("Pipeline:TeamsTestMode is set, but this is running in Azure; it lets a test stand in for Teams sign-in. Remove the setting.");
         }

@@ -34,7 +34,8 @@ public sealed class TeamsOptions
     public string ResolvedAuthority => Authority.Replace("{tenant}", TenantId ?? string.Empty, StringComparison.Ordinal).TrimEnd('/');
 }
 
-public sealed class TeamsOptionsValidator : IValidateOptions<TeamsOptions>
+/// <param name="inAzure">Whether this runs in Azure; default: <see cref="TestSettings.InAzure"/>.</param>
+public sealed class TeamsOptionsValidator(Func<bool>? inAzure = null) : IValidateOptions<TeamsOptions>
 {
     public ValidateOptionsResult Validate(string? name, TeamsOptions options)
     {
@@ -62,7 +63,7 @@ public sealed class TeamsOptionsValidator : IValidateOptions<TeamsOptions>
         {
             errors.Add($"Teams:Authority must be https (got '{options.Authority}').");
         }
-        else if (IsLoopback(authority) && TestSettings.InAzure)
+        else if (IsLoopback(authority) && (inAzure ?? (() => TestSettings.InAzure))())
         {
             errors.Add("Teams:Authority is a loopback address, but this is running in Azure; a loopback authority is for tests only. Remove the setting.");
         }
