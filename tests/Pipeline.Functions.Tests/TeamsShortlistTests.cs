@@ -139,6 +139,7 @@ public sealed class TeamsShortlistTests : IAsyncLifetime
         Assert.Contains("(required) — met", html, StringComparison.Ordinal);
         Assert.Contains("Sources: ", html, StringComparison.Ordinal);
         Assert.Contains("No decision on this version yet.", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"near-misses-heading\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
     }
 
@@ -147,7 +148,11 @@ public sealed class TeamsShortlistTests : IAsyncLifetime
     {
         await _handler.SendShortlistAsync();
         var token = _issuer.IssueToken("api://pipeline.contoso.example/" + ClientId, userName: "dana.whitfield@contoso.example");
-        Assert.Equal(200, (await GetAsync(_handler, token)).Status);
+        var (status, body) = await GetAsync(_handler, token);
+        Assert.Equal(200, status);
+
+        // Near misses are for recruiters; the hiring manager sees what the email showed.
+        Assert.DoesNotContain("near-misses-heading", body.GetProperty("html").GetString()!, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -70,16 +70,20 @@ public sealed record ShortlistEmail(string Subject, string Html)
     }
 
     /// <param name="focusable">For the Teams tab: the card is an article in the tab order, named by its heading.</param>
-    internal static void AppendCard(StringBuilder html, ShortlistMember member, Func<int, Replies.Decision, string>? decisionLink, bool focusable = false)
+    /// <param name="label">What the heading calls the card before its number (the tab's near misses are not candidates to decide on).</param>
+    internal static void AppendCard(
+        StringBuilder html, ShortlistMember member, Func<int, Replies.Decision, string>? decisionLink, bool focusable = false, string label = "Candidate", int headingLevel = 2)
     {
         var card = member.Card;
         var rank = member.Rank.ToString(CultureInfo.InvariantCulture);
-        html.Append(focusable ? $"<article tabindex=\"0\" aria-labelledby=\"candidate-{rank}\"" : "<div")
+        var id = label.ToLowerInvariant().Replace(' ', '-') + "-" + rank;
+        var h = "h" + headingLevel.ToString(CultureInfo.InvariantCulture);
+        html.Append(focusable ? $"<article tabindex=\"0\" aria-labelledby=\"{id}\"" : "<div")
             .Append(" style=\"border:1px solid #c8c8c8;border-radius:4px;padding:12px 16px;margin:12px 0\">")
-            .Append(focusable ? $"<h2 id=\"candidate-{rank}\"" : "<h2").Append(" style=\"font-size:16px;margin:0 0 4px\">Candidate ").Append(rank)
+            .Append('<').Append(h).Append(focusable ? $" id=\"{id}\"" : "").Append(" style=\"font-size:16px;margin:0 0 4px\">").Append(label).Append(' ').Append(rank)
             .Append(card.Name is null ? "" : ": " + E(card.Name))
             .Append(" <span style=\"font-weight:normal;color:#555\">— score ")
-            .Append(Math.Round(member.Score * 100).ToString(CultureInfo.InvariantCulture)).Append("%</span></h2>");
+            .Append(Math.Round(member.Score * 100).ToString(CultureInfo.InvariantCulture)).Append("%</span></").Append(h).Append('>');
 
         var facts = new List<string>();
         if (card.Program is not null || card.Institution is not null)

@@ -15,7 +15,10 @@ public sealed record DecisionEntry(int Version, int Candidate, Replies.Decision 
 /// </summary>
 public static class ShortlistTabView
 {
-    public static string Compose(Requisition requisition, Shortlist shortlist, IEnumerable<DecisionEntry> decisions)
+    /// <param name="nearMisses">
+    /// Candidates one required skill short, for recruiters (never sent to the hiring manager); null: the section is left out.
+    /// </param>
+    public static string Compose(Requisition requisition, Shortlist shortlist, IEnumerable<DecisionEntry> decisions, IReadOnlyList<ShortlistMember>? nearMisses = null)
     {
         var html = new StringBuilder();
         html.Append("<section aria-labelledby=\"shortlist-heading\"><h2 id=\"shortlist-heading\">Version ")
@@ -48,7 +51,25 @@ public static class ShortlistTabView
             html.Append("</tbody></table>");
         }
 
-        return html.Append("</section>").ToString();
+        html.Append("</section>");
+        if (nearMisses is not null)
+        {
+            html.Append("<section aria-labelledby=\"near-misses-heading\"><h2 id=\"near-misses-heading\">Near misses</h2>")
+                .Append("<p>Now one required skill short of this role; for recruiters only, never sent to the hiring manager.</p>");
+            if (nearMisses.Count == 0)
+            {
+                html.Append("<p>None.</p>");
+            }
+
+            foreach (var member in nearMisses)
+            {
+                ShortlistEmail.AppendCard(html, member, decisionLink: null, focusable: true, label: "Near miss", headingLevel: 3);
+            }
+
+            html.Append("</section>");
+        }
+
+        return html.ToString();
     }
 
     private static string Words(Replies.Decision decision) => decision switch

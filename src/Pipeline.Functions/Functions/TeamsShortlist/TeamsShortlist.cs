@@ -21,6 +21,9 @@ public sealed class TeamsShortlist(
     PipelineConfiguration configuration,
     ShortlistStore shortlists,
     DecisionStore decisions,
+    CandidateStore candidates,
+    VerificationStore verifications,
+    TimeProvider time,
     ILogger<TeamsShortlist> logger) : HttpFunction
 {
     protected override async Task<FunctionResult> RunAsync(HttpTriggerRequest request, CancellationToken cancellationToken)
@@ -69,20 +72,50 @@ public sealed class TeamsShortlist(
             title = requisition.Title,
             version = shortlist.Version,
             versions,
-            html = ShortlistTabView.Compose(requisition, shortlist, recorded),
+            html = ShortlistTabView.Compose(requisition, shortlist, recorded,
+                IsRecruiter(requisition, user) && shortlist.Version == latest && requisition.IsOpen ? await NearMissesAsync(requisition, cancellationToken) : null),
         });
         result.Count("teamsTabViews");
         return result;
     }
 
-    /// <summary>The hiring manager, a delegate (by sign-in name) or a recruiter (by Entra object id or sign-in name).</summary>
-    internal static bool IsOnePeopleOf(Requisition requisition, TeamsUser user)
+    /// <summary>
+    /// Scored as <c>pipeline shortlist preview</c> scores, with each credential's stored check: the requisition's pool
+    /// holds only candidates who qualify, so near misses take a pass over the stored candidates.
+    /// </summary>
+    private async Task<IReadOnlyList<Domain.Shortlists.ShortlistMember>> NearMissesAsync(Requisition requisition, CancellationToken cancellationToken)
     {
-        bool Same(string? a, string? b) => !string.IsNullOrWhiteSpace(a) && !string.IsNullOrWhiteSpace(b) && string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
-        return Same(requisition.HiringManager.Email, user.UserName)
-               || requisition.Delegates.Any(d => Same(d.Email, user.UserName))
-               || requisition.Recruiters.Any(r => Same(r, user.ObjectId) || Same(r, user.UserName));
+        var now = time.GetUtcNow();
+        var checks = await verifications.GetAllAsync(cancellationToken);
+        var scored = new List<(Domain.Shortlists.CandidateScore Score, Domain.Candidates.CandidateProfile Profile)>();
+        await foreach (var profile in candidates.ProfilesAsync(cancellationToken))
+        {
+            var results = VerificationStore.Results(checks.GetValueOrDefault(profile.CandidateId));
+            scored.Add((Domain.Shortlists.Scorer.Score(requisition, profile.ForScoring(configuration.Catalogue, results, now), configuration.Catalogue), profile));
+        }
+
+        var profiles = scored.ToDictionary(s => s.Score.CandidateId, s => s.Profile, StringComparer.Ordinal);
+        return Domain.Shortlists.Scorer.NearMisses(requisition, scored.Select(s => s.Score))
+            .Select((s, i) =>
+            {
+                var profile = profiles[s.CandidateId];
+                var evidence = profile.Evidence(configuration.Catalogue, VerificationStore.Results(checks.GetValueOrDefault(s.CandidateId)), now);
+                return new Domain.Shortlists.ShortlistMember(i + 1, s.CandidateId, s.Score, s.Requirements, profile.ToCard(revealName: !requisition.BlindMode, evidence));
+            })
+            .ToList();
     }
+
+    private static bool IsRecruiter(Requisition requisition, TeamsUser user) =>
+        requisition.Recruiters.Any(r => Same(r, user.ObjectId) || Same(r, user.UserName));
+
+    private static bool Same(string? a, string? b) =>
+        !string.IsNullOrWhiteSpace(a) && !string.IsNullOrWhiteSpace(b) && string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The hiring manager, a delegate (by sign-in name) or a recruiter (by Entra object id or sign-in name).</summary>
+    internal static bool IsOnePeopleOf(Requisition requisition, TeamsUser user) =>
+        Same(requisition.HiringManager.Email, user.UserName)
+        || requisition.Delegates.Any(d => Same(d.Email, user.UserName))
+        || IsRecruiter(requisition, user);
 
     private static string? BearerToken(HttpTriggerRequest request)
     {
