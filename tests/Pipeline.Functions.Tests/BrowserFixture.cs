@@ -23,6 +23,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             return;
         }
 
+        // The suite runs test classes in parallel on a small machine: give pages time to render before an expectation fails.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -205,13 +205,12 @@ public sealed class TeamsTabBrowserTests(BrowserFixture browser) : IClassFixture
         await Assertions.Expect(confirm).ToHaveCountAsync(1);
         Assert.Empty(await DecisionsAsync());
 
-        await confirm.ClickAsync();
-        await page.WaitForLoadStateAsync();
+        // The button's answer has come once the decision is recorded (or refused).
+        await page.RunAndWaitForResponseAsync(() => confirm.ClickAsync(), r => r.Request.Method == "POST");
         Assert.Single(await DecisionsAsync());
 
         await page.GotoAsync(local);
-        await page.GetByRole(AriaRole.Button).ClickAsync();
-        await page.WaitForLoadStateAsync();
+        await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button).ClickAsync(), r => r.Request.Method == "POST");
         Assert.Single(await DecisionsAsync());
 
         var tab = await OpenTabAsync(RecruiterToken());
