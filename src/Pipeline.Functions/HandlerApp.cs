@@ -34,6 +34,7 @@ public static class HandlerApp
         _ = app.Services.GetRequiredService<FunctionRegistry>();
         _ = app.Services.GetRequiredService<PipelineConfiguration>();
         _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GraphOptions>>().Value;
+        _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TeamsOptions>>().Value;
         return app;
     }
 

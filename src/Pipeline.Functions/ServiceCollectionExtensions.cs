@@ -90,6 +90,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IPipelineFunction, NotifyShortlist>();
         services.AddSingleton<IPipelineFunction, Health>();
         services.AddSingleton<IPipelineFunction, Functions.TeamsTab.TeamsTab>();
+        services.AddSingleton<IPipelineFunction, Functions.TeamsShortlist.TeamsShortlist>();
+        services.AddOptions<TeamsOptions>().Bind(configuration.GetSection(TeamsOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TeamsOptions>, TeamsOptionsValidator>();
+        services.AddHttpClient(nameof(Teams.TeamsTokenValidator), client => client.Timeout = TimeSpan.FromSeconds(30));
+        services.AddSingleton<Teams.TeamsTokenValidator>();
         services.AddSingleton<IPipelineFunction, Functions.Decision.Decision>();
         services.AddSingleton<IPipelineFunction, Functions.ProcessReply.ProcessReply>();
         services.AddSingleton<IPipelineFunction, Functions.CatchUpReplies.CatchUpReplies>();

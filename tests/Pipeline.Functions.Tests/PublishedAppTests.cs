@@ -57,8 +57,11 @@ public sealed class PublishedAppTests : IAsyncLifetime
         Assert.True(File.Exists(Path.Combine(_output, "config", "requisitions.json")));
         Assert.True(File.Exists(Path.Combine(_output, "catalogue", "certifications.json")));
 
+        // The Teams tab serves the Teams JavaScript library from the package (never a CDN): it travels in the assembly.
+        Assert.True(File.ReadAllBytes(Path.Combine(_output, entry)).AsSpan().IndexOf("@microsoft/teams-js 2.58.0"u8) >= 0, "The published assembly lacks the Teams JavaScript library.");
+
         var declared = FunctionCatalog.Load(_output);
-        Assert.Equal(["BuildShortlist", "CatchUpReplies", "Decision", "Health", "MailLifecycle", "MailWebhook", "NotifyShortlist", "PollFeeds", "ProcessReply", "ReadFeed", "RemindHiringManagers", "RenewMailSubscription", "RetentionSweep", "ReverifyCertifications", "ScheduleShortlists", "ScreenCandidates", "SyncInbox", "TeamsTab", "VerifyCertifications"], declared.Select(f => f.Name).Order());
+        Assert.Equal(["BuildShortlist", "CatchUpReplies", "Decision", "Health", "MailLifecycle", "MailWebhook", "NotifyShortlist", "PollFeeds", "ProcessReply", "ReadFeed", "RemindHiringManagers", "RenewMailSubscription", "RetentionSweep", "ReverifyCertifications", "ScheduleShortlists", "ScreenCandidates", "SyncInbox", "TeamsShortlist", "TeamsTab", "VerifyCertifications"], declared.Select(f => f.Name).Order());
 
         // The handler's route table: every registered function, with the trigger its code takes.
         await using var handler = await RunningHandler.StartAsync(settings: new Dictionary<string, string?> { ["FUNCTIONS_APP_ROOT_PATH"] = _output });

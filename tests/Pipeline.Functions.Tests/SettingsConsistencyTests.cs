@@ -15,7 +15,8 @@ public sealed partial class SettingsConsistencyTests
     private static readonly string Root = InfraTests.RepositoryRoot();
 
     private static IReadOnlySet<string> CodeSettings { get; } =
-        Settings<PipelineOptions>(PipelineOptions.Section).Concat(Settings<GraphOptions>(GraphOptions.Section)).ToHashSet(StringComparer.Ordinal);
+        Settings<PipelineOptions>(PipelineOptions.Section).Concat(Settings<GraphOptions>(GraphOptions.Section)).Concat(Settings<TeamsOptions>(TeamsOptions.Section))
+            .ToHashSet(StringComparer.Ordinal);
 
     [Fact]
     public void Readme_DocumentsExactlyTheSettingsTheCodeReads()
@@ -34,7 +35,7 @@ public sealed partial class SettingsConsistencyTests
     {
         using var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "local.settings.sample.json")));
         var listed = sample.RootElement.GetProperty("Values").EnumerateObject().Select(p => p.Name)
-            .Where(n => n.StartsWith(PipelineOptions.Section + "__", StringComparison.Ordinal) || n.StartsWith(GraphOptions.Section + "__", StringComparison.Ordinal))
+            .Where(n => new[] { PipelineOptions.Section, GraphOptions.Section, TeamsOptions.Section }.Any(s => n.StartsWith(s + "__", StringComparison.Ordinal)))
             .ToHashSet(StringComparer.Ordinal);
 
         Assert.Empty(CodeSettings.Except(listed).Order());
@@ -78,9 +79,9 @@ public sealed partial class SettingsConsistencyTests
             .Select(p => $"{section}__{p.Name}");
 
 
-    [GeneratedRegex(@"\b(Pipeline|Graph)__[A-Za-z]+")]
+    [GeneratedRegex(@"\b(Pipeline|Graph|Teams)__[A-Za-z]+")]
     private static partial Regex SettingName();
 
-    [GeneratedRegex(@"^\s*((?:Pipeline|Graph)__[A-Za-z]+):", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\s*((?:Pipeline|Graph|Teams)__[A-Za-z]+):", RegexOptions.Multiline)]
     private static partial Regex BicepSetting();
 }

@@ -66,6 +66,43 @@ public sealed class StartupValidationTests
         Assert.Contains("exactly one way", validator.Validate(null, options).FailureMessage, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("not-a-guid", "0b0e6a54-7c1e-4f5b-9d0a-2f6c3b8e1a11", "https://login.microsoftonline.com/{tenant}/v2.0", "Teams:ClientId is 'not-a-guid'")]
+    [InlineData("7d3f1c2a-5b6e-4a8d-9c0f-1e2d3c4b5a69", null, "https://login.microsoftonline.com/{tenant}/v2.0", "Teams:TenantId is ''")]
+    [InlineData("7d3f1c2a-5b6e-4a8d-9c0f-1e2d3c4b5a69", "0b0e6a54-7c1e-4f5b-9d0a-2f6c3b8e1a11", "http://login.example/{tenant}/v2.0", "Teams:Authority must be https")]
+    [InlineData("7d3f1c2a-5b6e-4a8d-9c0f-1e2d3c4b5a69", "0b0e6a54-7c1e-4f5b-9d0a-2f6c3b8e1a11", "not a url", "Teams:Authority is 'not a url'")]
+    public async Task TeamsOptions_Invalid_FailTheStartNamingTheSetting(string clientId, string? tenantId, string authority, string expected)
+    {
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => RunningHandler.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Teams:ClientId"] = clientId, ["Teams:TenantId"] = tenantId, ["Teams:Authority"] = authority,
+        }));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TeamsOptions_LoopbackAuthorityAndValidIds_AreAccepted() =>
+        Assert.True(new Configuration.TeamsOptionsValidator().Validate(null, new Configuration.TeamsOptions
+        {
+            ClientId = "7d3f1c2a-5b6e-4a8d-9c0f-1e2d3c4b5a69", TenantId = "0b0e6a54-7c1e-4f5b-9d0a-2f6c3b8e1a11", Authority = "http://127.0.0.1:5000/{tenant}/v2.0",
+        }).Succeeded);
+
+    [Fact]
+    public void TeamsTestSettings_InAzure_AreRefused()
+    {
+        var teams = new Configuration.TeamsOptions
+        {
+            ClientId = "7d3f1c2a-5b6e-4a8d-9c0f-1e2d3c4b5a69", TenantId = "0b0e6a54-7c1e-4f5b-9d0a-2f6c3b8e1a11", Authority = "http://127.0.0.1:5000/{tenant}/v2.0",
+        };
+        Assert.Contains("running in Azure", new Configuration.TeamsOptionsValidator(() => true).Validate(null, teams).FailureMessage, StringComparison.Ordinal);
+        Assert.True(new Configuration.TeamsOptionsValidator(() => false).Validate(null, teams).Succeeded);
+
+        var config = Path.Combine(AppContext.BaseDirectory, "samples");
+        var pipeline = new Configuration.PipelineOptions { ConfigDirectory = config, DataDirectory = Path.GetTempPath(), TeamsTestMode = true };
+        Assert.Contains("Pipeline:TeamsTestMode is set, but this is running in Azure", new Configuration.PipelineOptionsValidator(() => true).Validate(null, pipeline).FailureMessage, StringComparison.Ordinal);
+        Assert.True(new Configuration.PipelineOptionsValidator(() => false).Validate(null, pipeline).Succeeded);
+    }
+
     [Fact]
     public async Task MissingConfigDirectorySetting_FailsTheStartNamingTheSetting()
     {

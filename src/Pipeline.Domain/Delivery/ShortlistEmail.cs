@@ -25,28 +25,7 @@ public sealed record ShortlistEmail(string Subject, string Html)
             .Append("</title></head><body style=\"font-family:Segoe UI,Arial,sans-serif;color:#1b1b1b;font-size:14px;line-height:1.5\">");
         html.Append("<h1 style=\"font-size:20px;margin:0 0 8px\">Shortlist for ").Append(E(requisition.Title)).Append("</h1>");
         html.Append("<p>Hello").Append(requisition.HiringManager.Name is { } hm ? " " + E(hm) : "").Append(",</p>");
-        if (count == 0)
-        {
-            // Everyone on the last version dropped out (a credential revoked or expired, a feed that no longer lists them).
-            html.Append("<p>No candidate meets every requirement this role marks as required any more, so the shortlist sent before (")
-                .Append(shortlist.Version > 1 ? $"version {shortlist.Version - 1}" : "the last one")
-                .Append(") no longer stands. Nothing needs deciding; you will get a new shortlist when candidates qualify.</p>");
-        }
-        else
-        {
-            html.Append("<p>").Append(count.ToString(CultureInfo.InvariantCulture))
-                .Append(count == 1 ? " candidate meets" : " candidates meet")
-                .Append(" every requirement this role marks as required.")
-                .Append(requisition.BlindMode ? " They are shown as numbered profiles; names are shared once you decide." : "")
-                .Append("</p>");
-        }
-        var mix = shortlist.Mix.Where(m => m.Value > 0).Select(m => $"{m.Value} from {m.Key.ToString().ToLowerInvariant()} feeds").ToList();
-        if (mix.Count > 0)
-        {
-            var feeds = shortlist.MixBySource.Select(m => $"{m.Key} {m.Value}");
-            html.Append("<p style=\"color:#555\">Sources: ").Append(string.Join(", ", mix)).Append(". By feed: ").Append(E(string.Join(" · ", feeds))).Append(".</p>");
-        }
-
+        AppendSummary(html, requisition, shortlist);
         foreach (var member in shortlist.Members)
         {
             AppendCard(html, member, decisionLink);
@@ -62,14 +41,49 @@ public sealed record ShortlistEmail(string Subject, string Html)
         return new ShortlistEmail(subject, html.ToString());
     }
 
-    private static void AppendCard(StringBuilder html, ShortlistMember member, Func<int, Replies.Decision, string>? decisionLink)
+    /// <summary>What the shortlist is (how many meet the requirements, or that it no longer stands) and where its members came from.</summary>
+    internal static void AppendSummary(StringBuilder html, Requisition requisition, Shortlist shortlist)
+    {
+        var count = shortlist.Members.Count;
+        if (count == 0)
+        {
+            // Everyone on the last version dropped out (a credential revoked or expired, a feed that no longer lists them).
+            html.Append("<p>No candidate meets every requirement this role marks as required any more, so the shortlist sent before (")
+                .Append(shortlist.Version > 1 ? $"version {shortlist.Version - 1}" : "the last one")
+                .Append(") no longer stands. Nothing needs deciding; you will get a new shortlist when candidates qualify.</p>");
+        }
+        else
+        {
+            html.Append("<p>").Append(count.ToString(CultureInfo.InvariantCulture))
+                .Append(count == 1 ? " candidate meets" : " candidates meet")
+                .Append(" every requirement this role marks as required.")
+                .Append(requisition.BlindMode ? " They are shown as numbered profiles; names are shared once you decide." : "")
+                .Append("</p>");
+        }
+
+        var mix = shortlist.Mix.Where(m => m.Value > 0).Select(m => $"{m.Value} from {m.Key.ToString().ToLowerInvariant()} feeds").ToList();
+        if (mix.Count > 0)
+        {
+            var feeds = shortlist.MixBySource.Select(m => $"{m.Key} {m.Value}");
+            html.Append("<p style=\"color:#555\">Sources: ").Append(string.Join(", ", mix)).Append(". By feed: ").Append(E(string.Join(" · ", feeds))).Append(".</p>");
+        }
+    }
+
+    /// <param name="focusable">For the Teams tab: the card is an article in the tab order, named by its heading.</param>
+    /// <param name="label">What the heading calls the card before its number (the tab's near misses are not candidates to decide on).</param>
+    internal static void AppendCard(
+        StringBuilder html, ShortlistMember member, Func<int, Replies.Decision, string>? decisionLink, bool focusable = false, string label = "Candidate", int headingLevel = 2)
     {
         var card = member.Card;
-        html.Append("<div style=\"border:1px solid #c8c8c8;border-radius:4px;padding:12px 16px;margin:12px 0\">")
-            .Append("<h2 style=\"font-size:16px;margin:0 0 4px\">Candidate ").Append(member.Rank.ToString(CultureInfo.InvariantCulture))
+        var rank = member.Rank.ToString(CultureInfo.InvariantCulture);
+        var id = label.ToLowerInvariant().Replace(' ', '-') + "-" + rank;
+        var h = "h" + headingLevel.ToString(CultureInfo.InvariantCulture);
+        html.Append(focusable ? $"<article tabindex=\"0\" aria-labelledby=\"{id}\"" : "<div")
+            .Append(" style=\"border:1px solid #c8c8c8;border-radius:4px;padding:12px 16px;margin:12px 0\">")
+            .Append('<').Append(h).Append(focusable ? $" id=\"{id}\"" : "").Append(" style=\"font-size:16px;margin:0 0 4px\">").Append(label).Append(' ').Append(rank)
             .Append(card.Name is null ? "" : ": " + E(card.Name))
             .Append(" <span style=\"font-weight:normal;color:#555\">— score ")
-            .Append(Math.Round(member.Score * 100).ToString(CultureInfo.InvariantCulture)).Append("%</span></h2>");
+            .Append(Math.Round(member.Score * 100).ToString(CultureInfo.InvariantCulture)).Append("%</span></").Append(h).Append('>');
 
         var facts = new List<string>();
         if (card.Program is not null || card.Institution is not null)
@@ -117,10 +131,10 @@ public sealed record ShortlistEmail(string Subject, string Html)
             html.Append(string.Join(" · ", links)).Append("</p>");
         }
 
-        html.Append("</div>");
+        html.Append(focusable ? "</article>" : "</div>");
     }
 
-    private static string E(string? value) => Encoder.Encode(value ?? string.Empty);
+    internal static string E(string? value) => Encoder.Encode(value ?? string.Empty);
 
     private static string OneLine(string value) => value.ReplaceLineEndings(" ");
 }

@@ -125,6 +125,12 @@ public sealed class PipelineOptions
     /// </summary>
     public long MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Serves the Teams tab with a stand-in for the Teams JavaScript library that takes its token from the test driving
+    /// the browser. For browser tests only: the app refuses to start with it in Azure.
+    /// </summary>
+    public bool TeamsTestMode { get; set; }
+
     public static IReadOnlyList<string> SplitList(string value) =>
         value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -134,7 +140,8 @@ public sealed class PipelineOptions
 }
 
 /// <summary>Fails the start, naming the setting and the value, instead of failing the first invocation.</summary>
-public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
+/// <param name="inAzure">Whether this runs in Azure; default: <see cref="TestSettings.InAzure"/>.</param>
+public sealed class PipelineOptionsValidator(Func<bool>? inAzure = null) : IValidateOptions<PipelineOptions>
 {
     public ValidateOptionsResult Validate(string? name, PipelineOptions options)
     {
@@ -284,6 +291,11 @@ public sealed class PipelineOptionsValidator : IValidateOptions<PipelineOptions>
             {
                 errors.Add($"Pipeline:{setting} is set, but this is running in Azure; test hosts are for local test servers only. Remove the setting.");
             }
+        }
+
+        if (options.TeamsTestMode && (inAzure ?? (() => TestSettings.InAzure))())
+        {
+            errors.Add("Pipeline:TeamsTestMode is set, but this is running in Azure; it lets a test stand in for Teams sign-in. Remove the setting.");
         }
 
         if (!string.IsNullOrWhiteSpace(options.CatalogueFile) && !File.Exists(options.CatalogueFile))
