@@ -256,7 +256,15 @@ public sealed class CrashRecoveryTests : IDisposable
         await process.WaitForExitAsync(timeout.Token);
         Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await stderr}");
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        return JsonDocument.Parse(await stdout).RootElement.Clone();
+        var printed = await stdout;
+        try
+        {
+            return JsonDocument.Parse(printed).RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new Xunit.Sdk.XunitException($"run --once --json printed what is not JSON ({e.Message}):\n{printed[..Math.Min(printed.Length, 2000)]}");
+        }
     }
 
     private static async Task<JsonElement> RunCommandAsync(DirectoryInfo config, DirectoryInfo data, IReadOnlyDictionary<string, string?> settings)

@@ -392,6 +392,21 @@ public sealed class EndToEndTests : IDisposable
         Assert.Equal(2, run.GetProperty("notifications").GetInt32());
     }
 
+    [Fact]
+    public async Task RunOnce_Json_WhenTheAppLogsAWarning_PrintsOnlyTheSummaryOnStdout()
+    {
+        // A feed whose file is gone: ReadFeed warns, the other feeds go on. The warning belongs on stderr.
+        var config = CopySamples();
+        File.Delete(Path.Combine(config.FullName, "feeds", "lakeshore-tech.csv"));
+
+        var (exit, stdout, stderr) = await CliProcess.RunAsync("run", "--once", "--json", "--config", config.FullName, "--data", Data.FullName);
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("could not be read", stderr, StringComparison.Ordinal);
+        using var summary = JsonDocument.Parse(stdout);
+        Assert.Equal(1, summary.RootElement.GetProperty("feedsFailed").GetInt32());
+    }
+
     private DirectoryInfo CopySamples()
     {
         var target = Path.Combine(_root, "config");

@@ -200,18 +200,26 @@ public sealed class TeamsTabBrowserTests(BrowserFixture browser) : IClassFixture
         var local = new Uri(_host.Address, new Uri(link).PathAndQuery.TrimStart('/')).ToString();
         var page = await _context.NewPageAsync();
 
+        // The same link open twice (a second window, or a double press): both show the button, nothing is recorded yet.
         await page.GotoAsync(local);
+        var again = await _context.NewPageAsync();
+        await again.GotoAsync(local);
         var confirm = page.GetByRole(AriaRole.Button);
         await Assertions.Expect(confirm).ToHaveCountAsync(1);
+        await Assertions.Expect(again.GetByRole(AriaRole.Button)).ToHaveCountAsync(1);
         Assert.Empty(await DecisionsAsync());
 
         // The button's answer has come once the decision is recorded (or refused).
         await page.RunAndWaitForResponseAsync(() => confirm.ClickAsync(), r => r.Request.Method == "POST");
         Assert.Single(await DecisionsAsync());
 
-        await page.GotoAsync(local);
-        await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button).ClickAsync(), r => r.Request.Method == "POST");
+        var second = await again.RunAndWaitForResponseAsync(() => again.GetByRole(AriaRole.Button).ClickAsync(), r => r.Request.Method == "POST");
+        Assert.Equal(409, second.Status);
         Assert.Single(await DecisionsAsync());
+
+        // Opened once more, the link shows the decision that stands and offers nothing to press.
+        await page.GotoAsync(local);
+        await Assertions.Expect(page.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
 
         var tab = await OpenTabAsync(RecruiterToken());
         var row = tab.GetByRole(AriaRole.Table, new() { Name = "Decisions on version 1" }).GetByRole(AriaRole.Row).Nth(1);

@@ -31,6 +31,8 @@ public sealed class HandlerServer : IAsyncDisposable
             // The pipeline command owns Ctrl+C; the embedded app must not take the signal for itself.
             builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
             builder.Logging.ClearProviders();
+            // The app's log goes to stderr, whatever its level: stdout is the command's own output (--json included).
+            builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             if (verbose)
             {
                 builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information);
