@@ -123,6 +123,32 @@ public sealed class PublishedAppTests : IAsyncLifetime
 
     private static StringContent Content(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
+    [Fact]
+    public async Task PublishedHandler_WithBadSettings_StopsWithOneLinePerProblem_NotAStackTrace()
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(_output, "Pipeline.Functions.dll")])
+        {
+            WorkingDirectory = _output, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        start.Environment["FUNCTIONS_APP_ROOT_PATH"] = _output;
+        start.Environment["Pipeline__ConfigDirectory"] = Path.Combine(_output, "config");
+        start.Environment["Pipeline__DataDirectory"] = Path.Combine(_output, "data");
+        start.Environment["Pipeline__MaxRequestBytes"] = "1";
+        start.Environment["Pipeline__EffectLease"] = "00:00:01";
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+
+        var lines = (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(1, process.ExitCode);
+        Assert.True(lines.Length == 2, string.Join("\n", lines));
+        Assert.All(lines, l => Assert.StartsWith("Pipeline.Functions cannot start: ", l, StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Pipeline:MaxRequestBytes", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Pipeline:EffectLease", StringComparison.Ordinal));
+    }
+
     /// <summary>Starts the published handler as the Functions host does: its own process, told its port by environment variable.</summary>
     private Task<Process> StartHandlerAsync(RunningHandler prepared, Dictionary<string, string?> settings, out int port)
     {

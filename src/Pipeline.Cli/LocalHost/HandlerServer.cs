@@ -57,14 +57,9 @@ public sealed class HandlerServer : IAsyncDisposable
         {
             return await StartAsync(settings, verbose, cancellationToken);
         }
-        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        catch (Exception e) when (HandlerApp.StartRefusal(e) is { } problems)
         {
-            await error.WriteLineAsync("The function app could not start:" + string.Concat(e.Failures.Select(f => Environment.NewLine + "  " + f)));
-            return null;
-        }
-        catch (InvalidOperationException e)
-        {
-            await error.WriteLineAsync($"The function app could not start: {e.Message}");
+            await error.WriteLineAsync("The function app could not start:" + string.Concat(problems.Select(p => Environment.NewLine + "  " + p)));
             return null;
         }
     }
