@@ -76,7 +76,31 @@ public class ShortlistEmailTests
         var shortlist = CreateShortlist();
         var mixed = shortlist with { Members = [shortlist.Members[0] with { Card = shortlist.Members[0].Card with { Kinds = [Feeds.FeedKind.University, Feeds.FeedKind.Bootcamp] } }] };
 
-        Assert.Contains("Sources: 1 from university feeds, 1 from bootcamp feeds.", ShortlistEmail.Compose(Requisition, mixed).Html, StringComparison.Ordinal);
+        Assert.Contains("Sources: 1 from university and bootcamp feeds.", ShortlistEmail.Compose(Requisition, mixed).Html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Mix_PersonFromTwoFeeds_CountsOnce_WithBothSourcesNamed()
+    {
+        var shortlist = CreateShortlist();
+        var template = shortlist.Members[0];
+        CandidateCard Card(string[] sources, params Feeds.FeedKind[] kinds) => template.Card with { Sources = sources, Kinds = kinds };
+        var five = shortlist with
+        {
+            Members =
+            [
+                template with { Rank = 1, Card = Card(["Northfield"], Feeds.FeedKind.University) },
+                template with { Rank = 2, Card = Card(["Northfield"], Feeds.FeedKind.University) },
+                template with { Rank = 3, Card = Card(["DeepForge"], Feeds.FeedKind.Bootcamp) },
+                template with { Rank = 4, Card = Card(["DeepForge"], Feeds.FeedKind.Bootcamp) },
+                template with { Rank = 5, Card = Card(["Northfield", "DeepForge"], Feeds.FeedKind.University, Feeds.FeedKind.Bootcamp) },
+            ],
+        };
+
+        Assert.Equal(5, five.Mix.Sum(m => m.Value));
+        Assert.Equal(5, five.MixBySource.Sum(m => m.Value));
+        Assert.Contains(new KeyValuePair<string, int>("DeepForge and Northfield", 1), five.MixBySource);
+        Assert.Contains("Sources: 2 from university feeds, 2 from bootcamp feeds, 1 from university and bootcamp feeds.", ShortlistEmail.Compose(Requisition, five).Html, StringComparison.Ordinal);
     }
 
     [Fact]

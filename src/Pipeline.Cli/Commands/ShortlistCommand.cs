@@ -69,7 +69,7 @@ internal static class ShortlistCommand
                 requisition = found.Id,
                 status = found.IsOpen ? "open" : "closed",
                 scored = scores.Count,
-                mix = preview.Mix.ToDictionary(m => m.Key.ToString().ToLowerInvariant(), m => m.Value),
+                mix = preview.Mix.ToDictionary(m => m.Key, m => m.Value),
                 mixBySource = preview.MixBySource.ToDictionary(m => m.Key, m => m.Value),
                 candidates = shortlist.Select((s, i) => Describe(s, i + 1)),
                 nearMisses = nearMisses.Select((s, i) => Describe(s, i + 1)),

@@ -61,7 +61,7 @@ public sealed record ShortlistEmail(string Subject, string Html)
                 .Append("</p>");
         }
 
-        var mix = shortlist.Mix.Where(m => m.Value > 0).Select(m => $"{m.Value} from {m.Key.ToString().ToLowerInvariant()} feeds").ToList();
+        var mix = shortlist.Mix.Select(m => $"{m.Value} from {m.Key} feeds").ToList();
         if (mix.Count > 0)
         {
             var feeds = shortlist.MixBySource.Select(m => $"{m.Key} {m.Value}");

@@ -23,16 +23,24 @@ public sealed record ShortlistMember(int Rank, string CandidateId, double Score,
 /// <summary>One version of a requisition's shortlist. A new version exists only when membership or order changed.</summary>
 public sealed record Shortlist(string RequisitionId, int Version, IReadOnlyList<ShortlistMember> Members)
 {
-    /// <summary>How many members each kind of feed brought (a person listed by both kinds counts for both).</summary>
+    /// <summary>
+    /// How many members came from each kind of feed, each person once: someone whom feeds of both kinds list counts
+    /// under the two together (<c>university and bootcamp</c>), so the counts add up to the members.
+    /// </summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public IReadOnlyDictionary<FeedKind, int> Mix =>
-        Enum.GetValues<FeedKind>().ToDictionary(kind => kind, kind => Members.Count(m => m.Card.Kinds.Contains(kind)));
+    public IReadOnlyList<KeyValuePair<string, int>> Mix =>
+        Members.Select(m => m.Card.Kinds.Distinct().Order().ToList())
+            .Where(kinds => kinds.Count > 0)
+            .GroupBy(kinds => string.Join(" and ", kinds.Select(k => k.ToString().ToLowerInvariant())), StringComparer.Ordinal)
+            .OrderBy(g => g.First().Count).ThenBy(g => g.First()[0])
+            .Select(g => new KeyValuePair<string, int>(g.Key, g.Count()))
+            .ToList();
 
-    /// <summary>How many members each source (feed) brought, most first; a person listed by several sources counts for each.</summary>
+    /// <summary>How many members each source (feed) brought, most first, each person once: someone several sources list counts under them together.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<KeyValuePair<string, int>> MixBySource =>
-        Members.SelectMany(m => m.Card.Sources.Distinct())
-            .GroupBy(source => source, StringComparer.Ordinal)
+        Members.Where(m => m.Card.Sources.Count > 0)
+            .GroupBy(m => string.Join(" and ", m.Card.Sources.Distinct().Order(StringComparer.Ordinal)), StringComparer.Ordinal)
             .Select(g => new KeyValuePair<string, int>(g.Key, g.Count()))
             .OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)
             .ToList();
