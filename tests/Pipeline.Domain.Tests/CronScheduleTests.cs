@@ -12,7 +12,6 @@ public class CronScheduleTests
     [InlineData("30 15 9 * * MON-FRI", "2026-11-21T10:00:00Z", "2026-11-23T09:15:30Z")]
     [InlineData("0 0 0 1 JAN *", "2026-11-22T00:00:00Z", "2027-01-01T00:00:00Z")]
     [InlineData("0 0 12 * * 0", "2026-11-22T12:00:00Z", "2026-11-29T12:00:00Z")]
-    [InlineData("0 0 12 * * 7", "2026-11-22T11:00:00Z", "2026-11-22T12:00:00Z")]
     [InlineData("5,10 0 0 * * *", "2026-11-22T00:00:05Z", "2026-11-22T00:00:10Z")]
     [InlineData("0 0 0 29 2 *", "2026-03-01T00:00:00Z", "2028-02-29T00:00:00Z")]
     public void Next_ReturnsTheFollowingOccurrenceInUtc(string expression, string after, string expected)
@@ -26,6 +25,7 @@ public class CronScheduleTests
     [InlineData("0 0 25 * * *", "hour")]
     [InlineData("0 0 0 * FOO *", "month")]
     [InlineData("0 0 0 * * */0", "day-of-week")]
+    [InlineData("0 0 12 * * 7", "day-of-week")] // the Functions host (NCrontab) takes 0-6 only
     public void Parse_BadExpression_SaysWhichField(string expression, string expected)
     {
         var e = Assert.Throws<FormatException>(() => CronSchedule.Parse(expression));
