@@ -30,21 +30,23 @@ public static class PipelineTelemetry
 
     public static IServiceCollection AddPipelineTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        var telemetry = services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("pipeline-functions"))
-            .WithTracing(tracing => tracing.AddSource(SourceName).AddProcessor(new HostOnlyUrls()));
-        if (configuration[ConnectionStringSetting] is { Length: > 0 } connectionString)
+        // Without a destination nothing listens: no span is even created (StartActivity answers null).
+        if (configuration[ConnectionStringSetting] is not { Length: > 0 } connectionString)
         {
-            var clientId = configuration["Pipeline:ManagedIdentityClientId"];
-            telemetry.UseAzureMonitor(monitor =>
+            return services;
+        }
+
+        var clientId = configuration["Pipeline:ManagedIdentityClientId"];
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("pipeline-functions"))
+            .WithTracing(tracing => tracing.AddSource(SourceName).AddProcessor(new HostOnlyUrls()))
+            .UseAzureMonitor(monitor =>
             {
                 monitor.ConnectionString = connectionString;
                 monitor.Credential = string.IsNullOrWhiteSpace(clientId)
                     ? new DefaultAzureCredential()
                     : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
             });
-        }
-
         return services;
     }
 

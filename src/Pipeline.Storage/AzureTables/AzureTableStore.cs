@@ -25,8 +25,6 @@ public sealed class AzureTableStore : ITableStore
 
     public AzureTableStore(TableServiceClient service) => _service = service;
 
-    public Uri Endpoint => _service.Uri;
-
     public ITable GetTable(string name)
     {
         TableKeys.ValidateTableName(name);
