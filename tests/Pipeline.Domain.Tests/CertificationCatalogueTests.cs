@@ -42,6 +42,8 @@ public class CertificationCatalogueTests
     [InlineData("CKA: Certified Kubernetes Administrator", "cncf-cka")]
     [InlineData("CKAD: Certified Kubernetes Application Developer", "cncf-ckad")]
     [InlineData("SnowPro Core Certification", "snowflake-snowpro-core")]
+    [InlineData("SnowPro Advanced: Data Scientist", "snowflake-snowpro-advanced-data-scientist")]
+    [InlineData("NVIDIA-Certified Associate: Generative AI Multimodal", "nvidia-nca-genm")]
     [InlineData("TensorFlow Developer Certificate", "tensorflow-developer")]
     public void Match_NewEntries_FindTheirEntry(string claimed, string expected) => Assert.Equal(expected, Catalogue.Match(claimed)?.Id);
 
