@@ -12,18 +12,30 @@ internal static class CertsCommand
 {
     public static string DefaultCataloguePath => Path.Combine(AppContext.BaseDirectory, "catalogue", "certifications.json");
 
-    public static Command Create()
+    /// <param name="time">Where today comes from for <c>catalogue --check</c> (tests bring their own clock).</param>
+    public static Command Create(TimeProvider? time = null)
     {
+        time ??= TimeProvider.System;
         var file = new Option<FileInfo>("--catalogue")
         {
             Description = "The certification catalogue",
             HelpName = "file",
             DefaultValueFactory = _ => new FileInfo(DefaultCataloguePath),
         };
-        var catalogue = new Command("catalogue", "The vendor certifications Pipeline recognises, with retirements and successors") { file, CliOptions.Json };
+        var check = new Option<bool>("--check")
+        {
+            Description = "Flag certifications past retirement without a successor, and requisitions (requisitions.json in --config) that require a retired one; exit 1 when anything is flagged",
+        };
+        var catalogue = new Command("catalogue", "The vendor certifications Pipeline recognises, with retirements and successors") { file, check, CliOptions.Json };
         catalogue.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(check))
+            {
+                return await CheckAsync(
+                    parse.GetValue(file)!.FullName, parse.GetValue(CliOptions.Config)!, parse.GetValue(CliOptions.Json), output, parse.InvocationConfiguration.Error, time, cancellationToken);
+            }
+
             CertificationCatalogue loaded;
             try
             {
@@ -50,8 +62,9 @@ internal static class CertsCommand
             await output.WriteLineAsync($"Certification catalogue {loaded.Version}");
             foreach (var c in loaded.Certifications)
             {
-                var retired = c.Retired is { } r ? $"  retired {r:yyyy-MM-dd}{(c.Successor is null ? "" : $", successor {c.Successor}")}" : "";
-                await output.WriteLineAsync($"  {c.Id,-12} {c.Name} ({c.ExamCode ?? "no exam code"}), valid {c.ValidityMonths} months{retired}");
+                var retired = c.Retired is { } r ? $", retired {r:yyyy-MM-dd}{(c.Successor is null ? "" : $", successor {c.Successor}")}" : "";
+                var validity = c.DoesNotExpire ? "does not expire" : c.ValidityMonths is { } months ? $"valid {months} months" : "validity not recorded";
+                await output.WriteLineAsync($"  {c.Id,-36} {c.Name} ({c.ExamCode ?? "no exam code"}), {validity}{retired}; checked {c.Checked:yyyy-MM-dd}");
             }
 
             return 0;
@@ -133,10 +146,85 @@ internal static class CertsCommand
         return verify;
     }
 
+    /// <summary>
+    /// <c>certs catalogue --check</c>: the catalogue against today and the requisitions in <paramref name="config"/>.
+    /// Reads the two files as the function app does and starts nothing. Exit 0: nothing flagged; 1: something flagged;
+    /// 2: the catalogue or the requisitions cannot be read or are not valid.
+    /// </summary>
+    public static async Task<int> CheckAsync(
+        string cataloguePath, DirectoryInfo config, bool json, TextWriter output, TextWriter error, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        CertificationCatalogue catalogue;
+        IReadOnlyList<Domain.Requisitions.Requisition> requisitions;
+        try
+        {
+            catalogue = await LoadAsync(cataloguePath, cancellationToken, today);
+            requisitions = PipelineConfiguration.LoadRequisitions(config.FullName, catalogue);
+        }
+        catch (InvalidOperationException e)
+        {
+            await error.WriteLineAsync(e.Message);
+            return 2;
+        }
+
+        var findings = CatalogueCheck.Run(catalogue, requisitions, today);
+        var flagged = findings.Where(f => f.Flagged).ToList();
+        var notes = findings.Where(f => !f.Flagged).ToList();
+        if (json)
+        {
+            var options = new JsonSerializerOptions(DomainJson.Options)
+            {
+                WriteIndented = true,
+                DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+            };
+            await output.WriteLineAsync(JsonSerializer.Serialize(
+                new
+                {
+                    version = catalogue.Version,
+                    today,
+                    catalogue = Path.GetFullPath(cataloguePath),
+                    requisitionsFile = Path.Combine(config.FullName, ConfigurationFiles.Requisitions),
+                    certifications = catalogue.Certifications.Count,
+                    requisitions = requisitions.Count,
+                    flagged,
+                    notes,
+                },
+                options));
+        }
+        else
+        {
+            await output.WriteLineAsync(
+                $"Certification catalogue {catalogue.Version} ({catalogue.Certifications.Count} certifications) and {requisitions.Count} requisitions in {config.FullName}, checked for {today:yyyy-MM-dd}");
+            foreach (var f in flagged)
+            {
+                await output.WriteLineAsync($"  FLAGGED  {f.Message}");
+            }
+
+            foreach (var f in notes)
+            {
+                await output.WriteLineAsync($"  note     {f.Message}");
+            }
+
+            await output.WriteLineAsync(flagged.Count == 0
+                ? "Nothing flagged."
+                : $"{flagged.Count} flagged: {string.Join(", ", flagged.GroupBy(f => f.Kind).Select(g => $"{g.Count()} {Describe(g.Key)}"))}.");
+        }
+
+        return flagged.Count == 0 ? 0 : 1;
+    }
+
+    private static string Describe(CatalogueFindingKind kind) => kind switch
+    {
+        CatalogueFindingKind.RetiredWithoutSuccessor => "retired without a successor",
+        CatalogueFindingKind.RequisitionRequiresRetired => "requiring a retired certification",
+        _ => kind.ToString(),
+    };
+
     /// <summary>Read and validated as the function app reads it: strictly, every problem listed.</summary>
-    public static Task<CertificationCatalogue> LoadAsync(string path, CancellationToken cancellationToken)
+    public static Task<CertificationCatalogue> LoadAsync(string path, CancellationToken cancellationToken, DateOnly? today = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(PipelineConfiguration.LoadCatalogue(path));
+        return Task.FromResult(PipelineConfiguration.LoadCatalogue(path, today));
     }
 }

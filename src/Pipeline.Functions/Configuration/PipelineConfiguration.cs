@@ -21,11 +21,11 @@ public sealed class PipelineConfiguration
         ConfigDirectory = Path.GetFullPath(options.Value.ConfigDirectory!);
         var errors = new List<string>();
         var feeds = ConfigFile.Read<FeedsDocument>(Path.Combine(ConfigDirectory, ConfigurationFiles.Feeds), ConfigurationFiles.Feeds, errors);
-        var requisitions = ConfigFile.Read<RequisitionsDocument>(Path.Combine(ConfigDirectory, ConfigurationFiles.Requisitions), ConfigurationFiles.Requisitions, errors);
         CataloguePath = Path.GetFullPath(options.Value.CatalogueFile is { Length: > 0 } file ? file : DefaultCataloguePath);
         CertificationCatalogue? catalogue = null;
         try
         {
+            // Form only: whether a 'checked' date lies ahead depends on the clock, which is the catalogue check's business.
             catalogue = LoadCatalogue(CataloguePath);
         }
         catch (InvalidOperationException e)
@@ -50,10 +50,7 @@ public sealed class PipelineConfiguration
                 .Select(f => $"{ConfigurationFiles.Feeds}: feed '{f.Id}': the setting '{f.Auth!.Secret}' named by 'auth.secret' is not set."));
         }
 
-        if (requisitions is not null)
-        {
-            errors.AddRange(requisitions.Validate(catalogue).Select(e => $"{ConfigurationFiles.Requisitions}: {e}"));
-        }
+        var requisitions = ReadRequisitions(ConfigDirectory, catalogue, errors);
 
         if (errors.Count > 0)
         {
@@ -75,13 +72,34 @@ public sealed class PipelineConfiguration
     /// <summary>The vendor certifications Pipeline recognises.</summary>
     public CertificationCatalogue Catalogue { get; }
 
-    /// <summary>Reads and validates a certification catalogue; the message names the file and every problem.</summary>
-    public static CertificationCatalogue LoadCatalogue(string path)
+    /// <summary>
+    /// Reads and validates a certification catalogue; the message names the file and every problem. With
+    /// <paramref name="today"/>, a <c>checked</c> date after it is a problem too.
+    /// </summary>
+    public static CertificationCatalogue LoadCatalogue(string path, DateOnly? today = null)
     {
         var errors = new List<string>();
         var catalogue = ConfigFile.Read<CertificationCatalogue>(path, path, errors);
-        errors.AddRange(catalogue?.Validate().Select(e => $"{path}: {e}") ?? []);
+        errors.AddRange(catalogue?.Validate(today).Select(e => $"{path}: {e}") ?? []);
         return errors.Count == 0 ? catalogue! : throw new InvalidOperationException($"The certification catalogue is not valid:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", errors));
+    }
+
+    /// <summary>
+    /// Reads and validates <c>requisitions.json</c> in <paramref name="configDirectory"/> against the catalogue, as the
+    /// app reads it at start (for commands that need the requisitions but not the feeds).
+    /// </summary>
+    public static IReadOnlyList<Requisition> LoadRequisitions(string configDirectory, CertificationCatalogue catalogue)
+    {
+        var errors = new List<string>();
+        var requisitions = ReadRequisitions(configDirectory, catalogue, errors);
+        return errors.Count == 0 ? requisitions!.Requisitions : throw new InvalidOperationException($"The requisitions in {configDirectory} are not valid:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", errors));
+    }
+
+    private static RequisitionsDocument? ReadRequisitions(string configDirectory, CertificationCatalogue? catalogue, List<string> errors)
+    {
+        var requisitions = ConfigFile.Read<RequisitionsDocument>(Path.Combine(configDirectory, ConfigurationFiles.Requisitions), ConfigurationFiles.Requisitions, errors);
+        errors.AddRange(requisitions?.Validate(catalogue).Select(e => $"{ConfigurationFiles.Requisitions}: {e}") ?? []);
+        return requisitions;
     }
 
     public IReadOnlyList<FeedDefinition> Feeds { get; }
