@@ -1,5 +1,5 @@
 using Pipeline.Cli.LocalHost;
-using Pipeline.Tests.Shared;
+using Pipeline.Testing;
 
 namespace Pipeline.Cli.Tests;
 

@@ -5,7 +5,7 @@ using Pipeline.Domain.Certifications;
 using Pipeline.Domain.Shortlists;
 using Pipeline.Functions.Messages;
 using Pipeline.Functions.Stores;
-using Pipeline.Tests.Shared;
+using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;
 

@@ -5,7 +5,7 @@ using Pipeline.Functions.Stores;
 using Pipeline.Storage;
 using Pipeline.Storage.AzureTables;
 using Pipeline.Storage.Sqlite;
-using Pipeline.Tests.Shared;
+using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.Domain.Delivery;
 using Pipeline.Domain.Requisitions;
 using Pipeline.Functions.Delivery;
-using Pipeline.Tests.Shared;
+using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;
 

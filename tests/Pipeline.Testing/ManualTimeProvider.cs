@@ -1,4 +1,4 @@
-namespace Pipeline.Tests.Shared;
+namespace Pipeline.Testing;
 
 /// <summary>A clock the test moves by hand (Microsoft.Extensions.TimeProvider.Testing is not served here).</summary>
 public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
