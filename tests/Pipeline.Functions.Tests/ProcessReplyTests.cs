@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Pipeline.Domain.Replies;
 using Pipeline.Functions.Messages;
 using Pipeline.Functions.Stores;
-using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;
 
@@ -15,7 +15,7 @@ public sealed class ProcessReplyTests : IAsyncLifetime
     private string _subject = null!;
     private int _members;
 
-    private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
 
     public async ValueTask InitializeAsync()
     {
