@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Pipeline.Cli.Commands;
-using Pipeline.Tests.Shared;
+using Pipeline.Testing;
 
 [assembly: AssemblyFixture(typeof(AzuriteFixture))]
 

@@ -1,8 +1,7 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pipeline.Cli.Commands;
-using Pipeline.Tests.Shared;
+using Pipeline.Testing;
 
 namespace Pipeline.Cli.Tests;
 
@@ -47,7 +46,7 @@ public sealed class CredentialRunTests : IAsyncLifetime
 
         var first = await RunOnceAsync(config, settings);
         Assert.Equal(1, first.GetProperty("emails").GetInt32());
-        var html = EmailHtml(Assert.Single(Directory.GetFiles(Path.Combine(_root, "data", "outbox", "mail"), "*.eml")));
+        var html = OutboxMail.Read(Assert.Single(Directory.GetFiles(Path.Combine(_root, "data", "outbox", "mail"), "*.eml"))).Html;
         Assert.Contains("1 candidate", html, StringComparison.Ordinal);
         Assert.Contains("met: verified ", html, StringComparison.Ordinal);
         Assert.Contains("(verified)", html, StringComparison.Ordinal);
@@ -65,12 +64,5 @@ public sealed class CredentialRunTests : IAsyncLifetime
         var exit = await RunCommand.RunAsync(config, new DirectoryInfo(Path.Combine(_root, "data")), once: true, 10, verbose: false, json: true, output, error, CancellationToken.None, settings);
         Assert.True(exit == 0, $"exit {exit}: {error}");
         return JsonDocument.Parse(output.ToString()).RootElement.Clone();
-    }
-
-    private static string EmailHtml(string eml)
-    {
-        var text = File.ReadAllText(eml);
-        var body = text[(text.IndexOf("\r\n\r\n", StringComparison.Ordinal) is var i and >= 0 ? i + 4 : text.IndexOf("\n\n", StringComparison.Ordinal) + 2)..];
-        return Encoding.UTF8.GetString(Convert.FromBase64String(string.Concat(body.Split('\n').Select(l => l.Trim()).TakeWhile(l => l.Length > 0))));
     }
 }

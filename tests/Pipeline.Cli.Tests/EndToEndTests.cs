@@ -207,7 +207,7 @@ public sealed class EndToEndTests : IDisposable
     [Fact]
     public async Task RunOnce_WithGraphSettings_SendsThroughGraphOnce_AndWritesNoOutbox()
     {
-        await using var graph = await Pipeline.Tests.Shared.GraphStandIn.StartAsync();
+        await using var graph = await Pipeline.Testing.GraphStandIn.StartAsync();
         var settings = new Dictionary<string, string?>
         {
             ["Graph:BaseUrl"] = graph.BaseUrl,
@@ -373,7 +373,7 @@ public sealed class EndToEndTests : IDisposable
     [Fact]
     public async Task RunOnce_GraphFailsTheTeamsStepAfterAnEmailWasSent_CountsEachEmailAndNotificationSentOnce()
     {
-        await using var graph = await Pipeline.Tests.Shared.GraphStandIn.StartAsync();
+        await using var graph = await Pipeline.Testing.GraphStandIn.StartAsync();
         // Teams fails more often than the SDK retries: an invocation that sent its email fails on its Teams step, and
         // its redelivery sends only the notification.
         graph.FailActivities(8);

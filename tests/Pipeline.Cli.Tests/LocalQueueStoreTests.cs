@@ -1,12 +1,12 @@
+using Microsoft.Extensions.Time.Testing;
 using Pipeline.Cli.LocalHost;
-using Pipeline.Tests.Shared;
 
 namespace Pipeline.Cli.Tests;
 
 public sealed class LocalQueueStoreTests : IDisposable
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), "pipeline-tests", Guid.NewGuid().ToString("N"), "queues.db");
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
 
     private LocalQueueStore CreateSut() => new(_path, _time);
 

@@ -9,8 +9,8 @@ using Pipeline.Domain.Shortlists;
 namespace Pipeline.Domain.Tests;
 
 /// <summary>
-/// The rendered shortlist email, checked against a committed snapshot (a change to it is a reviewed change) and for
-/// accessibility. To accept a deliberate change: UPDATE_SNAPSHOTS=1 dotnet test, then review the diff.
+/// The rendered shortlist email, its HTML and its plain text each checked against a committed snapshot (a change to
+/// either is a reviewed change), and the HTML for accessibility. To accept a deliberate change: UPDATE_SNAPSHOTS=1 dotnet test, then review the diff.
 /// </summary>
 public partial class ShortlistEmailSnapshotTests
 {
@@ -48,6 +48,20 @@ public partial class ShortlistEmailSnapshotTests
     {
         var path = SnapshotPath("shortlist-email.html");
         var actual = Html.Replace("><", ">\n<", StringComparison.Ordinal) + "\n";
+        if (Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") == "1")
+        {
+            File.WriteAllText(path, actual);
+        }
+
+        Assert.True(File.Exists(path), $"No snapshot at {path}; run with UPDATE_SNAPSHOTS=1 to create it, then review it.");
+        Assert.Equal(File.ReadAllText(path), actual);
+    }
+
+    [Fact]
+    public void Text_MatchesTheCommittedSnapshot()
+    {
+        var path = SnapshotPath("shortlist-email.txt");
+        var actual = ShortlistEmail.Compose(Requisition, Shortlist).Text;
         if (Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") == "1")
         {
             File.WriteAllText(path, actual);

@@ -68,6 +68,26 @@ public class ShortlistEmailTests
         Assert.DoesNotContain("Lima", blind.Html, StringComparison.Ordinal);
         Assert.Contains("Candidate 1: &lt;b&gt;Ana&lt;/b&gt; Lima", open.Html, StringComparison.Ordinal);
         Assert.DoesNotContain("names are shared", open.Html, StringComparison.Ordinal);
+        Assert.Contains("names are shared once you decide", blind.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Lima", blind.Text, StringComparison.Ordinal);
+        Assert.Contains("Candidate 1: <b>Ana</b> Lima — score 100%\n", open.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compose_Text_StatesTheFactsOfTheHtml_AsPlainText()
+    {
+        var shortlist = CreateShortlist();
+
+        var email = ShortlistEmail.Compose(Requisition, shortlist, (rank, decision) => $"https://pipeline.contoso.example/api/decision?c={rank}&d={decision}");
+
+        Assert.StartsWith("Shortlist for ML <Engineer>\n===========================\n\nHello Dana & Co,\n\n1 candidate meets every requirement", email.Text, StringComparison.Ordinal);
+        Assert.Contains("\nCandidate 1 — score 100%\n-----", email.Text, StringComparison.Ordinal);
+        Assert.Contains("\nMSc, Uni · graduating June 2026 · via Uni (university)\n", email.Text, StringComparison.Ordinal);
+        Assert.Contains("\n- ✔ PyTorch (required) — met: listed in skills (claimed)\n", email.Text, StringComparison.Ordinal);
+        Assert.Contains("\nCertifications: AWS <b>cert</b>\n", email.Text, StringComparison.Ordinal);
+        Assert.Contains("\n  Interview: https://pipeline.contoso.example/api/decision?c=1&d=Interview\n", email.Text, StringComparison.Ordinal);
+        Assert.Contains($"Keep the reference {shortlist.ReferenceToken} in the subject.", email.Text, StringComparison.Ordinal);
+        Assert.DoesNotMatch("<(p|div|li|h[1-6]|a)[ >]|&amp;|&lt;", email.Text);
     }
 
     [Fact]

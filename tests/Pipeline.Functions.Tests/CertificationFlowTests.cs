@@ -1,11 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Pipeline.Domain.Certifications;
 using Pipeline.Domain.Shortlists;
 using Pipeline.Functions.Messages;
 using Pipeline.Functions.Stores;
-using Pipeline.Tests.Shared;
+using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;
 
@@ -45,7 +46,7 @@ public sealed class CertificationFlowTests : IAsyncLifetime
     [Fact]
     public async Task Credentials_AreVerifiedOnce_ScoredAsVerified_AndRecheckedBeforeAShortlistGoesOut()
     {
-        var time = new ManualTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
         await using var handler = await RunningHandler.StartAsync(WriteConfig, Settings, time);
 
         // Screening hands both new people to verification, in one request.
@@ -105,7 +106,7 @@ public sealed class CertificationFlowTests : IAsyncLifetime
     [Fact]
     public async Task UnreachableIssuer_KeepsTheResultThatStood_AndIsTriedAgainAfterTheRetryInterval()
     {
-        var time = new ManualTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
         await using var handler = await RunningHandler.StartAsync(WriteConfig, Settings, time);
         foreach (var page in (await handler.PollFeedsAsync()).Pages)
         {

@@ -1,5 +1,5 @@
+using Pipeline.Testing;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Domain.Replies;
@@ -26,9 +26,7 @@ public sealed class DecisionLinkTests : IAsyncLifetime
 
         await _handler.SendShortlistAsync();
 
-        // The .eml's HTML body is base64, after the blank line that ends the headers.
-        var eml = File.ReadAllText(Directory.GetFiles(Path.Combine(_handler.DataDirectory, "outbox", "mail"), "*ml-engineer-platform*.eml").Single()).ReplaceLineEndings("\n");
-        var html = Encoding.UTF8.GetString(Convert.FromBase64String(eml[(eml.IndexOf("\n\n", StringComparison.Ordinal) + 2)..].Replace("\n", "", StringComparison.Ordinal)));
+        var html = OutboxMail.Read(Directory.GetFiles(Path.Combine(_handler.DataDirectory, "outbox", "mail"), "*ml-engineer-platform*.eml").Single()).Html!;
         _links = System.Text.RegularExpressions.Regex.Matches(WebUtility.HtmlDecode(html), @"https://pipeline\.contoso\.example/api/decision\?t=([A-Za-z0-9_%\-.]+)")
             .Select(m => Uri.UnescapeDataString(m.Groups[1].Value))
             .Distinct()

@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Pipeline.Functions.Configuration;
 using Pipeline.Functions.Stores;
 using Pipeline.Storage;
 using Pipeline.Storage.AzureTables;
 using Pipeline.Storage.Sqlite;
-using Pipeline.Tests.Shared;
+using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;
 
@@ -13,7 +14,7 @@ namespace Pipeline.Functions.Tests;
 public abstract class EffectLedgerTests : IAsyncLifetime
 {
     private const string Scope = "shortlist-mle-v1";
-    private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero));
     private ITableStore _store = null!;
     private ITable _effects = null!;
 
@@ -34,8 +35,8 @@ public abstract class EffectLedgerTests : IAsyncLifetime
         }
     }
 
-    private EffectLedger CreateSut(TimeSpan? wait = null, TimeProvider? time = null, TimeSpan? lease = null) =>
-        new(_store, time ?? _clock, Options.Create(new PipelineOptions { EffectLease = lease ?? TimeSpan.FromMinutes(6) }), NullLogger<EffectLedger>.Instance)
+    private EffectLedger CreateSut(TimeSpan? wait = null) =>
+        new(_store, _clock, Options.Create(new PipelineOptions { EffectLease = TimeSpan.FromMinutes(6) }), NullLogger<EffectLedger>.Instance)
         {
             InProgressWait = wait ?? TimeSpan.Zero,
             LeaseEndWait = TimeSpan.FromSeconds(5),
@@ -46,8 +47,23 @@ public abstract class EffectLedgerTests : IAsyncLifetime
         ["Kind"] = "email", ["Status"] = "intent", ["Attempts"] = attempts, ["IntentAt"] = at,
     });
 
-    /// <summary>An effect that counts its runs and the retry flags it was given.</summary>
-    private sealed class Effect(TimeSpan? takes = null)
+    /// <summary>
+    /// Moves the fake clock in small steps until <paramref name="work"/> ends, so the ledger's waits (and effects that
+    /// take time on the same clock) fire in order without the test sleeping through them.
+    /// </summary>
+    private async Task<T> AdvanceUntilDoneAsync<T>(Task<T> work)
+    {
+        while (!work.IsCompleted)
+        {
+            _clock.Advance(TimeSpan.FromMilliseconds(50));
+            await Task.WhenAny(work, Task.Delay(TimeSpan.FromMilliseconds(20)));
+        }
+
+        return await work;
+    }
+
+    /// <summary>An effect that counts its runs and the retry flags it was given; it takes <paramref name="takes"/> on <paramref name="time"/>.</summary>
+    private sealed class Effect(TimeSpan? takes = null, TimeProvider? time = null)
     {
         private int _runs;
 
@@ -65,7 +81,7 @@ public abstract class EffectLedgerTests : IAsyncLifetime
 
             if (takes is { } delay)
             {
-                await Task.Delay(delay, cancellationToken);
+                await Task.Delay(delay, time ?? TimeProvider.System, cancellationToken);
             }
         }
     }
@@ -105,12 +121,16 @@ public abstract class EffectLedgerTests : IAsyncLifetime
     public async Task TryRun_IntentWhoseLeaseEndsSoon_IsWaitedFor_AndTakenOverWithRetry()
     {
         // As after a crash: the message lock ends (and the message comes again) a little before the claim's lease.
-        await IntentAsync("email-f", TimeProvider.System.GetUtcNow() - TimeSpan.FromSeconds(1));
+        await IntentAsync("email-f", _clock.GetUtcNow() - TimeSpan.FromMinutes(6) + TimeSpan.FromSeconds(2));
         var effect = new Effect();
 
-        var outcome = await CreateSut(time: TimeProvider.System, lease: TimeSpan.FromSeconds(2)).TryRunAsync(Scope, "email-f", "email", effect.RunAsync, default);
+        var attempt = CreateSut().TryRunAsync(Scope, "email-f", "email", effect.RunAsync, default);
 
-        Assert.Equal(EffectOutcome.Ran, outcome);
+        // The ledger's waits run on the fake clock: while it stands still, the attempt waits instead of giving up.
+        await Task.WhenAny(attempt, Task.Delay(TimeSpan.FromMilliseconds(300)));
+        Assert.False(attempt.IsCompleted);
+
+        Assert.Equal(EffectOutcome.Ran, await AdvanceUntilDoneAsync(attempt));
         Assert.Equal([true], effect.Retries);
     }
 
@@ -129,9 +149,9 @@ public abstract class EffectLedgerTests : IAsyncLifetime
     [Fact]
     public async Task TryRun_TenAttemptsAtOnce_RunItOnce_AndThoseThatWaitSeeItDone()
     {
-        var effect = new Effect(TimeSpan.FromMilliseconds(300));
+        var effect = new Effect(TimeSpan.FromMilliseconds(300), _clock);
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => CreateSut(wait: TimeSpan.FromSeconds(5)).TryRunAsync(Scope, "email-d", "email", effect.RunAsync, default))));
+        var outcomes = await AdvanceUntilDoneAsync(Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => CreateSut(wait: TimeSpan.FromSeconds(5)).TryRunAsync(Scope, "email-d", "email", effect.RunAsync, default)))));
 
         Assert.Equal(1, effect.Runs);
         Assert.Equal([false], effect.Retries);

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Domain.Replies;
 using Pipeline.Functions.Messages;
 using Pipeline.Functions.Stores;
-using Pipeline.Tests.Shared;
+using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.Domain.Delivery;
 using Pipeline.Domain.Requisitions;
 using Pipeline.Functions.Delivery;
-using Pipeline.Tests.Shared;
+using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;
 
@@ -29,7 +29,7 @@ public sealed class GraphDeliveryTests : IAsyncLifetime
 
     private static OutgoingEmail Email(string key = "shortlist-ml-v1-email-abc") => new(
         key, "SL-ABC234", new Contact("talent@contoso.example", "Talent Pipeline"), [new Contact("dana@contoso.example", "Dana Whitfield")],
-        "Shortlist: ML Engineer — 3 candidates [SL-ABC234]", "<p>Hello</p>");
+        "Shortlist: ML Engineer — 3 candidates [SL-ABC234]", "<p>Hello</p>", "Hello\n");
 
     [Fact]
     public async Task SendEmail_PostsTheDocumentedSendMailBody_FromTheSharedMailbox()

@@ -1,3 +1,4 @@
+using Pipeline.Testing;
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,10 +38,12 @@ public sealed class HandlerEdgeTests
 
         var (profile, _) = await handler.Services.GetRequiredService<CandidateStore>().GetAsync(CandidateId.FromEmail(email), default);
         Assert.Equal("Zara rof Okafor x", profile!.Name);
-        var eml = File.ReadAllText(Directory.GetFiles(Path.Combine(handler.DataDirectory, "outbox", "mail"), "*ml-engineer-platform*.eml").Single()).ReplaceLineEndings("\n");
-        var html = Encoding.UTF8.GetString(Convert.FromBase64String(eml[(eml.IndexOf("\n\n", StringComparison.Ordinal) + 2)..].Replace("\n", "", StringComparison.Ordinal)));
-        Assert.Contains("Zara rof Okafor", WebUtility.HtmlDecode(html), StringComparison.Ordinal);
-        Assert.DoesNotContain(WebUtility.HtmlDecode(html), c => c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069');
+        var mail = OutboxMail.Read(Directory.GetFiles(Path.Combine(handler.DataDirectory, "outbox", "mail"), "*ml-engineer-platform*.eml").Single());
+        foreach (var body in new[] { WebUtility.HtmlDecode(mail.Html!), mail.Text! })
+        {
+            Assert.Contains("Zara rof Okafor", body, StringComparison.Ordinal);
+            Assert.DoesNotContain(body, c => c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069');
+        }
     }
 
     [Theory]

@@ -2,9 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
 using Pipeline.Domain.Certifications;
 using Pipeline.Functions.Certifications;
-using Pipeline.Tests.Shared;
+using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;
 
@@ -55,7 +56,7 @@ public sealed class MicrosoftLearnVerifierTests : IAsyncLifetime
     }
 
     private Task<VerificationResult> VerifyAsync(string path, string claim, string? credentialId = null) =>
-        new MicrosoftLearnVerifier(_fetcher, Catalogue, new ManualTimeProvider(Now))
+        new MicrosoftLearnVerifier(_fetcher, Catalogue, new FakeTimeProvider(Now))
             .VerifyAsync(new CredentialClaim(new Uri(_base, path), ["ana@example.edu"], claim, credentialId), CancellationToken.None);
 
     [Fact]
@@ -100,7 +101,7 @@ public sealed class MicrosoftLearnVerifierTests : IAsyncLifetime
     [Fact]
     public async Task CredentialVerifier_LinkOnNoVerifiersHost_IsRefusedUnfetched()
     {
-        var verifier = new CredentialVerifier([new MicrosoftLearnVerifier(_fetcher, Catalogue, new ManualTimeProvider(Now))], new ManualTimeProvider(Now));
+        var verifier = new CredentialVerifier([new MicrosoftLearnVerifier(_fetcher, Catalogue, new FakeTimeProvider(Now))], new FakeTimeProvider(Now));
         var result = await verifier.VerifyAsync(new CredentialClaim(new Uri("https://evil.example/transcript/abc123def"), [], "DP-100"), CancellationToken.None);
 
         Assert.Equal(VerificationOutcome.Refused, result.Outcome);

@@ -4,9 +4,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
 using Pipeline.Domain.Certifications;
 using Pipeline.Functions.Certifications;
-using Pipeline.Tests.Shared;
+using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;
 
@@ -199,7 +200,7 @@ public sealed class OpenBadgesVerifierTests : IAsyncLifetime
     public async Task Verify_WithTheCacheOn_SharedDocumentsAreFetchedOnce()
     {
         using var cached = CachedFetcher();
-        var verifier = new OpenBadgesVerifier(cached, Catalogue, new ManualTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero)));
+        var verifier = new OpenBadgesVerifier(cached, Catalogue, new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero)));
 
         var first = await verifier.VerifyAsync(new Uri($"{_base}/assertions/good"), [Email], CancellationToken.None);
         var second = await verifier.VerifyAsync(new Uri($"{_base}/assertions/plain"), [Email], CancellationToken.None);
@@ -215,7 +216,7 @@ public sealed class OpenBadgesVerifierTests : IAsyncLifetime
     public async Task Verify_ManyAtOnceWithTheCacheOn_ShareOneFetchPerDocument()
     {
         using var cached = CachedFetcher();
-        var verifier = new OpenBadgesVerifier(cached, Catalogue, new ManualTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero)));
+        var verifier = new OpenBadgesVerifier(cached, Catalogue, new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero)));
 
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => verifier.VerifyAsync(new Uri($"{_base}/assertions/good"), [Email], CancellationToken.None))));
 
@@ -224,7 +225,7 @@ public sealed class OpenBadgesVerifierTests : IAsyncLifetime
     }
 
     private Task<VerificationResult> VerifyAsync(string assertion, params string[] emails) =>
-        new OpenBadgesVerifier(_fetcher, Catalogue, new ManualTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero)))
+        new OpenBadgesVerifier(_fetcher, Catalogue, new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero)))
             .VerifyAsync(new Uri(assertion.Contains("://", StringComparison.Ordinal) ? assertion : $"{_base}/assertions/{assertion}"),
                 emails.Length == 0 ? ["other@example.com", Email.ToUpperInvariant()] : emails, CancellationToken.None);
 

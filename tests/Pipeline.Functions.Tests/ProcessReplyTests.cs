@@ -1,9 +1,10 @@
+using Pipeline.Testing;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Pipeline.Domain.Replies;
 using Pipeline.Functions.Messages;
 using Pipeline.Functions.Stores;
-using Pipeline.Tests.Shared;
 
 namespace Pipeline.Functions.Tests;
 
@@ -15,7 +16,7 @@ public sealed class ProcessReplyTests : IAsyncLifetime
     private string _subject = null!;
     private int _members;
 
-    private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
 
     public async ValueTask InitializeAsync()
     {
@@ -79,15 +80,19 @@ public sealed class ProcessReplyTests : IAsyncLifetime
         Assert.Equal("Yes to 1, pass on 2.", recorded[0].Evidence);
         Assert.Equal(mailBefore + 1, Outbox("mail").Length);
         Assert.Equal(teamsBefore + 1, Outbox("teams").Length);
-        var confirmation = File.ReadAllText(Outbox("mail").Single(f => f.Contains("-confirmation", StringComparison.Ordinal)));
-        Assert.Contains("In-Reply-To: <reply-1@mail.contoso.example>", confirmation, StringComparison.Ordinal);
+        var confirmation = OutboxMail.Read(Outbox("mail").Single(f => f.Contains("-confirmation", StringComparison.Ordinal)));
+        Assert.Equal("reply-1@mail.contoso.example", confirmation.Message.InReplyTo);
+        Assert.Equal(["reply-1@mail.contoso.example"], confirmation.Message.References);
 
         // The blind shortlist promised names once decided: the candidate to interview is named, the one passed on is not.
-        var html = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(confirmation.ReplaceLineEndings("\n").Split("\n\n", 2)[1].Replace("\n", "", StringComparison.Ordinal)));
+        var html = confirmation.Html!;
         var chosen = (await _handler.Services.GetRequiredService<CandidateStore>().GetAsync(recorded.Single(d => d.Candidate == 1).CandidateId, default)).Profile!.Name!;
         var passed = (await _handler.Services.GetRequiredService<CandidateStore>().GetAsync(recorded.Single(d => d.Candidate == 2).CandidateId, default)).Profile!.Name!;
         Assert.Contains(System.Text.Encodings.Web.HtmlEncoder.Default.Encode(chosen), html, StringComparison.Ordinal);
         Assert.DoesNotContain(System.Text.Encodings.Web.HtmlEncoder.Default.Encode(passed), html, StringComparison.Ordinal);
+        Assert.Contains(chosen, confirmation.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("changed from", confirmation.Text, StringComparison.Ordinal); // a first decision changes nothing
+        Assert.DoesNotContain(passed, confirmation.Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -124,9 +129,9 @@ public sealed class ProcessReplyTests : IAsyncLifetime
         Assert.Equal(Manager, change.GetString("Who"));
         Assert.Contains("candidate 2: Reject", change.GetString("Detail"), StringComparison.Ordinal);
         Assert.EndsWith("-> Interview", change.GetString("Detail"), StringComparison.Ordinal);
-        var confirmation = File.ReadAllText(Outbox("mail").Single(f => f.Contains("-confirmation", StringComparison.Ordinal) && f.Contains(Scope("<reply-2@mail.contoso.example>"), StringComparison.Ordinal)));
-        var html = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(confirmation.ReplaceLineEndings("\n").Split("\n\n", 2)[1].Replace("\n", "", StringComparison.Ordinal)));
-        Assert.Contains("(changed from “pass on”)", html, StringComparison.Ordinal);
+        var confirmation = OutboxMail.Read(Outbox("mail").Single(f => f.Contains("-confirmation", StringComparison.Ordinal) && f.Contains(Scope("<reply-2@mail.contoso.example>"), StringComparison.Ordinal)));
+        Assert.Contains("(changed from “pass on”)", confirmation.Html, StringComparison.Ordinal);
+        Assert.Contains("(changed from “pass on”)", confirmation.Text, StringComparison.Ordinal);
         Assert.Equal(teamsBefore + 1, Outbox("teams").Length); // the recruiters are told
     }
 
@@ -148,8 +153,9 @@ public sealed class ProcessReplyTests : IAsyncLifetime
     [Fact]
     public async Task Delegate_IsCopiedOnTheShortlist_MayDecide_AndIsRecordedAsTheOneWhoDid()
     {
-        var shortlistEmail = File.ReadAllText(Outbox("mail").Single(f => f.Contains("ml-engineer-platform", StringComparison.Ordinal) && f.Contains("-email-", StringComparison.Ordinal)));
-        Assert.Contains("Cc: Omar Haddad <omar.haddad@contoso.example>", shortlistEmail, StringComparison.Ordinal);
+        var shortlistEmail = OutboxMail.Read(Outbox("mail").Single(f => f.Contains("ml-engineer-platform", StringComparison.Ordinal) && f.Contains("-email-", StringComparison.Ordinal)));
+        var cc = Assert.Single(shortlistEmail.Message.Cc.Mailboxes);
+        Assert.Equal(("Omar Haddad", "omar.haddad@contoso.example"), (cc.Name, cc.Address));
 
         var answer = await DeliverAsync("Interview 2 please", from: "Omar.Haddad@contoso.example");
 

@@ -82,7 +82,7 @@ public sealed class PublishedAppTests : IAsyncLifetime
     [Fact]
     public async Task HandlerKilledBetweenSendAndRecord_DoesNotSendTwiceAfterRedelivery()
     {
-        await using var graph = await Pipeline.Tests.Shared.GraphStandIn.StartAsync();
+        await using var graph = await Pipeline.Testing.GraphStandIn.StartAsync();
         var graphSettings = RunningHandler.GraphSettings(graph);
 
         // The shortlist is built in-process, on the data folder the handler process then uses.

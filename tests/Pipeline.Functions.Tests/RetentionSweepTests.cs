@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Pipeline.Functions.Stores;
 using Pipeline.Storage;
-using Pipeline.Tests.Shared;
 
 namespace Pipeline.Functions.Tests;
 
@@ -12,7 +12,7 @@ public sealed class RetentionSweepTests
     [Fact]
     public async Task Sweep_RemovesWhatNoFeedListedForAYear_KeepsWhatAFeedStillLists()
     {
-        var time = new ManualTimeProvider(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
         await using var handler = await RunningHandler.StartAsync(time: time);
         await ScreenAllAsync(handler);
         var store = handler.Services.GetRequiredService<ITableStore>();
@@ -56,7 +56,7 @@ public sealed class RetentionSweepTests
     [Fact]
     public async Task RereadingAnUnchangedFeedWithinAWeek_WritesNothing()
     {
-        var time = new ManualTimeProvider(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
         await using var handler = await RunningHandler.StartAsync(time: time);
         await ScreenAllAsync(handler);
         var table = handler.Services.GetRequiredService<ITableStore>().GetTable(Tables.Candidates);

@@ -63,7 +63,7 @@ public sealed class RunningHandler : IAsyncDisposable
     }
 
     /// <summary>The settings that send through a Graph stand-in, from the shared mailbox the tests use, plus any others.</summary>
-    public static Dictionary<string, string?> GraphSettings(Pipeline.Tests.Shared.GraphStandIn graph, params (string Key, string Value)[] more)
+    public static Dictionary<string, string?> GraphSettings(Pipeline.Testing.GraphStandIn graph, params (string Key, string Value)[] more)
     {
         var settings = new Dictionary<string, string?>
         {

@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Pipeline.Functions.Certifications;
-using Pipeline.Tests.Shared;
+using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;
 

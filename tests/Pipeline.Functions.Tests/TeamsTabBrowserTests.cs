@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Pipeline.Functions.Decisions;
 using Pipeline.Functions.Stores;
-using Pipeline.Tests.Shared;
+using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;
 

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Azure.Data.Tables;
 using Pipeline.Storage.AzureTables;
-using Pipeline.Tests.Shared;
+using Pipeline.Testing;
 
 namespace Pipeline.Storage.Tests;
 

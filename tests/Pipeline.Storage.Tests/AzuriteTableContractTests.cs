@@ -1,5 +1,5 @@
 using Pipeline.Storage.AzureTables;
-using Pipeline.Tests.Shared;
+using Pipeline.Testing;
 
 [assembly: AssemblyFixture(typeof(AzuriteFixture))]
 

@@ -12,7 +12,7 @@ using Pipeline.Functions.Certifications;
 using Pipeline.Functions.Configuration;
 using Pipeline.Functions.Stores;
 using Pipeline.Storage.Sqlite;
-using Pipeline.Tests.Shared;
+using Pipeline.Testing;
 
 namespace Pipeline.Benchmarks.Certifications;
 

@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using MimeKit;
 using Pipeline.Functions.Delivery;
 
 namespace Pipeline.Cli.Commands;
 
-internal static partial class OutboxCommand
+internal static class OutboxCommand
 {
     private static readonly JsonSerializerOptions Output = new()
     {
@@ -53,9 +53,9 @@ internal static partial class OutboxCommand
         {
             foreach (var file in Directory.EnumerateFiles(mail, "*.eml"))
             {
-                var headers = File.ReadLines(file).TakeWhile(l => l.Length > 0).ToList();
-                string Header(string name) => headers.FirstOrDefault(h => h.StartsWith(name + ": ", StringComparison.OrdinalIgnoreCase))?[(name.Length + 2)..] ?? "";
-                items.Add(new OutboxItem("email", Path.GetFileNameWithoutExtension(file), DecodeWord(Header("Subject")), DecodeWord(Header("To")), File.GetLastWriteTimeUtc(file), file));
+                // MimeKit unfolds long headers and decodes encoded words, as the mail client that opens the file does.
+                using var message = MimeMessage.Load(file);
+                items.Add(new OutboxItem("email", Path.GetFileNameWithoutExtension(file), message.Subject ?? "", message.To.ToString(), File.GetLastWriteTimeUtc(file), file));
             }
         }
 
@@ -73,11 +73,4 @@ internal static partial class OutboxCommand
 
         return items.OrderByDescending(i => i.WrittenAt).ThenBy(i => i.Key, StringComparer.Ordinal);
     }
-
-    /// <summary>Decodes an RFC 2047 base64 encoded-word, as the outbox writes non-ASCII subjects.</summary>
-    private static string DecodeWord(string value) =>
-        EncodedWord().Replace(value, m => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(m.Groups[1].Value)));
-
-    [GeneratedRegex(@"=\?utf-8\?B\?([A-Za-z0-9+/=]+)\?=", RegexOptions.IgnoreCase)]
-    private static partial Regex EncodedWord();
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.RegularExpressions;
 using Pipeline.Domain.Replies;
 using Pipeline.Domain.Requisitions;
@@ -15,8 +13,6 @@ namespace Pipeline.Domain.Delivery;
 /// </summary>
 public static partial class ReplyAnswers
 {
-    private static readonly HtmlEncoder Encoder = HtmlEncoder.Default;
-
     /// <summary>The shortlist reference in a subject (<c>Re: Shortlist: … [SL-7Q4K2M]</c>), or null.</summary>
     public static string? ReferenceIn(string? subject) => subject is not null && Reference().Match(subject) is { Success: true } m ? m.Value : null;
 
@@ -28,72 +24,58 @@ public static partial class ReplyAnswers
     /// (the shortlist email promised as much); others stay numbered.
     /// </param>
     /// <param name="replaced">Candidates whose earlier decision this reply changed, with that earlier decision.</param>
-    public static string Confirmation(
+    public static MailBody Confirmation(
         Requisition requisition, Shortlist shortlist, ParsedReply reply, IReadOnlyDictionary<int, string>? revealed = null, IReadOnlyDictionary<int, Decision>? replaced = null)
     {
-        var html = Start(requisition);
-        html.Append("<p>Recorded for ").Append(E(requisition.Title)).Append(" (shortlist ").Append(E(shortlist.ReferenceToken)).Append("):</p><ul>");
-        foreach (var decision in reply.Decisions)
-        {
-            html.Append("<li>").Append(E(Line(decision, shortlist, revealed)));
-            if (replaced?.GetValueOrDefault(decision.Candidate) is { } earlier)
+        var body = Start(requisition)
+            .Paragraph(p => p.Words("Recorded for ").Value(requisition.Title).Words(" (shortlist ").Value(shortlist.ReferenceToken).Words("):"))
+            .List(reply.Decisions, (item, decision) =>
             {
-                html.Append(" (changed from “").Append(E(Verb(earlier))).Append("”)");
-            }
-
-            html.Append("</li>");
-        }
-
-        html.Append("</ul>");
+                item.Value(Line(decision, shortlist, revealed));
+                // TryGetValue, not GetValueOrDefault: the default Decision is a decision (Interview), not "none".
+                if (replaced is not null && replaced.TryGetValue(decision.Candidate, out var earlier))
+                {
+                    item.Words(" (changed from “").Value(Verb(earlier)).Words("”)");
+                }
+            });
         if (revealed is { Count: > 0 })
         {
-            html.Append("<p>Now that you have chosen them, the names of the candidates to interview are shown above.</p>");
+            body.Paragraph(p => p.Words("Now that you have chosen them, the names of the candidates to interview are shown above."));
         }
 
-        html.Append("<p>The recruiters have been told. To change a decision, reply again.</p>");
-        return End(html);
+        body.Paragraph(p => p.Words("The recruiters have been told. To change a decision, reply again."));
+        return End(body);
     }
 
-    public static string Clarification(Requisition requisition, Shortlist shortlist, ParsedReply reply)
+    public static MailBody Clarification(Requisition requisition, Shortlist shortlist, ParsedReply reply)
     {
-        var html = Start(requisition);
-        html.Append("<p>Thank you. Nothing is recorded yet, because part of your reply was not clear to me.</p>");
+        var body = Start(requisition).Paragraph(p => p.Words("Thank you. Nothing is recorded yet, because part of your reply was not clear to me."));
         if (reply.Decisions.Count > 0)
         {
-            html.Append("<p>What I understood:</p><ul>");
-            foreach (var decision in reply.Decisions)
-            {
-                html.Append("<li>").Append(E(Line(decision, shortlist))).Append("</li>");
-            }
-
-            html.Append("</ul>");
+            body.Paragraph(p => p.Words("What I understood:")).List(reply.Decisions, (item, decision) => item.Value(Line(decision, shortlist)));
         }
 
-        html.Append("<p>What I could not use:</p><ul>");
-        foreach (var unclear in reply.Unclear)
-        {
-            html.Append("<li>").Append(E(unclear)).Append("</li>");
-        }
-
-        html.Append("</ul><p>Please reply with a decision for each candidate you want to decide, for example <em>interview 1 and 3, pass on 2, hold 4</em>.</p>");
-        return End(html);
+        body.Paragraph(p => p.Words("What I could not use:")).List(reply.Unclear, (item, unclear) => item.Value(unclear))
+            .Paragraph(p => p.Words("Please reply with a decision for each candidate you want to decide, for example ").Example("interview 1 and 3, pass on 2, hold 4").Words("."));
+        return End(body);
     }
 
-    public static string Closed(Requisition requisition) =>
-        End(Start(requisition).Append("<p>").Append(E(requisition.Title)).Append(" is closed, so nothing was recorded. If it should be open, please tell the recruiters.</p>"));
+    public static MailBody Closed(Requisition requisition) =>
+        End(Start(requisition).Paragraph(p => p.Value(requisition.Title).Words(" is closed, so nothing was recorded. If it should be open, please tell the recruiters.")));
 
     /// <summary>A reminder to the hiring manager that a shortlist still waits for a decision.</summary>
-    public static string Reminder(Requisition requisition, Shortlist shortlist, int days) =>
-        End(Start(requisition)
-            .Append("<p>The shortlist for ").Append(E(requisition.Title)).Append(" (").Append(E(shortlist.ReferenceToken)).Append(") has waited ")
-            .Append(days.ToString(CultureInfo.InvariantCulture)).Append(" days for your decision. Reply to the shortlist email, for example <em>interview 1 and 3, pass on 2</em>.</p>"));
+    public static MailBody Reminder(Requisition requisition, Shortlist shortlist, int days) =>
+        End(Start(requisition).Paragraph(p => p
+            .Words("The shortlist for ").Value(requisition.Title).Words(" (").Value(shortlist.ReferenceToken).Words(") has waited ")
+            .Words(days.ToString(CultureInfo.InvariantCulture)).Words(" days for your decision. Reply to the shortlist email, for example ")
+            .Example("interview 1 and 3, pass on 2").Words(".")));
 
     /// <summary>To the delegates: the hiring manager has not decided; they may.</summary>
-    public static string Escalation(Requisition requisition, Shortlist shortlist, int days) =>
-        End(new StringBuilder("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"></head><body style=\"font-family:Segoe UI,Arial,sans-serif;font-size:14px\">")
-            .Append("<p>Hello,</p><p>The shortlist for ").Append(E(requisition.Title)).Append(" (").Append(E(shortlist.ReferenceToken)).Append(") has had no decision for ")
-            .Append(days.ToString(CultureInfo.InvariantCulture)).Append(" days. As a delegate of ").Append(E(requisition.HiringManager.Name ?? requisition.HiringManager.Email))
-            .Append(", you may decide: reply with the reference in the subject, for example <em>interview 1 and 3, pass on 2</em>.</p>"));
+    public static MailBody Escalation(Requisition requisition, Shortlist shortlist, int days) =>
+        End(Start(greeting: null).Paragraph(p => p
+            .Words("The shortlist for ").Value(requisition.Title).Words(" (").Value(shortlist.ReferenceToken).Words(") has had no decision for ")
+            .Words(days.ToString(CultureInfo.InvariantCulture)).Words(" days. As a delegate of ").Value(requisition.HiringManager.Name ?? requisition.HiringManager.Email)
+            .Words(", you may decide: reply with the reference in the subject, for example ").Example("interview 1 and 3, pass on 2").Words(".")));
 
     /// <summary>The Teams notification to the recruiters when a shortlist waits too long.</summary>
     public static TeamsActivity Escalated(Requisition requisition, Shortlist shortlist, int days, string teamsAppId)
@@ -145,13 +127,14 @@ public static partial class ReplyAnswers
         _ => "hold",
     };
 
-    private static StringBuilder Start(Requisition requisition) =>
-        new StringBuilder("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"></head><body style=\"font-family:Segoe UI,Arial,sans-serif;font-size:14px\">")
-            .Append("<p>Hello").Append(requisition.HiringManager.Name is { } name ? " " + E(name) : string.Empty).Append(",</p>");
+    private static MailWriter Start(Requisition requisition) => Start(requisition.HiringManager.Name);
 
-    private static string End(StringBuilder html) => html.Append("</body></html>").ToString();
+    private static MailWriter Start(string? greeting) =>
+        new MailWriter()
+            .Markup("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"></head><body style=\"font-family:Segoe UI,Arial,sans-serif;font-size:14px\">")
+            .Paragraph(p => (greeting is null ? p.Words("Hello") : p.Words("Hello ").Value(greeting)).Words(","));
 
-    private static string E(string value) => Encoder.Encode(value);
+    private static MailBody End(MailWriter body) => body.Markup("</body></html>").ToBody();
 
     [GeneratedRegex(@"SL-[2-9A-HJ-NP-Z]{6}")]
     private static partial Regex Reference();

@@ -6,8 +6,11 @@ using Pipeline.Domain.Shortlists;
 
 namespace Pipeline.Domain.Delivery;
 
-/// <summary>The shortlist email to a hiring manager. Every value that came from a feed or configuration is HTML-encoded.</summary>
-public sealed record ShortlistEmail(string Subject, string Html)
+/// <summary>
+/// The shortlist email to a hiring manager, as HTML and as plain text of the same facts. Every value that came from a
+/// feed or configuration is HTML-encoded in the HTML.
+/// </summary>
+public sealed record ShortlistEmail(string Subject, string Html, string Text)
 {
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Default;
 
@@ -38,34 +41,128 @@ public sealed record ShortlistEmail(string Subject, string Html)
             .Append("<p style=\"color:#555;font-size:12px\">Requisition ").Append(E(requisition.Id))
             .Append(", shortlist version ").Append(shortlist.Version.ToString(CultureInfo.InvariantCulture)).Append(".</p>")
             .Append("</body></html>");
-        return new ShortlistEmail(subject, html.ToString());
+        return new ShortlistEmail(subject, html.ToString(), ComposeText(requisition, shortlist, decisionLink));
     }
 
-    /// <summary>What the shortlist is (how many meet the requirements, or that it no longer stands) and where its members came from.</summary>
-    internal static void AppendSummary(StringBuilder html, Requisition requisition, Shortlist shortlist)
+    /// <summary>The same email as plain text: the same sentences and facts, laid out for a text reader.</summary>
+    private static string ComposeText(Requisition requisition, Shortlist shortlist, Func<int, Replies.Decision, string>? decisionLink)
+    {
+        var text = new StringBuilder();
+        Heading(text, "Shortlist for " + OneLine(requisition.Title), '=');
+        text.Append("Hello").Append(requisition.HiringManager.Name is { } hm ? " " + hm : "").Append(",\n\n");
+        text.Append(Summary(requisition, shortlist)).Append("\n\n");
+        if (Sources(shortlist) is (string mix, string feeds))
+        {
+            text.Append("Sources: ").Append(mix).Append(". By feed: ").Append(feeds).Append(".\n\n");
+        }
+
+        foreach (var member in shortlist.Members)
+        {
+            var card = member.Card;
+            Heading(text, $"Candidate {member.Rank.ToString(CultureInfo.InvariantCulture)}{(card.Name is null ? "" : ": " + card.Name)} — score {Percent(member.Score)}", '-');
+            if (Facts(card) is { Count: > 0 } facts)
+            {
+                text.Append(string.Join(" · ", facts)).Append('\n');
+            }
+
+            foreach (var requirement in member.Requirements)
+            {
+                var met = requirement.Status == RequirementStatus.Met;
+                text.Append("- ").Append(met ? "✔ " : "✘ ").Append(requirement.Name)
+                    .Append(requirement.Required ? " (required) — " : " (preferred) — ")
+                    .Append(met ? "met" : "not met").Append(": ").Append(requirement.Evidence).Append('\n');
+            }
+
+            if (card.Certifications.Count > 0)
+            {
+                text.Append("Certifications: ").Append(string.Join(", ", card.Certifications)).Append('\n');
+            }
+
+            if (decisionLink is not null)
+            {
+                text.Append("Decide:\n");
+                foreach (var (decision, label) in DecisionLabels)
+                {
+                    text.Append("  ").Append(label).Append(": ").Append(decisionLink(member.Rank, decision)).Append('\n');
+                }
+            }
+
+            text.Append('\n');
+        }
+
+        Heading(text, "How to answer", '-');
+        if (decisionLink is not null)
+        {
+            text.Append("Use the links under each candidate, or reply in your own words.\n\n");
+        }
+
+        text.Append("Reply to this email in your own words, for example “interview 1 and 3, pass on 2”. ")
+            .Append("Keep the reference ").Append(shortlist.ReferenceToken).Append(" in the subject.\n\n")
+            .Append("Requisition ").Append(requisition.Id).Append(", shortlist version ").Append(shortlist.Version.ToString(CultureInfo.InvariantCulture)).Append(".\n");
+        return text.ToString();
+    }
+
+    private static void Heading(StringBuilder text, string heading, char underline) =>
+        text.Append(heading).Append('\n').Append(underline, heading.Length).Append("\n\n");
+
+    private static readonly (Replies.Decision Decision, string Label)[] DecisionLabels =
+        [(Replies.Decision.Interview, "Interview"), (Replies.Decision.Reject, "Pass"), (Replies.Decision.Hold, "Hold")];
+
+    /// <summary>How many meet the requirements, or that the shortlist no longer stands: our own words, no values from outside.</summary>
+    private static string Summary(Requisition requisition, Shortlist shortlist)
     {
         var count = shortlist.Members.Count;
         if (count == 0)
         {
             // Everyone on the last version dropped out (a credential revoked or expired, a feed that no longer lists them).
-            html.Append("<p>No candidate meets every requirement this role marks as required any more, so the shortlist sent before (")
-                .Append(shortlist.Version > 1 ? $"version {shortlist.Version - 1}" : "the last one")
-                .Append(") no longer stands. Nothing needs deciding; you will get a new shortlist when candidates qualify.</p>");
-        }
-        else
-        {
-            html.Append("<p>").Append(count.ToString(CultureInfo.InvariantCulture))
-                .Append(count == 1 ? " candidate meets" : " candidates meet")
-                .Append(" every requirement this role marks as required.")
-                .Append(requisition.BlindMode ? " They are shown as numbered profiles; names are shared once you decide." : "")
-                .Append("</p>");
+            return "No candidate meets every requirement this role marks as required any more, so the shortlist sent before (" +
+                (shortlist.Version > 1 ? $"version {shortlist.Version - 1}" : "the last one") +
+                ") no longer stands. Nothing needs deciding; you will get a new shortlist when candidates qualify.";
         }
 
+        return count.ToString(CultureInfo.InvariantCulture) + (count == 1 ? " candidate meets" : " candidates meet") +
+            " every requirement this role marks as required." +
+            (requisition.BlindMode ? " They are shown as numbered profiles; names are shared once you decide." : "");
+    }
+
+    /// <summary>The mix by kind of feed (our words) and by feed (feed names, from configuration); null when there is none.</summary>
+    private static (string Mix, string Feeds)? Sources(Shortlist shortlist)
+    {
         var mix = shortlist.Mix.Select(m => $"{m.Value} from {m.Key} feeds").ToList();
-        if (mix.Count > 0)
+        return mix.Count == 0 ? null : (string.Join(", ", mix), string.Join(" · ", shortlist.MixBySource.Select(m => $"{m.Key} {m.Value}")));
+    }
+
+    /// <summary>Programme and institution, graduation, sources: plain text, values from outside not yet encoded.</summary>
+    private static List<string> Facts(CandidateCard card)
+    {
+        var facts = new List<string>();
+        if (card.Program is not null || card.Institution is not null)
         {
-            var feeds = shortlist.MixBySource.Select(m => $"{m.Key} {m.Value}");
-            html.Append("<p style=\"color:#555\">Sources: ").Append(string.Join(", ", mix)).Append(". By feed: ").Append(E(string.Join(" · ", feeds))).Append(".</p>");
+            facts.Add(string.Join(", ", new[] { card.Program, card.Institution }.Where(s => s is not null)));
+        }
+
+        if (card.GraduationDate is { } graduation)
+        {
+            facts.Add("graduating " + graduation.ToString("MMMM yyyy", CultureInfo.InvariantCulture));
+        }
+
+        if (card.Sources.Count > 0)
+        {
+            facts.Add("via " + string.Join(", ", card.Sources));
+        }
+
+        return facts;
+    }
+
+    private static string Percent(double score) => Math.Round(score * 100).ToString(CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>What the shortlist is (how many meet the requirements, or that it no longer stands) and where its members came from.</summary>
+    internal static void AppendSummary(StringBuilder html, Requisition requisition, Shortlist shortlist)
+    {
+        html.Append("<p>").Append(Summary(requisition, shortlist)).Append("</p>");
+        if (Sources(shortlist) is (string mix, string feeds))
+        {
+            html.Append("<p style=\"color:#555\">Sources: ").Append(mix).Append(". By feed: ").Append(E(feeds)).Append(".</p>");
         }
     }
 
@@ -83,24 +180,9 @@ public sealed record ShortlistEmail(string Subject, string Html)
             .Append('<').Append(h).Append(focusable ? $" id=\"{id}\"" : "").Append(" style=\"font-size:16px;margin:0 0 4px\">").Append(label).Append(' ').Append(rank)
             .Append(card.Name is null ? "" : ": " + E(card.Name))
             .Append(" <span style=\"font-weight:normal;color:#555\">— score ")
-            .Append(Math.Round(member.Score * 100).ToString(CultureInfo.InvariantCulture)).Append("%</span></").Append(h).Append('>');
+            .Append(Percent(member.Score)).Append("</span></").Append(h).Append('>');
 
-        var facts = new List<string>();
-        if (card.Program is not null || card.Institution is not null)
-        {
-            facts.Add(string.Join(", ", new[] { card.Program, card.Institution }.Where(s => s is not null).Select(E)));
-        }
-
-        if (card.GraduationDate is { } graduation)
-        {
-            facts.Add("graduating " + graduation.ToString("MMMM yyyy", CultureInfo.InvariantCulture));
-        }
-
-        if (card.Sources.Count > 0)
-        {
-            facts.Add("via " + string.Join(", ", card.Sources.Select(E)));
-        }
-
+        var facts = Facts(card).Select(E).ToList();
         if (facts.Count > 0)
         {
             html.Append("<p style=\"margin:0 0 8px\">").Append(string.Join(" · ", facts)).Append("</p>");
@@ -126,8 +208,7 @@ public sealed record ShortlistEmail(string Subject, string Html)
         if (decisionLink is not null)
         {
             html.Append("<p style=\"margin:8px 0 0\">Decide: ");
-            var links = new[] { (Replies.Decision.Interview, "Interview"), (Replies.Decision.Reject, "Pass"), (Replies.Decision.Hold, "Hold") }
-                .Select(d => $"<a href=\"{E(decisionLink(member.Rank, d.Item1))}\">{d.Item2}</a>");
+            var links = DecisionLabels.Select(d => $"<a href=\"{E(decisionLink(member.Rank, d.Decision))}\">{d.Label}</a>");
             html.Append(string.Join(" · ", links)).Append("</p>");
         }
 

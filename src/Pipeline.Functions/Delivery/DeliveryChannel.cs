@@ -3,14 +3,15 @@ using Pipeline.Domain.Requisitions;
 
 namespace Pipeline.Functions.Delivery;
 
-/// <summary>An email to send. <paramref name="EffectKey"/> identifies it across retries.</summary>
 /// <summary>How a sent email is known in the mailbox, for correlating replies; null where the channel cannot tell.</summary>
 public sealed record SentEmail(string? ConversationId, string? InternetMessageId)
 {
     public static SentEmail Unknown { get; } = new(null, null);
 }
 
-public sealed record OutgoingEmail(string EffectKey, string ReferenceToken, Contact From, IReadOnlyList<Contact> To, string Subject, string Html)
+/// <summary>An email to send. <paramref name="EffectKey"/> identifies it across retries.</summary>
+/// <param name="Text">The plain-text form of <paramref name="Html"/>: the same facts, for clients that show no HTML.</param>
+public sealed record OutgoingEmail(string EffectKey, string ReferenceToken, Contact From, IReadOnlyList<Contact> To, string Subject, string Html, string Text)
 {
     /// <summary>A reply to this received message: its id in the mailbox (Graph answers in its thread) and its Message-ID.</summary>
     public (string? MessageId, string InternetMessageId)? InReplyTo { get; init; }

@@ -41,7 +41,7 @@ public sealed class NotifyShortlist(
         var email = ShortlistEmail.Compose(requisition, shortlist, links.For(shortlist));
         var from = new Contact(options.Value.SenderAddress, options.Value.SenderName);
         var emailKey = "email-" + RecipientHash(requisition.HiringManager.Email);
-        var outgoing = new OutgoingEmail($"{scope}-{emailKey}", shortlist.ReferenceToken, from, [requisition.HiringManager], email.Subject, email.Html)
+        var outgoing = new OutgoingEmail($"{scope}-{emailKey}", shortlist.ReferenceToken, from, [requisition.HiringManager], email.Subject, email.Html, email.Text)
         {
             Cc = requisition.Delegates, // they may decide too, so they see what they would decide on
         };

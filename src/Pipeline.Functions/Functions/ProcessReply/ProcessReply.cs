@@ -81,9 +81,9 @@ public sealed class ProcessReply(
         var manager = new[] { decider };
         var from = new Contact(options.Value.SenderAddress, options.Value.SenderName);
         var subject = ReplyAnswers.Subject(reply.Subject);
-        Task AnswerAsync(string key, string html) =>
+        Task AnswerAsync(string key, MailBody body) =>
             ledger.RunOnceAsync(scope, key, "email", async (retry, ct) => await channel.SendEmailAsync(
-                new OutgoingEmail($"{scope}-{key}", reference, from, manager, subject, html) { InReplyTo = (reply.MessageId, reply.InternetMessageId) }, retry, ct), cancellationToken);
+                new OutgoingEmail($"{scope}-{key}", reference, from, manager, subject, body.Html, body.Text) { InReplyTo = (reply.MessageId, reply.InternetMessageId) }, retry, ct), cancellationToken);
 
         if (!requisition.IsOpen)
         {

@@ -80,11 +80,11 @@ public sealed class RemindHiringManagers(
     }
 
     /// <summary>Whether it was sent now; one in progress elsewhere is left to that run (a timer is not redelivered; the next run looks again).</summary>
-    private async Task<bool> SendAsync(string scope, string key, Requisition requisition, Shortlist shortlist, IReadOnlyList<Contact> to, string html, CancellationToken cancellationToken)
+    private async Task<bool> SendAsync(string scope, string key, Requisition requisition, Shortlist shortlist, IReadOnlyList<Contact> to, MailBody body, CancellationToken cancellationToken)
     {
         var from = new Contact(options.Value.SenderAddress, options.Value.SenderName);
         var subject = $"Waiting for your decision: {requisition.Title} [{shortlist.ReferenceToken}]";
-        return await ledger.TryRunAsync(scope, key, "email", async (retry, ct) => await channel.SendEmailAsync(new OutgoingEmail($"{scope}-{key}", shortlist.ReferenceToken, from, to, subject, html), retry, ct), cancellationToken)
+        return await ledger.TryRunAsync(scope, key, "email", async (retry, ct) => await channel.SendEmailAsync(new OutgoingEmail($"{scope}-{key}", shortlist.ReferenceToken, from, to, subject, body.Html, body.Text), retry, ct), cancellationToken)
             == EffectOutcome.Ran;
     }
 }

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace Pipeline.Tests.Shared;
+namespace Pipeline.Testing;
 
 /// <summary>
 /// A loopback Open Badges 2.0 issuer: hosted assertion <c>/assertions/{name}</c> issued to <c>{name}@learners.example</c>

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Pipeline.Tests.Shared;
+namespace Pipeline.Testing;
 
 /// <summary>
 /// A Microsoft Entra stand-in on loopback: publishes an OpenID Connect metadata document and a JWKS for a tenant, as

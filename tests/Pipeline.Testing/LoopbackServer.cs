@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Pipeline.Tests.Shared;
+namespace Pipeline.Testing;
 
 /// <summary>A real Kestrel server on a free loopback port, for the stand-ins tests talk to (feeds, issuers, Graph, Table storage).</summary>
 public static class LoopbackServer

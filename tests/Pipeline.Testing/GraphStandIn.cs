@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace Pipeline.Tests.Shared;
+namespace Pipeline.Testing;
 
 /// <summary>A request the Graph stand-in received.</summary>
 public sealed record GraphRequest(string Method, string Path, string Query, string? Authorization, JsonNode? Body);

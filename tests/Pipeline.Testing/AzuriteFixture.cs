@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Pipeline.Tests.Shared;
+namespace Pipeline.Testing;
 
 /// <summary>
 /// Azurite's Table service for tests that need a real Table endpoint. Uses, in order: the connection string in
