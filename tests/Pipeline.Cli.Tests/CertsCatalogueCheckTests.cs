@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Pipeline.Cli.Commands;
-using Pipeline.Tests.Shared;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Pipeline.Cli.Tests;
 
@@ -24,7 +24,7 @@ public sealed class CertsCatalogueCheckTests : IDisposable
         var root = new RootCommand();
         root.Options.Add(CliOptions.Config);
         root.Options.Add(CliOptions.Data);
-        root.Subcommands.Add(CertsCommand.Create(new ManualTimeProvider(now)));
+        root.Subcommands.Add(CertsCommand.Create(new FakeTimeProvider(now)));
         var output = new StringWriter();
         var error = new StringWriter();
         var exit = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
