@@ -88,14 +88,9 @@ public static partial class Normalizer
             return null;
         }
 
-        if (!Phones.IsNumberLike(text))
-        {
-            throw new FieldException("phone", "not a phone number");
-        }
-
         // Without a region, 00 is taken as the international prefix, as most of the world dials it.
         var international = defaultRegion is null && text.StartsWith("00", StringComparison.Ordinal) ? "+" + text[2..] : text;
-        return Phones.Canonical(international, defaultRegion) ?? text;
+        return Phones.Canonical(international, defaultRegion, out var isNumber) ?? (isNumber ? text : throw new FieldException("phone", "not a phone number"));
     }
 
     /// <summary>Accepts YYYY, YYYY-MM and YYYY-MM-DD (JSON Resume's forms); a missing day or month means the first.</summary>

@@ -14,16 +14,14 @@ public static class Phones
     public static bool IsKnownRegion(string? region) =>
         region is { Length: 2 } && Util.GetSupportedRegions().Contains(region.ToUpperInvariant());
 
-    /// <summary>Whether the text is written as a phone number at all (digits with the usual punctuation), valid or not.</summary>
-    public static bool IsNumberLike(string text) => PhoneNumberUtil.IsViablePhoneNumber(text);
-
     /// <summary>
     /// A valid number as E.164, with its extension after it (<c>+442079460000 ext. 123</c>); null when the text is
     /// not a valid number. Without <paramref name="defaultRegion"/> only international forms (<c>+44 …</c>) parse.
+    /// <paramref name="isNumber"/> says whether the text is written as a phone number at all, valid or not.
     /// </summary>
-    public static string? Canonical(string text, string? defaultRegion)
+    public static string? Canonical(string text, string? defaultRegion, out bool isNumber)
     {
-        if (!TryParseValid(text, defaultRegion, out var number))
+        if (!TryParseValid(text, defaultRegion, out var number, out isNumber))
         {
             return null;
         }
@@ -37,19 +35,21 @@ public static class Phones
     /// line), and only when it is a valid number in international form. Anything else identifies no one.
     /// </summary>
     public static string? IdentityForm(string stored) =>
-        stored.StartsWith('+') && TryParseValid(stored, null, out var number) ? Util.Format(number, PhoneNumberFormat.E164) : null;
+        stored.StartsWith('+') && TryParseValid(stored, null, out var number, out _) ? Util.Format(number, PhoneNumberFormat.E164) : null;
 
-    private static bool TryParseValid(string text, string? region, out PhoneNumber number)
+    private static bool TryParseValid(string text, string? region, out PhoneNumber number, out bool isNumber)
     {
         try
         {
             // "ZZ" is libphonenumber's unknown region: a number must then carry its country code.
             number = Util.Parse(text, region?.ToUpperInvariant() ?? "ZZ");
+            isNumber = true;
             return Util.IsValidNumber(number);
         }
-        catch (NumberParseException)
+        catch (NumberParseException e)
         {
             number = null!;
+            isNumber = e.ErrorType != ErrorType.NOT_A_NUMBER;
             return false;
         }
     }
