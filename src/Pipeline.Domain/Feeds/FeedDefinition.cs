@@ -67,7 +67,10 @@ public sealed record FeedDefinition
     public string? DefaultRegion { get; init; }
 
     /// <summary>Where <paramref name="field"/> comes from: its mapping, or the column or property of its own name.</summary>
-    public FieldMapping MappingOf(string field) => Mapping.GetValueOrDefault(field) ?? FieldMapping.Single(field);
+    public FieldMapping MappingOf(string field) => Mapping.GetValueOrDefault(field) ?? OwnName.GetValueOrDefault(field) ?? FieldMapping.Single(field);
+
+    // Asked for every field of every row: the unmapped fields' mappings are made once.
+    private static readonly Dictionary<string, FieldMapping> OwnName = CandidateFields.All.ToDictionary(f => f, FieldMapping.Single, StringComparer.Ordinal);
 
     /// <summary>CSV only.</summary>
     public char Delimiter { get; init; } = ',';

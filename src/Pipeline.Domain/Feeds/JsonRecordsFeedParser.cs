@@ -87,7 +87,7 @@ public static class JsonRecordsFeedParser
         public string? Text(string field)
         {
             var mapping = feed.MappingOf(field);
-            return mapping.Text(i => TextAt(field, mapping.Sources[i]));
+            return mapping.Kind == FieldMappingKind.Single ? TextAt(field, mapping.Sources[0]) : mapping.Text(i => TextAt(field, mapping.Sources[i]));
         }
 
         public IReadOnlyList<string>? List(string field)
