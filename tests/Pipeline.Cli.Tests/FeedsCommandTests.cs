@@ -17,7 +17,7 @@ public sealed class FeedsCommandTests : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var exit = await FeedsCommand.CheckAsync(target, format, mapping, show, json: true, Samples, output, error, CancellationToken.None);
+        var exit = await FeedsCommand.CheckAsync(target, format, mapping, null, show, json: true, Samples, output, error, CancellationToken.None);
         return (exit, exit == 0 ? JsonDocument.Parse(output.ToString()).RootElement.Clone() : default, error.ToString());
     }
 
@@ -49,6 +49,39 @@ public sealed class FeedsCommandTests : IDisposable
         Assert.Equal("ada@camp.example", candidate.GetProperty("email").GetString());
         Assert.Equal(["TensorFlow", "scikit-learn"], candidate.GetProperty("skills").EnumerateArray().Select(s => s.GetString()));
         Assert.Equal(2, Assert.Single(result.GetProperty("quarantined").EnumerateArray()).GetProperty("position").GetInt64());
+    }
+
+    [Fact]
+    public async Task Check_CsvWithJoinedAndFirstOfMapping_ShowsTheMappingAndTheJoinedNames()
+    {
+        var file = Path.Combine(_root, "export.csv");
+        File.WriteAllText(file, "Email,First Name,Last Name,Mobile,Office\nana@uni.example,Ana,Lima,,020 7946 0000\n");
+        var mapping = Path.Combine(_root, "mapping.json");
+        File.WriteAllText(mapping, """{ "email": "Email", "name": ["First Name", "Last Name"], "phone": { "firstOf": ["Mobile", "Office"] } }""");
+        var output = new StringWriter();
+
+        var exit = await FeedsCommand.CheckAsync(file, null, new FileInfo(mapping), "GB", showCandidates: true, json: false, Samples, output, new StringWriter(), CancellationToken.None);
+        var (jsonExit, result, _) = await CheckAsync(file, mapping: new FileInfo(mapping), show: true);
+
+        Assert.Equal((0, 0), (exit, jsonExit));
+        Assert.Contains("mapping: email <- 'Email'; name <- 'First Name' + 'Last Name'; phone <- first of 'Mobile', 'Office'", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("numbers without a country code are read as GB", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\"name\":\"Ana Lima\",\"phone\":\"+442079460000\"", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal("""{"email":"Email","name":["First Name","Last Name"],"phone":{"firstOf":["Mobile","Office"]}}""", JsonSerializer.Serialize(result.GetProperty("mapping")));
+        Assert.Equal("020 7946 0000", Assert.Single(result.GetProperty("candidates").EnumerateArray()).GetProperty("phone").GetString());
+    }
+
+    [Fact]
+    public async Task Check_UnknownDefaultRegion_ExitsTwoNamingIt()
+    {
+        var file = Path.Combine(_root, "export.csv");
+        File.WriteAllText(file, "email\nana@uni.example\n");
+
+        var error = new StringWriter();
+        var exit = await FeedsCommand.CheckAsync(file, null, null, "UK", false, json: true, Samples, new StringWriter(), error, CancellationToken.None);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("'defaultRegion' must be an ISO 3166-1 alpha-2 region code such as GB or US (got 'UK')", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

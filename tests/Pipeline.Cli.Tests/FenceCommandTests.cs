@@ -78,7 +78,7 @@ public sealed class FenceCommandTests : IDisposable
         var (exit, _, error) = await InvokeAsync("feeds", "check", "northfield", "--mapping", mapping, "--config", config.FullName);
 
         Assert.Equal(2, exit);
-        Assert.Contains("mapping.json: 'name' must be text, not the number 3", error, StringComparison.Ordinal);
+        Assert.Contains("mapping.json: 'name' must be a column or path, a list of them to join, or {\"firstOf\": [...]}, not the number 3", error, StringComparison.Ordinal);
         Assert.DoesNotContain("System.", error, StringComparison.Ordinal);
     }
 

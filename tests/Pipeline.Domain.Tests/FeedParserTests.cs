@@ -89,7 +89,7 @@ public class FeedParserTests
     [Fact]
     public async Task Csv_MappedHeaders_AreUsedAndByteOrderMarkIgnored()
     {
-        var feed = CsvFeed with { Mapping = new Dictionary<string, string> { ["email"] = "Student Email", ["name"] = "Full Name" } };
+        var feed = CsvFeed with { Mapping = new Dictionary<string, FieldMapping> { ["email"] = "Student Email", ["name"] = "Full Name" } };
         var rows = await CsvAsync("\uFEFFStudent Email,Full Name\nx@y.example,Xi Yu\n", feed);
         Assert.Equal("Xi Yu", Assert.IsType<AcceptedRow>(Assert.Single(rows)).Candidate.Name);
     }

@@ -8,7 +8,7 @@ public class JsonRecordsFeedParserTests
     private static readonly FeedDefinition JsonFeed = new()
     {
         Id = "api", Source = "Careers API", Location = "x.json", Format = FeedFormat.Json,
-        Mapping = new Dictionary<string, string>
+        Mapping = new Dictionary<string, FieldMapping>
         {
             ["email"] = "contact.emails.0",
             ["name"] = "profile.fullName",

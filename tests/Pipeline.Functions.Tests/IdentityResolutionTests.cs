@@ -174,6 +174,55 @@ public sealed class IdentityResolutionTests : IAsyncLifetime
         Assert.Equal(3, (await PeopleAsync()).Length);
     }
 
+    /// <summary>A feed's rows as the feed parser makes them, to be stored as ScreenCandidates stores them.</summary>
+    private static async Task<List<CandidateWrite>> ReadAsync(string feedId, string csv, string? defaultRegion = null)
+    {
+        var feed = new FeedDefinition { Id = feedId, Source = feedId, Location = feedId + ".csv", DefaultRegion = defaultRegion };
+        var writes = new List<CandidateWrite>();
+        await foreach (var row in FeedParser.ParseAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv)), feed))
+        {
+            writes.Add(new CandidateWrite(feedId, FeedKind.University, feedId, Assert.IsType<AcceptedRow>(row).Candidate));
+        }
+
+        return writes;
+    }
+
+    [Fact]
+    public async Task SharedSwitchboard_WrittenDifferentlyOnEachRow_IsStillNotOnePerson()
+    {
+        // One number in four spellings is now one key; the rule against merging rows of one feed keeps them apart.
+        await _candidates.UpsertManyAsync(await ReadAsync("uni-a", "email,phone\nana@uni.example,+44 20 7946 0000\nbo@uni.example,+44 (0)20 7946 0000 ext. 12\n"), default);
+        await _candidates.UpsertManyAsync(await ReadAsync("uni-a", "email,phone\ncy@uni.example,0044 20 7946 0000\ndee@uni.example,020 7946 0000\n", defaultRegion: "GB"), default);
+
+        var people = await PeopleAsync();
+        Assert.Equal(4, people.Length);
+        Assert.All(people, p => Assert.Equal(MatchReasons.Email, Assert.Single(p.Links).MatchedBy));
+    }
+
+    [Fact]
+    public async Task SamePhone_WithATrunkPrefixInOneFeed_AndNationalInAnother_MergesByPhone()
+    {
+        // Before: +4402079460000 in one feed and 02079460000 (no key) in the other: one person stored as two.
+        await _candidates.UpsertManyAsync(await ReadAsync("uni-a", "email,phone\nana@uni.example,+44 (0)20 7946 0000\n"), default);
+        await _candidates.UpsertManyAsync(await ReadAsync("camp-b", "email,phone\nana.lima@mail.example,020 7946 0000\n", defaultRegion: "GB"), default);
+
+        var ana = Assert.Single(await PeopleAsync());
+        Assert.Equal([("camp-b", MatchReasons.Phone), ("uni-a", MatchReasons.Email)], ana.Links.Select(l => (l.FeedId, l.MatchedBy)).Order());
+        Assert.Equal("+442079460000", ana.Phone);
+    }
+
+    [Fact]
+    public async Task SameInvalidPhone_InTwoFeeds_IsKeptButMergesNobody()
+    {
+        // Before: any "+" and digits was a key, so one mistyped number (a digit short) merged two people.
+        await _candidates.UpsertManyAsync(await ReadAsync("uni-a", "email,phone\nana@uni.example,+44 20 7946 000\n"), default);
+        await _candidates.UpsertManyAsync(await ReadAsync("camp-b", "email,phone\nbo@mail.example,+44 20 7946 000\n"), default);
+
+        var people = await PeopleAsync();
+        Assert.Equal(2, people.Length);
+        Assert.All(people, p => Assert.Equal("+44 20 7946 000", p.Phone));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

@@ -179,6 +179,28 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
+    public async Task MappingsOfAnotherShape_EmptyLists_AndUnknownRegions_FailTheStartNamingFeedAndField()
+    {
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => RunningHandler.StartAsync(prepareConfig: config =>
+            File.WriteAllText(Path.Combine(config, "feeds.json"), """
+                { "feeds": [
+                    { "id": "first", "source": "A", "location": "feeds/northfield-university.csv",
+                      "mapping": { "name": ["First Name", 2], "phone": { "firstof": ["Mobile"] }, "skills": [] }, "defaultRegion": "UK" },
+                    { "id": "second", "source": "B", "location": "feeds/northfield-university.csv",
+                      "mapping": { "email": ["Work Email", "Home Email"], "location": { "firstOf": [] } } }
+                ] }
+                """)));
+
+        Assert.Contains("feeds.json: feed 'first': 'mapping.name' must be a column or path, a list of them to join, or {\"firstOf\": [...]}", e.Message, StringComparison.Ordinal);
+        Assert.Contains("feeds.json: feed 'first': 'mapping.phone' must be", e.Message, StringComparison.Ordinal);
+        Assert.Contains("feeds.json: feed 'first': 'mapping.skills' names no column; name at least one.", e.Message, StringComparison.Ordinal);
+        Assert.Contains("feeds.json: feed 'first': 'defaultRegion' must be an ISO 3166-1 alpha-2 region code such as GB or US (got 'UK') (the United Kingdom is GB)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("feeds.json: feed 'second': 'mapping.email' cannot join several into one email", e.Message, StringComparison.Ordinal);
+        Assert.Contains("feeds.json: feed 'second': 'mapping.location' names no column", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SkillsWithTextWeightsOrUnknownKeys_AreListedNamingTheRequisitionAndTheSkill()
     {
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => RunningHandler.StartAsync(prepareConfig: config =>

@@ -25,19 +25,20 @@ internal static class FeedsCommand
         var target = new Argument<string>("feed") { Description = "A feed id from feeds.json, or the path of a feed file" };
         var format = new Option<FeedFormat?>("--format") { Description = "The file's format (default: from feeds.json, or from the file's extension)" };
         var mapping = new Option<FileInfo?>("--mapping") { Description = "A JSON object mapping our fields to the file's columns or paths", HelpName = "file" };
+        var region = new Option<string?>("--default-region") { Description = "The region (ISO 3166-1 alpha-2, e.g. GB) for phone numbers written without their country code (default: the feed's defaultRegion)", HelpName = "region" };
         var show = new Option<bool>("--show-candidates") { Description = "Include the normalised candidates in the output" };
         var command = new Command("check", "Parse a feed without storing or sending anything, and report what would be accepted and quarantined")
         {
-            target, format, mapping, show, CliOptions.Json,
+            target, format, mapping, region, show, CliOptions.Json,
         };
         command.SetAction((parse, cancellationToken) => CheckAsync(
-            parse.GetValue(target)!, parse.GetValue(format), parse.GetValue(mapping), parse.GetValue(show), parse.GetValue(CliOptions.Json),
+            parse.GetValue(target)!, parse.GetValue(format), parse.GetValue(mapping), parse.GetValue(region), parse.GetValue(show), parse.GetValue(CliOptions.Json),
             parse.GetValue(CliOptions.Config)!, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return command;
     }
 
     internal static async Task<int> CheckAsync(
-        string target, FeedFormat? format, FileInfo? mappingFile, bool showCandidates, bool json, DirectoryInfo config, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        string target, FeedFormat? format, FileInfo? mappingFile, string? defaultRegion, bool showCandidates, bool json, DirectoryInfo config, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         // Settings come from the environment, as the function app's do (feed secrets, Pipeline__FeedTestHosts).
         var settings = new ConfigurationBuilder().AddEnvironmentVariables()
@@ -49,7 +50,7 @@ internal static class FeedsCommand
         PipelineConfiguration? configuration;
         try
         {
-            (feed, path, configuration) = Resolve(target, format, mappingFile, options, settings);
+            (feed, path, configuration) = Resolve(target, format, mappingFile, defaultRegion, options, settings);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or JsonException or IOException)
         {
@@ -102,6 +103,8 @@ internal static class FeedsCommand
                 ["feed"] = feed.Id,
                 ["file"] = path,
                 ["format"] = feed.Format.ToString(),
+                ["mapping"] = feed.Mapping,
+                ["defaultRegion"] = feed.DefaultRegion,
                 ["accepted"] = accepted,
                 ["quarantined"] = quarantined,
             };
@@ -115,6 +118,12 @@ internal static class FeedsCommand
         }
 
         await output.WriteLineAsync($"{path} ({feed.Format}): {accepted} accepted, {quarantined.Count} quarantined");
+        if (feed.Mapping.Count > 0)
+        {
+            await output.WriteLineAsync($"  mapping: {string.Join("; ", feed.Mapping.Select(m => $"{m.Key} <- {m.Value}"))}");
+        }
+
+        await output.WriteLineAsync($"  phones: {(feed.DefaultRegion is { } r ? $"numbers without a country code are read as {r.ToUpperInvariant()}" : "only numbers in international form (+...) are read; set defaultRegion for others")}");
         foreach (var row in quarantined)
         {
             await output.WriteLineAsync($"  {JsonSerializer.Serialize(row)}");
@@ -129,13 +138,13 @@ internal static class FeedsCommand
     }
 
     private static (FeedDefinition Feed, string Path, PipelineConfiguration? Configuration) Resolve(
-        string target, FeedFormat? format, FileInfo? mappingFile, PipelineOptions options, IConfiguration settings)
+        string target, FeedFormat? format, FileInfo? mappingFile, string? defaultRegion, PipelineOptions options, IConfiguration settings)
     {
-        Dictionary<string, string>? mapping = null;
+        Dictionary<string, FieldMapping>? mapping = null;
         if (mappingFile is not null)
         {
             var problems = new List<string>();
-            mapping = ConfigFile.Read<Dictionary<string, string>>(mappingFile.FullName, mappingFile.Name, problems);
+            mapping = ConfigFile.Read<Dictionary<string, FieldMapping>>(mappingFile.FullName, mappingFile.Name, problems);
             if (problems.Count > 0 || mapping is null)
             {
                 throw new InvalidOperationException(string.Join(Environment.NewLine, problems.DefaultIfEmpty($"{mappingFile.FullName} holds no mapping.")));
@@ -148,12 +157,8 @@ internal static class FeedsCommand
             var configuration = new PipelineConfiguration(Microsoft.Extensions.Options.Options.Create(options), settings);
             var feed = configuration.Feeds.FirstOrDefault(f => f.Id == target)
                 ?? throw new ArgumentException($"'{target}' is neither a file nor a feed in {Path.Combine(configuration.ConfigDirectory, ConfigurationFiles.Feeds)} (feeds: {string.Join(", ", configuration.Feeds.Select(f => f.Id))}).");
-            feed = feed with { Format = format ?? feed.Format, Mapping = mapping ?? feed.Mapping };
-            if (mapping is not null && new FeedsDocument { Feeds = [feed] }.Validate(new Functions.Outbound.OutboundPolicy(PipelineOptions.SplitList(options.FeedTestHosts)).IsTestHost) is { Count: > 0 } errors)
-            {
-                throw new InvalidOperationException($"With --mapping {mappingFile!.Name}: {string.Join(" ", errors)}");
-            }
-
+            feed = feed with { Format = format ?? feed.Format, Mapping = mapping ?? feed.Mapping, DefaultRegion = defaultRegion ?? feed.DefaultRegion };
+            Validate(feed);
             return (feed, feed.IsHttp ? feed.Location : configuration.ResolveLocation(feed), configuration);
         }
 
@@ -165,7 +170,19 @@ internal static class FeedsCommand
             _ => throw new ArgumentException($"Cannot tell the format of '{target}' from its extension; pass --format."),
         };
         var file = Path.GetFullPath(target);
-        return (new FeedDefinition { Id = Path.GetFileNameWithoutExtension(file), Source = file, Location = file, Format = inferred, Mapping = mapping ?? new Dictionary<string, string>() }, file, null);
+        var fileFeed = new FeedDefinition { Id = "file", Source = file, Location = file, Format = inferred, Mapping = mapping ?? new Dictionary<string, FieldMapping>(), DefaultRegion = defaultRegion };
+        Validate(fileFeed);
+        return (fileFeed with { Id = Path.GetFileNameWithoutExtension(file) }, file, null);
+
+        // What the command line adds (a mapping, a region) is checked as feeds.json would be.
+        void Validate(FeedDefinition feed)
+        {
+            if ((mapping is not null || defaultRegion is not null)
+                && new FeedsDocument { Feeds = [feed] }.Validate(new Functions.Outbound.OutboundPolicy(PipelineOptions.SplitList(options.FeedTestHosts)).IsTestHost) is { Count: > 0 } errors)
+            {
+                throw new InvalidOperationException($"With {(mapping is not null ? $"--mapping {mappingFile!.Name}" : "--default-region")}: {string.Join(" ", errors)}");
+            }
+        }
     }
 
     private static Command CreateList()

@@ -21,7 +21,7 @@ public static class MatchReasons
 public readonly record struct IdentityKey(string Reason, string Key);
 
 /// <summary>
-/// The strong keys that identify a person across feeds: the email, badge emails, an E.164 phone and profile URLs.
+/// The strong keys that identify a person across feeds: the email, badge emails, a valid E.164 phone and profile URLs.
 /// Keys are hashes, so the identity table holds no personal data in its keys. Emails and badge emails share one
 /// namespace, so a badge email in one feed finds the person another feed lists under that address.
 /// </summary>
@@ -43,10 +43,11 @@ public static class IdentityKeys
             keys.Add(new IdentityKey(MatchReasons.ProfileUrl, Key("url", url)));
         }
 
-        // Only a full international number says whose it is; a local number without its country does not.
-        if (record.Phone is { } phone && phone.StartsWith('+'))
+        // Only a valid number in international form says whose it is: not a local number without its country, not
+        // one the numbering plan does not have. Extensions are left out: they are lines of one switchboard.
+        if (record.Phone is { } phone && Phones.IdentityForm(phone) is { } e164)
         {
-            keys.Add(new IdentityKey(MatchReasons.Phone, Key("tel", phone)));
+            keys.Add(new IdentityKey(MatchReasons.Phone, Key("tel", e164)));
         }
 
         return keys;

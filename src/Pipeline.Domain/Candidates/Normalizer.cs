@@ -10,6 +10,7 @@ public static partial class Normalizer
     public const int MaxNameLength = 200;
     public const int MaxTextLength = 500;
     public const int MaxSkills = 200;
+    public const int MaxPhoneLength = 50;
 
     public static string Email(string? raw)
     {
@@ -74,27 +75,22 @@ public static partial class Normalizer
         return text;
     }
 
-    /// <summary>E.164 (+ and digits) where the number says its country; otherwise the digits as given.</summary>
-    public static string? Phone(string? raw)
+    /// <summary>
+    /// E.164 for a valid number (<see cref="Phones.Canonical"/>), read in <paramref name="defaultRegion"/> when it has
+    /// no country code; an extension is kept after it. A number that is not valid is kept as written (white space
+    /// collapsed), as data only: it is never an identity key. Text that is not written as a number is refused.
+    /// </summary>
+    public static string? Phone(string? raw, string? defaultRegion = null)
     {
-        if (string.IsNullOrWhiteSpace(raw))
+        var text = Text(raw, "phone", MaxPhoneLength);
+        if (text is null)
         {
             return null;
         }
 
-        var trimmed = raw.Trim();
-        var digits = new string(trimmed.Where(char.IsAsciiDigit).ToArray());
-        if (trimmed.Any(c => !(char.IsAsciiDigit(c) || c is '+' or ' ' or '-' or '(' or ')' or '.')) || digits.Length is < 6 or > 15)
-        {
-            throw new FieldException("phone", "not a phone number");
-        }
-
-        if (trimmed.StartsWith('+'))
-        {
-            return "+" + digits;
-        }
-
-        return trimmed.StartsWith("00", StringComparison.Ordinal) ? "+" + digits[2..] : digits;
+        // Without a region, 00 is taken as the international prefix, as most of the world dials it.
+        var international = defaultRegion is null && text.StartsWith("00", StringComparison.Ordinal) ? "+" + text[2..] : text;
+        return Phones.Canonical(international, defaultRegion, out var isNumber) ?? (isNumber ? text : throw new FieldException("phone", "not a phone number"));
     }
 
     /// <summary>Accepts YYYY, YYYY-MM and YYYY-MM-DD (JSON Resume's forms); a missing day or month means the first.</summary>

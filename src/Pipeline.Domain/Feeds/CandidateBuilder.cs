@@ -17,12 +17,14 @@ public interface IFieldSource
 /// <summary>Builds a normalised candidate from one row's fields, the same way for every format.</summary>
 public static class CandidateBuilder
 {
+    /// <param name="row">The row's fields.</param>
+    /// <param name="defaultRegion">The feed's region for phone numbers written without their country code.</param>
     /// <exception cref="FieldException">A field cannot be accepted; the row goes to quarantine.</exception>
-    public static CandidateRecord Build(IFieldSource row) => new()
+    public static CandidateRecord Build(IFieldSource row, string? defaultRegion = null) => new()
     {
         Email = Normalizer.Email(row.Text(CandidateFields.Email)),
         Name = Normalizer.Name(row.Text(CandidateFields.Name)),
-        Phone = Normalizer.Phone(row.Text(CandidateFields.Phone)),
+        Phone = Normalizer.Phone(row.Text(CandidateFields.Phone), defaultRegion),
         Location = Normalizer.Text(row.Text(CandidateFields.Location), CandidateFields.Location),
         Institution = Normalizer.Text(row.Text(CandidateFields.Institution), CandidateFields.Institution),
         Program = Normalizer.Text(row.Text(CandidateFields.Program), CandidateFields.Program),
@@ -38,7 +40,7 @@ public static class CandidateBuilder
     };
 
     private static IReadOnlyList<ClaimedCertification> CertificationNames(IReadOnlyList<string>? list, string? text) =>
-        (list ?? (string.IsNullOrWhiteSpace(text) ? [] : text.Split([';', '|'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)))
+        (list ?? CandidateFields.Split(CandidateFields.Certifications, text))
             .Select(name => Normalizer.Text(name, CandidateFields.Certifications))
             .OfType<string>()
             .Select(name => new ClaimedCertification(name))

@@ -47,13 +47,13 @@ public static class CsvFeedParser
         var seen = new DuplicateTracker();
         await foreach (var record in tokenizer.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            yield return ToRow(record, header.Fields.Count, columns, seen) with { Next = new FeedCheckpoint(start + tokenizer.BytesConsumed, tokenizer.Line) };
+            yield return ToRow(record, header.Fields.Count, columns, feed.DefaultRegion, seen) with { Next = new FeedCheckpoint(start + tokenizer.BytesConsumed, tokenizer.Line) };
         }
     }
 
     private static readonly byte[] Utf8ByteOrderMark = [0xEF, 0xBB, 0xBF];
 
-    private static FeedRow ToRow(CsvRecord record, int headerWidth, Dictionary<string, int> columns, DuplicateTracker seen)
+    private static FeedRow ToRow(CsvRecord record, int headerWidth, Dictionary<string, MappedColumns> columns, string? defaultRegion, DuplicateTracker seen)
     {
         var excerpt = RejectedRow.Cut(record.Excerpt);
         if (record.Error is not null)
@@ -68,7 +68,7 @@ public static class CsvFeedParser
 
         try
         {
-            var candidate = CandidateBuilder.Build(new CsvRow(record, columns));
+            var candidate = CandidateBuilder.Build(new CsvRow(record, columns), defaultRegion);
             return seen.IsDuplicate(candidate.Email, record.Line) is { } firstLine
                 ? new RejectedRow(record.Line, CandidateFields.Email, $"duplicate of the row on line {firstLine} in the same file", excerpt)
                 : new AcceptedRow(record.Line, candidate);
@@ -79,12 +79,23 @@ public static class CsvFeedParser
         }
     }
 
-    private sealed class CsvRow(CsvRecord record, Dictionary<string, int> columns) : IFieldSource
+    private sealed class CsvRow(CsvRecord record, Dictionary<string, MappedColumns> columns) : IFieldSource
     {
-        public string? Text(string field) => columns.TryGetValue(field, out var i) ? record.Fields[i] : null;
+        public string? Text(string field) => columns.TryGetValue(field, out var mapped)
+            ? mapped.Mapping.Kind == FieldMappingKind.Single ? record.Fields[mapped.Indexes[0]] : mapped.Mapping.Text(i => record.Fields[mapped.Indexes[i]])
+            : null;
+
+        /// <summary>A list field joined from several columns: each column's list, one after another.</summary>
+        public IReadOnlyList<string>? List(string field) =>
+            columns.TryGetValue(field, out var mapped) && mapped.Mapping.Kind == FieldMappingKind.Join && CandidateFields.IsList(field)
+                ? mapped.Indexes.SelectMany(i => CandidateFields.Split(field, record.Fields[i])).ToList()
+                : null;
     }
 
-    private static Dictionary<string, int> MapColumns(CsvRecord header, FeedDefinition feed)
+    /// <summary>A field's mapping and the header index of each of its columns, in the mapping's order.</summary>
+    private sealed record MappedColumns(FieldMapping Mapping, int[] Indexes);
+
+    private static Dictionary<string, MappedColumns> MapColumns(CsvRecord header, FeedDefinition feed)
     {
         if (header.Error is not null)
         {
@@ -97,21 +108,30 @@ public static class CsvFeedParser
             byHeader.TryAdd(header.Fields[i].Trim().TrimStart('\uFEFF'), i);
         }
 
-        var columns = new Dictionary<string, int>(StringComparer.Ordinal);
+        var columns = new Dictionary<string, MappedColumns>(StringComparer.Ordinal);
         foreach (var field in CandidateFields.All)
         {
-            var expected = feed.Mapping.GetValueOrDefault(field, field);
-            if (byHeader.TryGetValue(expected, out var index))
+            var mapping = feed.MappingOf(field);
+            var indexes = new List<int>();
+            foreach (var expected in mapping.Sources)
             {
-                columns[field] = index;
+                if (byHeader.TryGetValue(expected, out var i))
+                {
+                    indexes.Add(i);
+                }
+                else if (feed.Mapping.ContainsKey(field) || field == CandidateFields.Email)
+                {
+                    // The first line may be a data row (no header at all): say what was expected, never what the line holds.
+                    var expectedColumns = CandidateFields.All.Where(f => f == CandidateFields.Email || feed.Mapping.ContainsKey(f)).SelectMany(f => feed.MappingOf(f).Sources).Select(c => $"'{c}'");
+                    throw new FeedFormatException(
+                        $"Feed '{feed.Id}': no header row with the expected columns: the first line ({header.Fields.Count} fields) has no column '{expected}' for field '{field}' " +
+                        $"(expected columns: {string.Join(", ", expectedColumns)}). Has the export lost its header, or has the header changed? Update the feed's 'mapping'.");
+                }
             }
-            else if (feed.Mapping.ContainsKey(field) || field == CandidateFields.Email)
+
+            if (indexes.Count == mapping.Sources.Count)
             {
-// The first line may be a data row (no header at all): say what was expected, never what the line holds.
-                var expectedColumns = CandidateFields.All.Where(f => f == CandidateFields.Email || feed.Mapping.ContainsKey(f)).Select(f => $"'{feed.Mapping.GetValueOrDefault(f, f)}'");
-                throw new FeedFormatException(
-                    $"Feed '{feed.Id}': no header row with the expected columns: the first line ({header.Fields.Count} fields) has no column '{expected}' for field '{field}' " +
-                    $"(expected columns: {string.Join(", ", expectedColumns)}). Has the export lost its header, or has the header changed? Update the feed's 'mapping'.");
+                columns[field] = new MappedColumns(mapping, [.. indexes]);
             }
         }
 

@@ -54,9 +54,23 @@ public sealed record FeedDefinition
 
     /// <summary>
     /// Where each of our fields is, where it differs from the field's name: the column header (CSV) or a dotted path
-    /// (JSON, NDJSON).
+    /// (JSON, NDJSON), several joined, or the first non-empty of several (<see cref="FieldMapping"/>).
     /// </summary>
-    public IReadOnlyDictionary<string, string> Mapping { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, FieldMapping> Mapping { get; init; } = new Dictionary<string, FieldMapping>();
+
+    /// <summary>
+    /// The ISO 3166-1 alpha-2 region (<c>GB</c>, <c>US</c>) whose numbering plan reads phone numbers written without
+    /// their country code. Without it, only numbers in international form become E.164 and identity keys. Left out of
+    /// the JSON when absent, so a feed without it keeps its fingerprint.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DefaultRegion { get; init; }
+
+    /// <summary>Where <paramref name="field"/> comes from: its mapping, or the column or property of its own name.</summary>
+    public FieldMapping MappingOf(string field) => Mapping.GetValueOrDefault(field) ?? OwnName.GetValueOrDefault(field) ?? FieldMapping.Single(field);
+
+    // Asked for every field of every row: the unmapped fields' mappings are made once.
+    private static readonly Dictionary<string, FieldMapping> OwnName = CandidateFields.All.ToDictionary(f => f, FieldMapping.Single, StringComparer.Ordinal);
 
     /// <summary>CSV only.</summary>
     public char Delimiter { get; init; } = ',';
@@ -78,9 +92,16 @@ public sealed record FeedDefinition
     /// <summary>HTTPS: ask only for records changed since the last successful run.</summary>
     public FeedIncremental? Incremental { get; init; }
 
-    /// <summary>A short hash of the definition: when it changes (a new mapping), the feed is read in full again.</summary>
+    /// <summary>
+    /// Bumped when normalisation changes what a row becomes or which identity keys it brings (2: phones read by
+    /// libphonenumber), so every feed is read in full once more and its records and keys are brought up to date.
+    /// </summary>
+    public const int ReadingRules = 2;
+
+    /// <summary>A short hash of the definition and the reading rules: when it changes (a new mapping), the feed is read in full again.</summary>
     public string Fingerprint() =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(this, DomainJson.Options)))[..16];
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            [.. System.Text.Encoding.UTF8.GetBytes($"rules {ReadingRules}\n"), .. System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(this, DomainJson.Options)]))[..16];
 }
 
 /// <summary>Where a paginated JSON feed says what comes next.</summary>
@@ -261,11 +282,29 @@ public sealed record FeedsDocument
                 errors.Add($"{name}: 'incremental.parameter' must name a query parameter, and applies to https feeds only.");
             }
 
-            foreach (var field in feed.Mapping.Keys)
+            if (feed.DefaultRegion is not null && !Candidates.Phones.IsKnownRegion(feed.DefaultRegion))
+            {
+                var hint = feed.DefaultRegion.Equals("UK", StringComparison.OrdinalIgnoreCase) ? " (the United Kingdom is GB)" : "";
+                errors.Add($"{name}: 'defaultRegion' must be an ISO 3166-1 alpha-2 region code such as GB or US (got '{feed.DefaultRegion}'){hint}.");
+            }
+
+            foreach (var (field, mapping) in feed.Mapping)
             {
                 if (!CandidateFields.All.Contains(field))
                 {
                     errors.Add($"{name}: 'mapping' names unknown field '{field}'; known fields: {string.Join(", ", CandidateFields.All)}.");
+                }
+                else if (mapping is null || mapping.Sources.Count == 0)
+                {
+                    errors.Add($"{name}: 'mapping.{field}' names no {(json || feed.Format == FeedFormat.Ndjson ? "path" : "column")}; name at least one.");
+                }
+                else if (mapping.Sources.Any(string.IsNullOrWhiteSpace))
+                {
+                    errors.Add($"{name}: 'mapping.{field}' names an empty {(json || feed.Format == FeedFormat.Ndjson ? "path" : "column")}.");
+                }
+                else if (mapping.Kind == FieldMappingKind.Join && field is CandidateFields.Email or CandidateFields.GraduationDate)
+                {
+                    errors.Add($"{name}: 'mapping.{field}' cannot join several into one {field}; use {{\"firstOf\": [...]}} to take the first that has one.");
                 }
             }
         }
@@ -295,6 +334,19 @@ public static class CandidateFields
     {
         Email, Name, Phone, Location, Institution, Program, GraduationDate, Skills, Certifications, ProfileUrl, Clearance,
     };
+
+    /// <summary>The fields that hold lists: joining several columns or paths gives one list after another.</summary>
+    public static bool IsList(string field) => field is Skills or Certifications or ProfileUrl;
+
+    /// <summary>The items of a list field written as text: skills separated by <c>;</c>, <c>|</c> or <c>,</c>; certifications by <c>;</c> or <c>|</c>; one URL.</summary>
+    public static IReadOnlyList<string> Split(string field, string? text) =>
+        string.IsNullOrWhiteSpace(text) ? []
+        : field switch
+        {
+            Skills => text.Split([';', '|', ','], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            Certifications => text.Split([';', '|'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            _ => [text],
+        };
 }
 
 public static class ConfigIds

@@ -71,7 +71,7 @@ public static class JsonRecordsFeedParser
 
         try
         {
-            var candidate = CandidateBuilder.Build(new JsonRow(record, feed.Mapping));
+            var candidate = CandidateBuilder.Build(new JsonRow(record, feed), feed.DefaultRegion);
             return seen.IsDuplicate(candidate.Email, position) is { } first
                 ? new RejectedRow(position, CandidateFields.Email, $"duplicate of record {first} in the same feed", excerpt)
                 : new AcceptedRow(position, candidate);
@@ -82,46 +82,42 @@ public static class JsonRecordsFeedParser
         }
     }
 
-    private sealed class JsonRow(JsonElement record, IReadOnlyDictionary<string, string> mapping) : IFieldSource
+    private sealed class JsonRow(JsonElement record, FeedDefinition feed) : IFieldSource
     {
         public string? Text(string field)
         {
-            var (path, value) = Find(field);
-            return value?.ValueKind switch
-            {
-                null or JsonValueKind.Null => null,
-                JsonValueKind.String => value.Value.GetString(),
-                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.Value.GetRawText(),
-                var kind => throw new FieldException(field, $"expected text at '{path}', found a JSON {kind}"),
-            };
+            var mapping = feed.MappingOf(field);
+            return mapping.Kind == FieldMappingKind.Single ? TextAt(field, mapping.Sources[0]) : mapping.Text(i => TextAt(field, mapping.Sources[i]));
         }
 
         public IReadOnlyList<string>? List(string field)
         {
-            var (_, value) = Find(field);
-            return value is { ValueKind: JsonValueKind.Array } array
-                ? array.EnumerateArray()
-                    .Select(e => e.ValueKind switch
-                    {
-                        JsonValueKind.String => e.GetString(),
-                        JsonValueKind.Object when e.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String => n.GetString(),
-                        _ => null,
-                    })
-                    .OfType<string>()
-                    .ToList()
-                : null;
+            var mapping = feed.MappingOf(field);
+            if (mapping.Kind == FieldMappingKind.Join)
+            {
+                // Each path's list (an array, or text split as a CSV cell is), one after another.
+                return CandidateFields.IsList(field)
+                    ? mapping.Sources.SelectMany(path => ListAt(path) ?? CandidateFields.Split(field, TextAt(field, path))).ToList()
+                    : null;
+            }
+
+            return Chosen(mapping).Select(ListAt).FirstOrDefault();
         }
 
         public IReadOnlyList<ClaimedCertification>? Certifications()
         {
-            var (_, value) = Find(CandidateFields.Certifications);
-            if (value is not { ValueKind: JsonValueKind.Array } array || !array.EnumerateArray().Any(e => e.ValueKind == JsonValueKind.Object))
+            var elements = Chosen(feed.MappingOf(CandidateFields.Certifications))
+                .Select(path => Find(path))
+                .Where(value => value is { ValueKind: JsonValueKind.Array })
+                .SelectMany(array => array!.Value.EnumerateArray())
+                .ToList();
+            if (!elements.Any(e => e.ValueKind == JsonValueKind.Object))
             {
                 return null;
             }
 
             string? Get(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            return array.EnumerateArray()
+            return elements
                 .Where(e => e.ValueKind == JsonValueKind.Object && Get(e, "name") is not null)
                 .Select(e => new ClaimedCertification(
                     Normalizer.Text(Get(e, "name"), CandidateFields.Certifications)!,
@@ -135,9 +131,48 @@ public static class JsonRecordsFeedParser
                 .ToList();
         }
 
-        private (string Path, JsonElement? Value) Find(string field)
+        /// <summary>The paths a field is read from: all of a join's; the first that has a value of a first-of (none when none has).</summary>
+        private IEnumerable<string> Chosen(FieldMapping mapping) => mapping.Kind switch
         {
-            var path = mapping.GetValueOrDefault(field, field);
+            FieldMappingKind.Single or FieldMappingKind.Join => mapping.Sources,
+            _ => mapping.Sources.Where(path => HasValue(Find(path))).Take(1),
+        };
+
+        private static bool HasValue(JsonElement? value) => value?.ValueKind switch
+        {
+            null or JsonValueKind.Null or JsonValueKind.Undefined => false,
+            JsonValueKind.String => !string.IsNullOrWhiteSpace(value.Value.GetString()),
+            JsonValueKind.Array => value.Value.GetArrayLength() > 0,
+            _ => true,
+        };
+
+        private string? TextAt(string field, string path)
+        {
+            var value = Find(path);
+            return value?.ValueKind switch
+            {
+                null or JsonValueKind.Null => null,
+                JsonValueKind.String => value.Value.GetString(),
+                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.Value.GetRawText(),
+                var kind => throw new FieldException(field, $"expected text at '{path}', found a JSON {kind}"),
+            };
+        }
+
+        private IReadOnlyList<string>? ListAt(string path) =>
+            Find(path) is { ValueKind: JsonValueKind.Array } array
+                ? array.EnumerateArray()
+                    .Select(e => e.ValueKind switch
+                    {
+                        JsonValueKind.String => e.GetString(),
+                        JsonValueKind.Object when e.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String => n.GetString(),
+                        _ => null,
+                    })
+                    .OfType<string>()
+                    .ToList()
+                : null;
+
+        private JsonElement? Find(string path)
+        {
             JsonElement current = record;
             foreach (var segment in path.Split('.'))
             {
@@ -151,11 +186,11 @@ public static class JsonRecordsFeedParser
                 }
                 else
                 {
-                    return (path, null);
+                    return null;
                 }
             }
 
-            return (path, current);
+            return current;
         }
     }
 }

@@ -17,12 +17,12 @@ public static class JsonResumeFeedParser
         await foreach (var item in JsonItems.ReadAsync(stream, feed, resume, info, cancellationToken).ConfigureAwait(false))
         {
             yield return (item.Failure is null
-                ? ToRow(item.Element, item.Position, seen)
+                ? ToRow(item.Element, item.Position, feed.DefaultRegion, seen)
                 : new RejectedRow(item.Position, item.Fatal ? "document" : "resume", item.Failure, null)) with { Next = item.Next };
         }
     }
 
-    private static FeedRow ToRow(JsonElement resume, long position, DuplicateTracker seen)
+    private static FeedRow ToRow(JsonElement resume, long position, string? defaultRegion, DuplicateTracker seen)
     {
         var excerpt = RejectedRow.Cut(resume.ValueKind == JsonValueKind.Undefined ? null : resume.GetRawText());
         if (resume.ValueKind != JsonValueKind.Object)
@@ -32,7 +32,7 @@ public static class JsonResumeFeedParser
 
         try
         {
-            var candidate = CandidateBuilder.Build(new ResumeRow(resume));
+            var candidate = CandidateBuilder.Build(new ResumeRow(resume), defaultRegion);
             return seen.IsDuplicate(candidate.Email, position) is { } first
                 ? new RejectedRow(position, CandidateFields.Email, $"duplicate of entry {first} in the same document", excerpt)
                 : new AcceptedRow(position, candidate);

@@ -109,6 +109,12 @@ public static class ConfigFile
                 return;
             }
 
+            if (type == typeof(Domain.Feeds.FieldMapping))
+            {
+                WalkFieldMapping(node, path, where);
+                return;
+            }
+
             var info = Options.GetTypeInfo(type);
             switch (info.Kind)
             {
@@ -230,6 +236,25 @@ public static class ConfigFile
                 Add(where, Join(path, "name"), skill["name"] is { } bad ? $"must be text, not {Describe(bad)}" : "is required");
                 Remove(node);
             }
+        }
+
+        /// <summary>A field mapping is a text, a list of texts (joined), or <c>{ "firstOf": [texts] }</c>.</summary>
+        private void WalkFieldMapping(JsonNode node, string path, string where)
+        {
+            var list = node switch
+            {
+                JsonArray array => array,
+                JsonObject obj when obj.Count == 1 && obj["firstOf"] is JsonArray firstOf => firstOf,
+                _ => null,
+            };
+            if (node.GetValueKind() == JsonValueKind.String
+                || (list is not null && list.All(item => item is not null && item.GetValueKind() == JsonValueKind.String)))
+            {
+                return;
+            }
+
+            Add(where, path, $"must be {Domain.Feeds.FieldMappingConverter.Shape}, not {Describe(node)}");
+            Remove(node);
         }
 
         private void Add(string where, string path, string problem) =>
