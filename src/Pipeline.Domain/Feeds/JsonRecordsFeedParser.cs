@@ -42,25 +42,26 @@ public static class JsonRecordsFeedParser
                 continue;
             }
 
-            yield return ToRow(records, line.Bytes, line.Number, seen) with { Next = next };
+            yield return ToRow(records, line.Bytes, line.Number, next, seen);
         }
     }
 
-    private static FeedRow ToRow(JsonRecordReader records, ReadOnlyMemory<byte> record, long position, DuplicateTracker seen)
+    // The checkpoint is set as each row is made, not copied in afterwards: one row object per line, not two.
+    private static FeedRow ToRow(JsonRecordReader records, ReadOnlyMemory<byte> record, long position, FeedCheckpoint next, DuplicateTracker seen)
     {
         if (records.Read(record) is { } problem)
         {
-            return new RejectedRow(position, "row", problem, RejectedRow.Cut(records.Excerpt()));
+            return new RejectedRow(position, "row", problem, RejectedRow.Cut(records.Excerpt())) { Next = next };
         }
 
         if (CandidateBuilder.TryBuild(records, out var e) is not { } candidate)
         {
-            return new RejectedRow(position, e!.Field, e.Reason, RejectedRow.Cut(records.Excerpt()));
+            return new RejectedRow(position, e!.Field, e.Reason, RejectedRow.Cut(records.Excerpt())) { Next = next };
         }
 
         return seen.IsDuplicate(candidate.Email, position) is { } first
-            ? new RejectedRow(position, CandidateFields.Email, $"duplicate of record {first} in the same feed", RejectedRow.Cut(records.Excerpt()))
-            : new AcceptedRow(position, candidate);
+            ? new RejectedRow(position, CandidateFields.Email, $"duplicate of record {first} in the same feed", RejectedRow.Cut(records.Excerpt())) { Next = next }
+            : new AcceptedRow(position, candidate) { Next = next };
     }
 
     private static FeedRow ToRow(JsonElement record, long position, FeedDefinition feed, DuplicateTracker seen)
