@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "ingest" => await IngestionBenchmark.RunAsync(args),
     "graph-requests" => await Pipeline.Benchmarks.Delivery.GraphRequestsBenchmark.RunAsync(args),
     "ingest-measure" => await IngestionBenchmark.MeasureAsync(args),
+    "ingest-floor" => await IngestionFloor.MeasureAsync(args),
     "scoring" => Pipeline.Benchmarks.Shortlists.ScoringBenchmark.Run(args),
     "verifications" => await Pipeline.Benchmarks.Certifications.VerificationBenchmark.RunAsync(args),
     _ => Usage(),

@@ -232,6 +232,7 @@ public sealed class EndToEndTests : IDisposable
     {
         var (exit, stdout, stderr) = await CliProcess.RunAsync("run", "--once", "--json", "--data", Data.FullName);
         Assert.True(exit == 0, stderr);
+        Assert.DoesNotContain('\r', stderr); // no progress line: --json, and standard error is not a terminal
         using var summary = JsonDocument.Parse(stdout);
         foreach (var key in new[] { "feeds", "candidates", "quarantined", "shortlists", "emails", "notifications", "deadLetters" })
         {

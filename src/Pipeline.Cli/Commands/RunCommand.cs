@@ -47,7 +47,8 @@ internal static class RunCommand
             parse.GetValue(CliOptions.Json),
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error,
-            interruption.Token);
+            interruption.Token,
+            progress: RunProgress.ShouldShow(parse.GetValue(CliOptions.Json), Console.IsErrorRedirected));
         });
         return command;
     }
@@ -62,7 +63,8 @@ internal static class RunCommand
         TextWriter output,
         TextWriter error,
         CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, string?>? appSettings = null)
+        IReadOnlyDictionary<string, string?>? appSettings = null,
+        bool progress = false)
     {
         // Other app settings (Table storage, sender, …) come from the environment, as in Azure: Pipeline__TableConnectionString=…
         var settings = new Dictionary<string, string?>(appSettings ?? new Dictionary<string, string?>());
@@ -95,17 +97,21 @@ internal static class RunCommand
             using var lease = RunLease.Acquire(Path.Combine(data.FullName, "host-runs"));
             var queues = new LocalQueueStore(CliOptions.QueueDatabase(data), TimeProvider.System) { LockOwner = lease.Owner };
             var started = TimeProvider.System.GetUtcNow();
+            var summary = new RunSummary();
+
+            // A status line on a terminal; log lines go above it.
+            await using var status = progress ? RunProgress.Start(summary, error, TimeProvider.System) : null;
+            Action<string> writeLine = status is null ? line => error.WriteLine(line) : status.WriteLine;
             var host = new LocalFunctionsHost(
                 http,
                 FunctionCatalog.Load(AppContext.BaseDirectory),
                 queues,
                 TimeProvider.System,
                 new LocalHostOptions { MaxDeliveryCount = maxDeliveries, MaxConcurrentCalls = HostJson.MaxConcurrentCalls(AppContext.BaseDirectory) },
-                log: line => error.WriteLine(line),
-                trace: verbose ? line => error.WriteLine(line) : null,
+                log: writeLine,
+                trace: verbose ? writeLine : null,
                 lease: lease);
 
-            var summary = new RunSummary();
             var exitCode = 0;
             try
             {
@@ -115,7 +121,7 @@ internal static class RunCommand
                 }
                 else
                 {
-                    await error.WriteLineAsync($"Running; data in {data.FullName}. Press Ctrl+C to stop.");
+                    writeLine($"Running; data in {data.FullName}. Press Ctrl+C to stop.");
                     await host.RunAsync(summary, cancellationToken);
                 }
             }
@@ -123,8 +129,13 @@ internal static class RunCommand
             {
                 // The invocations in hand finished (or were cut off after a grace period); the messages not finished were
                 // released, so the next run takes them at once.
-                await error.WriteLineAsync("Stopped before the queues were idle; the summary counts what was done, and the next run continues with the rest.");
+                writeLine("Stopped before the queues were idle; the summary counts what was done, and the next run continues with the rest.");
                 exitCode = 130;
+            }
+
+            if (status is not null)
+            {
+                await status.DisposeAsync(); // the line is cleared before anything else is written
             }
 
             if (!once)

@@ -364,6 +364,7 @@ public sealed class LocalFunctionsHost
         lock (summary)
         {
             summary.Invocations++;
+            summary.Started(function.Name);
         }
 
         var envelope = new JsonObject
@@ -417,6 +418,7 @@ public sealed class LocalFunctionsHost
             lock (summary)
             {
                 summary.Time(function.Name, _time.GetElapsedTime(started));
+                summary.Ended(function.Name);
             }
         }
     }

@@ -108,6 +108,16 @@ public sealed class RunSummary
         }
     }
 
+    private readonly Dictionary<string, int> _running = new(StringComparer.Ordinal);
+
+    /// <summary>Invocations in flight now, by function: the run's current phase, for the progress line.</summary>
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, int> Running => _running;
+
+    public void Started(string function) => _running[function] = _running.GetValueOrDefault(function) + 1;
+
+    public void Ended(string function) => _running[function] = _running.GetValueOrDefault(function) - 1;
+
     private long Metric(string function, string name) => _metrics.GetValueOrDefault(function)?.GetValueOrDefault(name) ?? 0;
 
     public sealed record CandidateCounts(

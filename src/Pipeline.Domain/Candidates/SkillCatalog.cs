@@ -66,8 +66,9 @@ public static class SkillCatalog
     /// <summary>Normalises and de-duplicates a list of skills, keeping first-seen order.</summary>
     public static IReadOnlyList<string> NormalizeAll(IEnumerable<string> skills)
     {
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        // A record lists a handful of skills: a linear search beats hashing case-insensitively, until the list is long.
         var result = new List<string>();
+        HashSet<string>? seen = null;
         foreach (var raw in skills)
         {
             if (string.IsNullOrWhiteSpace(raw))
@@ -76,13 +77,36 @@ public static class SkillCatalog
             }
 
             var skill = Normalize(raw);
-            if (skill.Length > 0 && seen.Add(skill))
+            if (skill.Length == 0)
+            {
+                continue;
+            }
+
+            if (seen is null && result.Count >= 16)
+            {
+                seen = new HashSet<string>(result, StringComparer.OrdinalIgnoreCase);
+            }
+
+            if (seen?.Add(skill) ?? !Contains(result, skill))
             {
                 result.Add(skill);
             }
         }
 
         return result;
+
+        static bool Contains(List<string> list, string skill)
+        {
+            foreach (var s in list)
+            {
+                if (string.Equals(s, skill, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     public static bool SameSkill(string a, string b) => string.Equals(Normalize(a), Normalize(b), StringComparison.OrdinalIgnoreCase);

@@ -66,17 +66,14 @@ public static class CsvFeedParser
             return new RejectedRow(record.Line, "row", $"the row has {record.Fields.Count} fields; the header has {headerWidth}", excerpt);
         }
 
-        try
+        if (CandidateBuilder.TryBuild(new CsvRow(record, columns), out var e, defaultRegion) is not { } candidate)
         {
-            var candidate = CandidateBuilder.Build(new CsvRow(record, columns), defaultRegion);
-            return seen.IsDuplicate(candidate.Email, record.Line) is { } firstLine
-                ? new RejectedRow(record.Line, CandidateFields.Email, $"duplicate of the row on line {firstLine} in the same file", excerpt)
-                : new AcceptedRow(record.Line, candidate);
+            return new RejectedRow(record.Line, e!.Field, e.Reason, excerpt);
         }
-        catch (FieldException e)
-        {
-            return new RejectedRow(record.Line, e.Field, e.Reason, excerpt);
-        }
+
+        return seen.IsDuplicate(candidate.Email, record.Line) is { } firstLine
+            ? new RejectedRow(record.Line, CandidateFields.Email, $"duplicate of the row on line {firstLine} in the same file", excerpt)
+            : new AcceptedRow(record.Line, candidate);
     }
 
     private sealed class CsvRow(CsvRecord record, Dictionary<string, MappedColumns> columns) : IFieldSource

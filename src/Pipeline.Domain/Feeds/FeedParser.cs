@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Pipeline.Domain.Feeds;
@@ -14,21 +13,28 @@ public static class FeedParser
     /// resume offset and positions count on from there. <paramref name="info"/> receives the CSV header and the
     /// JSON next-page value as they are read.
     /// </summary>
-    public static async IAsyncEnumerable<FeedRow> ParseAsync(
-        Stream stream, FeedDefinition feed, FeedResume? resume, FeedDocumentInfo? info, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <remarks>The format's own parser is handed back as it is: one more async iterator around it cost a tenth of an NDJSON parse.</remarks>
+    public static IAsyncEnumerable<FeedRow> ParseAsync(
+        Stream stream, FeedDefinition feed, FeedResume? resume, FeedDocumentInfo? info, CancellationToken cancellationToken = default)
     {
         info ??= new FeedDocumentInfo();
-        var rows = feed.Format switch
+        return feed.Format switch
         {
             FeedFormat.Csv => CsvFeedParser.ParseAsync(stream, feed, resume, info, cancellationToken),
             FeedFormat.JsonResume => JsonResumeFeedParser.ParseAsync(stream, feed, resume, info, cancellationToken),
             FeedFormat.Json or FeedFormat.Ndjson => JsonRecordsFeedParser.ParseAsync(stream, feed, resume, info, cancellationToken),
-            _ => throw new FeedFormatException($"Feed '{feed.Id}': format {feed.Format} is not supported."),
+            _ => Unsupported(feed),
         };
-        await foreach (var row in rows.ConfigureAwait(false))
-        {
-            yield return row;
-        }
+    }
+
+    // Thrown when the rows are read, as before, not when the parser is asked for.
+    private static async IAsyncEnumerable<FeedRow> Unsupported(FeedDefinition feed)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        throw new FeedFormatException($"Feed '{feed.Id}': format {feed.Format} is not supported.");
+#pragma warning disable CS0162 // an iterator needs a yield
+        yield break;
+#pragma warning restore CS0162
     }
 
     /// <summary>

@@ -233,6 +233,30 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
         return results;
     }
 
+    /// <summary>
+    /// What <see cref="UpsertManyAsync"/> writes for a page of records of people nobody knows yet, built the same way:
+    /// the identity keys not yet held (<paramref name="isNewKey"/> says which, and remembers them), each its own
+    /// transaction, then each person's source record and profile in one transaction. Nothing is read or resolved: this
+    /// is the store's own floor, which the ingestion benchmark writes through <see cref="ITable.SubmitTransactionsAsync"/>.
+    /// </summary>
+    public static (IReadOnlyList<IReadOnlyList<TableTransactionAction>> Keys, IReadOnlyList<IReadOnlyList<TableTransactionAction>> Records) NewPeopleWrites(
+        IReadOnlyList<CandidateWrite> writes, Func<string, bool> isNewKey, DateTimeOffset now)
+    {
+        var keys = new List<IReadOnlyList<TableTransactionAction>>();
+        var records = new List<IReadOnlyList<TableTransactionAction>>(writes.Count);
+        foreach (var write in writes)
+        {
+            var person = CandidateId.FromEmail(write.Record.Email);
+            records.Add(Plan(write, person, MatchReasons.Email, Partition.Empty, now).Actions!);
+            foreach (var key in IdentityKeys.Secondary(write.Record).Where(k => isNewKey(k.Key)))
+            {
+                keys.Add([TableTransactionAction.Add(new TableEntity(key.Key, string.Empty) { ["Person"] = person, ["Reason"] = key.Reason, ["FeedId"] = write.FeedId, ["SetAt"] = now })]);
+            }
+        }
+
+        return (keys, records);
+    }
+
     /// <summary>Whose record this is, and why (see the class remarks).</summary>
     private static (string Person, string Reason) Resolve(
         CandidateWrite write, IdentityKey emailKey, IReadOnlyList<IdentityKey> secondary, Dictionary<string, Identity> identities, Dictionary<string, Partition> partitions)
