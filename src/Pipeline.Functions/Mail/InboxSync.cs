@@ -1,5 +1,4 @@
 using Pipeline.Domain.Delivery;
-using Pipeline.Functions.Hosting;
 using Pipeline.Functions.Messages;
 using Pipeline.Functions.Stores;
 
@@ -18,11 +17,14 @@ public sealed class InboxSync(IInbox inbox, MailboxStateStore state, TimeProvide
     /// <summary>Pages read per invocation; the rest is read from the stored next link the next time.</summary>
     private const int MaxPages = 20;
 
-    public async Task SyncAsync(FunctionResult result, CancellationToken cancellationToken)
+    /// <summary>The replies to queue (on <see cref="Queues.Replies"/>) and how many other messages were skipped; nothing without a mailbox.</summary>
+    public async Task<InboxSyncResult> SyncAsync(CancellationToken cancellationToken)
     {
+        var replies = new List<IncomingReply>();
+        var skipped = 0;
         if (!inbox.IsConfigured)
         {
-            return;
+            return new InboxSyncResult(replies, skipped, Read: false);
         }
 
         var (link, _) = await state.GetAsync(cancellationToken);
@@ -34,12 +36,11 @@ public sealed class InboxSync(IInbox inbox, MailboxStateStore state, TimeProvide
             {
                 if (ReplyAnswers.ReferenceIn(message.Subject) is null)
                 {
-                    result.Count("inboxSkipped");
+                    skipped++;
                     continue;
                 }
 
-                result.Send(Queues.Replies, message);
-                result.Count("repliesQueued");
+                replies.Add(message);
             }
 
             link = page.NextLink ?? page.DeltaLink;
@@ -54,6 +55,10 @@ public sealed class InboxSync(IInbox inbox, MailboxStateStore state, TimeProvide
             }
         }
 
-        logger.LogInformation("Inbox read: {Queued} replies queued, {Skipped} other messages", result.Metrics.GetValueOrDefault("repliesQueued"), result.Metrics.GetValueOrDefault("inboxSkipped"));
+        logger.LogInformation("Inbox read: {Queued} replies queued, {Skipped} other messages", replies.Count, skipped);
+        return new InboxSyncResult(replies, skipped, Read: true);
     }
 }
+
+/// <summary>What one read of the Inbox found: the replies that name a shortlist, and how many other messages it passed over.</summary>
+public sealed record InboxSyncResult(IReadOnlyList<IncomingReply> Replies, int Skipped, bool Read);

@@ -1,6 +1,5 @@
 using Pipeline.Domain.Candidates;
 using Pipeline.Domain.Feeds;
-using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Messages;
 

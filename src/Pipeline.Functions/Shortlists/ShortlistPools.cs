@@ -68,8 +68,6 @@ public sealed class ShortlistPools(PoolStore pools, ShortlistStore shortlists, P
             }
         }
 
-        // Lets a trace follow a shortlist back to the pages and checks that changed its requisition.
-        Hosting.PipelineTelemetry.TagInvocation("pipeline.requisitions.marked", affected.Count > 0 ? string.Join(',', affected) : null);
         return affected;
     }
 

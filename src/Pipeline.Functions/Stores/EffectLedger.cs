@@ -23,7 +23,7 @@ public enum EffectOutcome
 /// invocation has finished (or its claim has gone stale); the host answers 503.
 /// </summary>
 public sealed class EffectInProgressException(string scope, string key)
-    : Hosting.RetryLaterException($"Effect {key} of {scope} is in progress in another invocation; retry later.")
+    : RetryLaterException($"Effect {key} of {scope} is in progress in another invocation; retry later.")
 {
     public string Scope { get; } = scope;
 

@@ -12,7 +12,7 @@ public sealed class CatchUpReplies(InboxSync sync) : TimerFunction
     protected override async Task<FunctionResult> RunAsync(TimerInfo timer, CancellationToken cancellationToken)
     {
         var result = new FunctionResult();
-        await sync.SyncAsync(result, cancellationToken);
+        InboxSyncOutputs.Add(result, await sync.SyncAsync(cancellationToken));
         return result;
     }
 }

@@ -101,6 +101,7 @@ public sealed class ScreenCandidates(
                 }).ToList(),
                 cancellationToken);
             result.Count("requisitionsAffected", affected.Count);
+            PipelineTelemetry.TagRequisitionsMarked(affected);
         }
 
         logger.LogInformation(

@@ -18,7 +18,7 @@ public sealed class SyncInbox(InboxSync sync, MailSubscriptions subscriptions) :
             result.Count("subscription-" + done);
         }
 
-        await sync.SyncAsync(result, cancellationToken);
+        InboxSyncOutputs.Add(result, await sync.SyncAsync(cancellationToken));
         return result;
     }
 }

@@ -66,7 +66,9 @@ public sealed class VerifyCertifications(
         // Only the requisitions whose pool the new standings move are scored again.
         if (changes.Count > 0)
         {
-            result.Count("requisitionsAffected", (await pools.ApplyAsync(changes, cancellationToken)).Count);
+            var affected = await pools.ApplyAsync(changes, cancellationToken);
+            result.Count("requisitionsAffected", affected.Count);
+            PipelineTelemetry.TagRequisitionsMarked(affected);
         }
 
         result.Count("changed", changed);
