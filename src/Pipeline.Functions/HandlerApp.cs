@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
-using Pipeline.Functions.Configuration;
+using Pipeline.Core.Configuration;
 using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions;

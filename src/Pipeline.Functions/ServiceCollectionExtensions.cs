@@ -1,18 +1,18 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Azure.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Pipeline.Functions.Configuration;
-using Pipeline.Functions.Delivery;
-using Pipeline.Functions.Feeds;
-using Pipeline.Functions.Functions.BuildShortlist;
-using Pipeline.Functions.Functions.Health;
-using Pipeline.Functions.Functions.NotifyShortlist;
-using Pipeline.Functions.Functions.PollFeeds;
-using Pipeline.Functions.Functions.ReadFeed;
-using Pipeline.Functions.Functions.ScheduleShortlists;
-using Pipeline.Functions.Functions.ScreenCandidates;
+using Pipeline.Core;
+using Pipeline.Core.Candidates;
+using Pipeline.Core.Certifications;
+using Pipeline.Core.Configuration;
+using Pipeline.Core.Decisions;
+using Pipeline.Core.Delivery;
+using Pipeline.Core.Effects;
+using Pipeline.Core.Feeds;
+using Pipeline.Core.Mail;
+using Pipeline.Core.Privacy;
+using Pipeline.Core.Shortlists;
 using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Stores;
 using Pipeline.Storage;
 using Pipeline.Storage.AzureTables;
 using Pipeline.Storage.Sqlite;
@@ -76,48 +76,48 @@ public static class ServiceCollectionExtensions
                 : sp.GetRequiredService<OutboxChannel>();
         });
         services.AddSingleton<TeamsAppInstaller>();
-        services.AddSingleton<Mail.IInbox>(sp => sp.GetRequiredService<IOptions<GraphOptions>>().Value.IsConfigured
-            ? new Mail.GraphInbox(sp.GetRequiredService<Microsoft.Graph.GraphServiceClient>(), sp.GetRequiredService<IOptions<GraphOptions>>())
-            : new Mail.NoInbox());
+        services.AddSingleton<Pipeline.Core.Mail.IInbox>(sp => sp.GetRequiredService<IOptions<GraphOptions>>().Value.IsConfigured
+            ? new Pipeline.Core.Mail.GraphInbox(sp.GetRequiredService<Microsoft.Graph.GraphServiceClient>(), sp.GetRequiredService<IOptions<GraphOptions>>())
+            : new Pipeline.Core.Mail.NoInbox());
         services.AddSingleton<MailboxStateStore>();
-        services.AddSingleton<Mail.InboxSync>();
+        services.AddSingleton<Pipeline.Core.Mail.InboxSync>();
 
-        services.AddSingleton<IPipelineFunction, PollFeeds>();
-        services.AddSingleton<IPipelineFunction, ReadFeed>();
-        services.AddSingleton<IPipelineFunction, ScreenCandidates>();
-        services.AddSingleton<IPipelineFunction, ScheduleShortlists>();
-        services.AddSingleton<IPipelineFunction, BuildShortlist>();
-        services.AddSingleton<IPipelineFunction, NotifyShortlist>();
-        services.AddSingleton<IPipelineFunction, Health>();
-        services.AddSingleton<IPipelineFunction, Functions.TeamsTab.TeamsTab>();
-        services.AddSingleton<IPipelineFunction, Functions.TeamsShortlist.TeamsShortlist>();
+        services.AddSingleton<IPipelineFunction, PollFeeds.PollFeeds>();
+        services.AddSingleton<IPipelineFunction, ReadFeed.ReadFeed>();
+        services.AddSingleton<IPipelineFunction, ScreenCandidates.ScreenCandidates>();
+        services.AddSingleton<IPipelineFunction, ScheduleShortlists.ScheduleShortlists>();
+        services.AddSingleton<IPipelineFunction, BuildShortlist.BuildShortlist>();
+        services.AddSingleton<IPipelineFunction, NotifyShortlist.NotifyShortlist>();
+        services.AddSingleton<IPipelineFunction, Health.Health>();
+        services.AddSingleton<IPipelineFunction, TeamsTab.TeamsTab>();
+        services.AddSingleton<IPipelineFunction, TeamsShortlist.TeamsShortlist>();
         services.AddOptions<TeamsOptions>().Bind(configuration.GetSection(TeamsOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TeamsOptions>, TeamsOptionsValidator>();
-        services.AddHttpClient(nameof(Teams.TeamsTokenValidator), client => client.Timeout = TimeSpan.FromSeconds(30));
-        services.AddSingleton<Teams.TeamsTokenValidator>();
-        services.AddSingleton<IPipelineFunction, Functions.Decision.Decision>();
-        services.AddSingleton<IPipelineFunction, Functions.ProcessReply.ProcessReply>();
-        services.AddSingleton<IPipelineFunction, Functions.CatchUpReplies.CatchUpReplies>();
-        services.AddSingleton<IPipelineFunction, Functions.RemindHiringManagers.RemindHiringManagers>();
-        services.AddSingleton<IPipelineFunction, Functions.MailWebhook.MailWebhook>();
-        services.AddSingleton<IPipelineFunction, Functions.MailLifecycle.MailLifecycle>();
-        services.AddSingleton<IPipelineFunction, Functions.SyncInbox.SyncInbox>();
-        services.AddSingleton<IPipelineFunction, Functions.RenewMailSubscription.RenewMailSubscription>();
-        services.AddSingleton<Mail.MailSubscriptions>();
+        services.AddHttpClient(nameof(Pipeline.Core.Teams.TeamsTokenValidator), client => client.Timeout = TimeSpan.FromSeconds(30));
+        services.AddSingleton<Pipeline.Core.Teams.TeamsTokenValidator>();
+        services.AddSingleton<IPipelineFunction, Decision.Decision>();
+        services.AddSingleton<IPipelineFunction, ProcessReply.ProcessReply>();
+        services.AddSingleton<IPipelineFunction, CatchUpReplies.CatchUpReplies>();
+        services.AddSingleton<IPipelineFunction, RemindHiringManagers.RemindHiringManagers>();
+        services.AddSingleton<IPipelineFunction, MailWebhook.MailWebhook>();
+        services.AddSingleton<IPipelineFunction, MailLifecycle.MailLifecycle>();
+        services.AddSingleton<IPipelineFunction, SyncInbox.SyncInbox>();
+        services.AddSingleton<IPipelineFunction, RenewMailSubscription.RenewMailSubscription>();
+        services.AddSingleton<Pipeline.Core.Mail.MailSubscriptions>();
         services.AddSingleton<DecisionStore>();
         services.AddSingleton<AuditStore>();
-        services.AddSingleton<Decisions.DecisionLinkFactory>();
+        services.AddSingleton<Pipeline.Core.Decisions.DecisionLinkFactory>();
         services.AddSingleton<VerificationStore>();
         services.AddSingleton<PoolStore>();
         services.AddSingleton<SuppressionStore>();
-        services.AddSingleton<Privacy.PersonalData>();
-        services.AddSingleton<Shortlists.ShortlistPools>();
-        services.AddSingleton<Certifications.CertificationChecker>();
+        services.AddSingleton<Pipeline.Core.Privacy.PersonalData>();
+        services.AddSingleton<Pipeline.Core.Shortlists.ShortlistPools>();
+        services.AddSingleton<Pipeline.Core.Certifications.CertificationChecker>();
         services.AddSingleton(sp => CreateCredentialVerifier(
             sp.GetRequiredService<IOptions<PipelineOptions>>().Value, sp.GetRequiredService<PipelineConfiguration>().Catalogue, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IPipelineFunction, Functions.VerifyCertifications.VerifyCertifications>();
-        services.AddSingleton<IPipelineFunction, Functions.ReverifyCertifications.ReverifyCertifications>();
-        services.AddSingleton<IPipelineFunction, Functions.RetentionSweep.RetentionSweep>();
+        services.AddSingleton<IPipelineFunction, VerifyCertifications.VerifyCertifications>();
+        services.AddSingleton<IPipelineFunction, ReverifyCertifications.ReverifyCertifications>();
+        services.AddSingleton<IPipelineFunction, RetentionSweep.RetentionSweep>();
         services.AddSingleton<FunctionRegistry>();
         return services;
     }
@@ -126,24 +126,24 @@ public static class ServiceCollectionExtensions
     /// One verifier per kind of credential, each with its own allowed hosts; the fetchers cache answers for ten
     /// minutes, since many credentials share a badge class, an issuer profile and its keys.
     /// </summary>
-    public static Certifications.CredentialVerifier CreateCredentialVerifier(PipelineOptions options, Domain.Certifications.CertificationCatalogue catalogue, TimeProvider time)
+    public static Pipeline.Core.Certifications.CredentialVerifier CreateCredentialVerifier(PipelineOptions options, Domain.Certifications.CertificationCatalogue catalogue, TimeProvider time)
     {
         var testHosts = PipelineOptions.SplitList(options.CredentialTestHosts);
-        Certifications.SafeFetcher Fetcher(string hosts) => new(new Certifications.SafeFetchPolicy
+        Pipeline.Core.Certifications.SafeFetcher Fetcher(string hosts) => new(new Pipeline.Core.Certifications.SafeFetchPolicy
         {
             AllowedHosts = PipelineOptions.SplitList(hosts), TestHosts = testHosts, CacheDuration = TimeSpan.FromMinutes(10),
         }, time);
-        return new Certifications.CredentialVerifier(
+        return new Pipeline.Core.Certifications.CredentialVerifier(
             [
-                new Certifications.MicrosoftLearnVerifier(Fetcher(options.MicrosoftLearnHosts), catalogue, time),
-                new Certifications.OpenBadgesVerifier(Fetcher(options.OpenBadgesHosts), catalogue, time),
+                new Pipeline.Core.Certifications.MicrosoftLearnVerifier(Fetcher(options.MicrosoftLearnHosts), catalogue, time),
+                new Pipeline.Core.Certifications.OpenBadgesVerifier(Fetcher(options.OpenBadgesHosts), catalogue, time),
             ],
             time);
     }
 
     /// <summary>The feeds' HTTP handler: no internal addresses, loopback only for the test hosts in Pipeline:FeedTestHosts.</summary>
     public static SocketsHttpHandler CreateFeedHandler(PipelineOptions options) =>
-        new Outbound.OutboundPolicy(PipelineOptions.SplitList(options.FeedTestHosts)).CreateHandler();
+        new Pipeline.Core.Outbound.OutboundPolicy(PipelineOptions.SplitList(options.FeedTestHosts)).CreateHandler();
 
     /// <summary>Azure Table storage when an endpoint or connection string is configured; otherwise the embedded SQLite store.</summary>
     private static ITableStore CreateTableStore(PipelineOptions options, TimeProvider time)

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Pipeline.Functions.Configuration;
-using Pipeline.Functions.Stores;
+using Pipeline.Core;
+using Pipeline.Core.Configuration;
+using Pipeline.Core.Effects;
 using Pipeline.Storage;
 using Pipeline.Storage.AzureTables;
 using Pipeline.Storage.Sqlite;

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Core.Candidates;
 using Pipeline.Domain.Candidates;
-using Pipeline.Functions.Stores;
 
 namespace Pipeline.Functions.Tests;
 

@@ -1,6 +1,7 @@
+using Pipeline.Core;
+using Pipeline.Core.Candidates;
 using Pipeline.Domain.Candidates;
 using Pipeline.Domain.Feeds;
-using Pipeline.Functions.Stores;
 using Pipeline.Storage;
 using Pipeline.Storage.Sqlite;
 

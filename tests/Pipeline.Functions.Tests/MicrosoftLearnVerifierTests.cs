@@ -2,8 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Pipeline.Core.Certifications;
 using Pipeline.Domain.Certifications;
-using Pipeline.Functions.Certifications;
 using Pipeline.Tests.Shared;
 
 namespace Pipeline.Functions.Tests;
@@ -11,7 +11,7 @@ namespace Pipeline.Functions.Tests;
 /// <summary>Microsoft Learn transcript share links against a loopback server answering the transcript's public data.</summary>
 public sealed class MicrosoftLearnVerifierTests : IAsyncLifetime
 {
-    private static readonly CertificationCatalogue Catalogue = Configuration.PipelineConfiguration.LoadCatalogue(Configuration.PipelineConfiguration.DefaultCataloguePath);
+    private static readonly CertificationCatalogue Catalogue = Pipeline.Core.Configuration.PipelineConfiguration.LoadCatalogue(Pipeline.Core.Configuration.PipelineConfiguration.DefaultCataloguePath);
 
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
     private WebApplication _learn = null!;

@@ -4,8 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Pipeline.Core.Certifications;
 using Pipeline.Domain.Certifications;
-using Pipeline.Functions.Certifications;
 using Pipeline.Tests.Shared;
 
 namespace Pipeline.Functions.Tests;
@@ -20,7 +20,7 @@ public sealed class OpenBadgesVerifierTests : IAsyncLifetime
     private readonly RSA _issuerKey = RSA.Create(2048);
     private readonly RSA _rogueKey = RSA.Create(2048);
 
-    private static readonly CertificationCatalogue Catalogue = Configuration.PipelineConfiguration.LoadCatalogue(Configuration.PipelineConfiguration.DefaultCataloguePath);
+    private static readonly CertificationCatalogue Catalogue = Pipeline.Core.Configuration.PipelineConfiguration.LoadCatalogue(Pipeline.Core.Configuration.PipelineConfiguration.DefaultCataloguePath);
 
     public async ValueTask InitializeAsync()
     {

@@ -1,4 +1,5 @@
-using Pipeline.Functions.Privacy;
+using Pipeline.Core.Privacy;
+
 
 namespace Pipeline.Functions.Tests;
 

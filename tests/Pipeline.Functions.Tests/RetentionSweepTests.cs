@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Functions.Stores;
+using Pipeline.Core;
+using Pipeline.Core.Candidates;
 using Pipeline.Storage;
 using Pipeline.Tests.Shared;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Pipeline.Functions.Certifications;
+using Pipeline.Core.Certifications;
 using Pipeline.Tests.Shared;
 
 namespace Pipeline.Functions.Tests;

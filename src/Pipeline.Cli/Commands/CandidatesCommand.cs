@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.LocalHost;
+using Pipeline.Core.Candidates;
+using Pipeline.Core.Certifications;
 using Pipeline.Domain.Candidates;
-using Pipeline.Functions.Configuration;
-using Pipeline.Functions.Stores;
 
 namespace Pipeline.Cli.Commands;
 
@@ -108,7 +108,7 @@ internal static class CandidatesCommand
         }
 
         // Both people changed: the open requisitions' pools are built again from every candidate, and their shortlists are out of date.
-        await server.Services.GetRequiredService<Pipeline.Functions.Shortlists.ShortlistPools>().InvalidateAllAsync(cancellationToken);
+        await server.Services.GetRequiredService<Pipeline.Core.Shortlists.ShortlistPools>().InvalidateAllAsync(cancellationToken);
 
         await output.WriteLineAsync($"Moved the records of '{feedId}' out of {candidateId} into {string.Join(", ", moved)}. Open shortlists are rebuilt on the next run.");
         return 0;

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Text.Json;
+using Pipeline.Core.Certifications;
+using Pipeline.Core.Configuration;
 using Pipeline.Domain;
 using Pipeline.Domain.Certifications;
 using Pipeline.Functions;
-using Pipeline.Functions.Certifications;
-using Pipeline.Functions.Configuration;
 
 namespace Pipeline.Cli.Commands;
 

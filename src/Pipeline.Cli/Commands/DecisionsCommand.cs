@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.LocalHost;
-using Pipeline.Functions.Stores;
+using Pipeline.Core.Decisions;
 
 namespace Pipeline.Cli.Commands;
 

@@ -4,12 +4,11 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.LocalHost;
+using Pipeline.Core.Configuration;
+using Pipeline.Core.Feeds;
 using Pipeline.Domain;
 using Pipeline.Domain.Candidates;
 using Pipeline.Domain.Feeds;
-using Pipeline.Functions.Configuration;
-using Pipeline.Functions.Feeds;
-using Pipeline.Functions.Stores;
 
 namespace Pipeline.Cli.Commands;
 
@@ -149,7 +148,7 @@ internal static class FeedsCommand
             var feed = configuration.Feeds.FirstOrDefault(f => f.Id == target)
                 ?? throw new ArgumentException($"'{target}' is neither a file nor a feed in {Path.Combine(configuration.ConfigDirectory, ConfigurationFiles.Feeds)} (feeds: {string.Join(", ", configuration.Feeds.Select(f => f.Id))}).");
             feed = feed with { Format = format ?? feed.Format, Mapping = mapping ?? feed.Mapping };
-            if (mapping is not null && new FeedsDocument { Feeds = [feed] }.Validate(new Functions.Outbound.OutboundPolicy(PipelineOptions.SplitList(options.FeedTestHosts)).IsTestHost) is { Count: > 0 } errors)
+            if (mapping is not null && new FeedsDocument { Feeds = [feed] }.Validate(new Core.Outbound.OutboundPolicy(PipelineOptions.SplitList(options.FeedTestHosts)).IsTestHost) is { Count: > 0 } errors)
             {
                 throw new InvalidOperationException($"With --mapping {mappingFile!.Name}: {string.Join(" ", errors)}");
             }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Pipeline.Functions.Delivery;
+using Pipeline.Core.Delivery;
 
 namespace Pipeline.Cli.Commands;
 

@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.LocalHost;
+using Pipeline.Core.Privacy;
 using Pipeline.Domain.Candidates;
-using Pipeline.Functions.Privacy;
 
 namespace Pipeline.Cli.Commands;
 

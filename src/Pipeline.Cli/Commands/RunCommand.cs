@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Pipeline.Cli.LocalHost;
-using Pipeline.Functions.Configuration;
+using Pipeline.Core.Configuration;
 using Pipeline.Functions.Hosting;
 using Pipeline.Storage;
 

@@ -2,9 +2,10 @@ using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.LocalHost;
+using Pipeline.Core.Candidates;
+using Pipeline.Core.Certifications;
+using Pipeline.Core.Configuration;
 using Pipeline.Domain.Shortlists;
-using Pipeline.Functions.Configuration;
-using Pipeline.Functions.Stores;
 
 namespace Pipeline.Cli.Commands;
 

@@ -3,9 +3,11 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Pipeline.Cli.LocalHost;
-using Pipeline.Functions.Configuration;
+using Pipeline.Core.Configuration;
+using Pipeline.Core.Feeds;
+using Pipeline.Core.Messages;
+using Pipeline.Core.Shortlists;
 using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Stores;
 
 namespace Pipeline.Cli.Commands;
 
@@ -47,7 +49,7 @@ internal static class StatusCommand
                     (await shortlists.GetDirtyAsync(requisition.Id, cancellationToken))?.ChangedAt));
             }
 
-            var subscriptions = server.Services.GetRequiredService<Pipeline.Functions.Mail.MailSubscriptions>();
+            var subscriptions = server.Services.GetRequiredService<Pipeline.Core.Mail.MailSubscriptions>();
             var subscription = new
             {
                 enabled = subscriptions.IsEnabled,

@@ -1,5 +1,6 @@
-using Pipeline.Functions.Mail;
-using Pipeline.Functions.Messages;
+using Pipeline.Core.Mail;
+using Pipeline.Core.Messages;
+
 
 namespace Pipeline.Functions.Hosting;
 

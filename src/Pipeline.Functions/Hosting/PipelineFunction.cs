@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pipeline.Core.Messages;
 using Pipeline.Domain;
 
 namespace Pipeline.Functions.Hosting;

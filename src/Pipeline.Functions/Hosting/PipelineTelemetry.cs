@@ -4,7 +4,7 @@ using Azure.Monitor.OpenTelemetry.AspNetCore;
 using OpenTelemetry;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Pipeline.Functions.Messages;
+using Pipeline.Core.Messages;
 
 namespace Pipeline.Functions.Hosting;
 

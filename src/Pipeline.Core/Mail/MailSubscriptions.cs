@@ -1,0 +1,86 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Graph;
+using Microsoft.Graph.Models;
+using Microsoft.Graph.Models.ODataErrors;
+using Pipeline.Core.Configuration;
+using Pipeline.Storage;
+
+namespace Pipeline.Core.Mail;
+
+/// <summary>
+/// Keeps one Graph subscription to the shared mailbox's Inbox (created messages) alive: creates it when there is
+/// none, renews it well before it lapses (Outlook message subscriptions last at most 10,080 minutes), and creates it
+/// again when Graph removed it.
+/// </summary>
+public sealed class MailSubscriptions(
+    IServiceProvider services, IOptions<GraphOptions> graphOptions, IOptions<PipelineOptions> options, ITableStore store, TimeProvider time, ILogger<MailSubscriptions> logger)
+{
+    /// <summary>How long each subscription or renewal asks for, and how much must be left before it is renewed.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(3);
+
+    public static readonly TimeSpan RenewWhenLeft = TimeSpan.FromDays(1);
+
+    private readonly ITable _table = store.GetTable(Tables.Mailbox);
+
+    public bool IsEnabled =>
+        graphOptions.Value.IsConfigured && !string.IsNullOrWhiteSpace(graphOptions.Value.NotificationClientState) && !string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl);
+
+    /// <summary>Creates or renews the subscription as needed; <paramref name="force"/> renews (or recreates) whatever is stored.</summary>
+    /// <returns>What was done: <c>created</c>, <c>renewed</c> or <c>kept</c>; null when subscriptions are not configured.</returns>
+    public async Task<string?> EnsureAsync(bool force, CancellationToken cancellationToken)
+    {
+        if (!IsEnabled)
+        {
+            return null;
+        }
+
+        var graph = services.GetRequiredService<GraphServiceClient>();
+        var stored = await _table.GetAsync("inbox", "subscription", cancellationToken);
+        var now = time.GetUtcNow();
+        if (stored?.GetString("Id") is { } id)
+        {
+            if (!force && stored.GetDateTimeOffset("Expires") is { } expires && expires - now > RenewWhenLeft)
+            {
+                return "kept";
+            }
+
+            try
+            {
+                var renewed = await graph.Subscriptions[id].PatchAsync(new Subscription { ExpirationDateTime = now + Lifetime }, cancellationToken: cancellationToken);
+                await SaveAsync(id, renewed?.ExpirationDateTime ?? now + Lifetime, cancellationToken);
+                logger.LogInformation("Inbox subscription renewed until {Expires:o}", renewed?.ExpirationDateTime);
+                return "renewed";
+            }
+            catch (ODataError e) when (e.ResponseStatusCode == 404)
+            {
+                logger.LogWarning("The Inbox subscription was gone; creating it again");
+            }
+        }
+
+        var baseUrl = options.Value.PublicBaseUrl!.TrimEnd('/');
+        var created = await graph.Subscriptions.PostAsync(new Subscription
+        {
+            ChangeType = "created",
+            Resource = $"/users/{graphOptions.Value.Mailbox}/mailFolders('inbox')/messages",
+            NotificationUrl = $"{baseUrl}/api/graph/notify",
+            LifecycleNotificationUrl = $"{baseUrl}/api/graph/lifecycle",
+            ExpirationDateTime = now + Lifetime,
+            ClientState = graphOptions.Value.NotificationClientState,
+        }, cancellationToken: cancellationToken);
+        await SaveAsync(created!.Id!, created.ExpirationDateTime ?? now + Lifetime, cancellationToken);
+        logger.LogInformation("Inbox subscription created until {Expires:o}", created.ExpirationDateTime);
+        return "created";
+    }
+
+    /// <summary>When the stored Inbox subscription expires; null when there is none.</summary>
+    public async Task<DateTimeOffset?> ExpiresAsync(CancellationToken cancellationToken) =>
+        (await _table.GetAsync("inbox", "subscription", cancellationToken))?.GetDateTimeOffset("Expires");
+
+    /// <summary>Whether a notification's clientState is ours, compared in constant time.</summary>
+    public bool IsOurs(string? clientState) =>
+        clientState is not null && graphOptions.Value.NotificationClientState is { } expected &&
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(clientState), System.Text.Encoding.UTF8.GetBytes(expected));
+
+    private Task SaveAsync(string id, DateTimeOffset expires, CancellationToken cancellationToken) =>
+        _table.UpsertAsync(new TableEntity("inbox", "subscription") { ["Id"] = id, ["Expires"] = expires }, TableUpdateMode.Replace, cancellationToken);
+}
