@@ -10,7 +10,6 @@ using Pipeline.Core.Certifications;
 using Pipeline.Core.Configuration;
 using Pipeline.Domain.Candidates;
 using Pipeline.Domain.Certifications;
-using Pipeline.Functions;
 using Pipeline.Storage.Sqlite;
 using Pipeline.Tests.Shared;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Pipeline.Cli.Commands;
 
 namespace Pipeline.Benchmarks.Feeds;
 
@@ -38,7 +37,7 @@ internal static class IngestionBenchmark
             }));
 
             var watch = Stopwatch.StartNew();
-            using var child = ChildProcess.StartSelf("ingest-measure", config, data);
+            using var child = PipelineCommand.Start(["run", "--once", "--json", "--config", config, "--data", data]);
             long peak = 0;
             var output = child.StandardOutput.ReadToEndAsync();
             while (!child.HasExited)
@@ -65,25 +64,5 @@ internal static class IngestionBenchmark
         }
 
         return 0;
-    }
-
-    /// <summary>In the child: ingest-measure CONFIG DATA. Prints the run summary, and the peak managed heap to standard error.</summary>
-    public static async Task<int> MeasureAsync(string[] args)
-    {
-        using var done = new CancellationTokenSource();
-        long managedPeak = 0;
-        var sampler = Task.Run(async () =>
-        {
-            while (!done.IsCancellationRequested)
-            {
-                managedPeak = Math.Max(managedPeak, GC.GetGCMemoryInfo().HeapSizeBytes);
-                await Task.Delay(100, CancellationToken.None);
-            }
-        });
-        var exit = await RunCommand.RunAsync(new DirectoryInfo(args[1]), new DirectoryInfo(args[2]), once: true, maxDeliveries: 10, verbose: false, json: true, Console.Out, Console.Error, CancellationToken.None);
-        await done.CancelAsync();
-        await sampler;
-        await Console.Error.WriteLineAsync($"managed heap peak {managedPeak / 1e6:F0} MB");
-        return exit;
     }
 }

@@ -2,8 +2,7 @@ using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Cli.LocalHost;
+using Pipeline.Core;
 using Pipeline.Core.Configuration;
 using Pipeline.Core.Feeds;
 using Pipeline.Domain;
@@ -59,7 +58,7 @@ internal static class FeedsCommand
         long accepted = 0;
         var quarantined = new List<object>();
         var candidates = new List<CandidateRecord>();
-        using var http = new HttpClient(Functions.ServiceCollectionExtensions.CreateFeedHandler(options)) { Timeout = Timeout.InfiniteTimeSpan };
+        using var http = new HttpClient(CoreServiceCollectionExtensions.CreateFeedHandler(options)) { Timeout = Timeout.InfiniteTimeSpan };
 
         // A feed from feeds.json is opened as a run opens it: its file confined to the configuration folder.
         var opener = new FeedOpener(http, settings, TimeProvider.System, configuration);
@@ -172,15 +171,14 @@ internal static class FeedsCommand
         var command = new Command("list", "Each configured feed with its last run and outcome") { CliOptions.Json };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var settings = CliOptions.AppSettings(parse);
-            await using var server = await HandlerServer.TryStartAsync(settings, verbose: false, parse.InvocationConfiguration.Error, cancellationToken);
-            if (server is null)
+            await using var core = await CoreServices.TryOpenAsync(CliOptions.AppSettings(parse), parse.InvocationConfiguration.Error, cancellationToken);
+            if (core is null)
             {
                 return 2;
             }
 
-            var configuration = server.Services.GetRequiredService<PipelineConfiguration>();
-            var state = server.Services.GetRequiredService<FeedStateStore>();
+            var configuration = core.Configuration;
+            var state = core.FeedState;
             var runs = new List<(Domain.Feeds.FeedDefinition Feed, FeedRunRecord? Run, FeedRunInProgress? Reading)>();
             foreach (var feed in configuration.Feeds)
             {

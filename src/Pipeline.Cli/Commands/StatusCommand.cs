@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Pipeline.Cli.LocalHost;
 using Pipeline.Core.Configuration;
 using Pipeline.Core.Feeds;
@@ -24,16 +22,16 @@ internal static class StatusCommand
         {
             var data = parse.GetValue(CliOptions.Data)!;
             var settings = CliOptions.AppSettings(parse);
-            await using var server = await HandlerServer.TryStartAsync(settings, verbose: false, parse.InvocationConfiguration.Error, cancellationToken);
-            if (server is null)
+            await using var core = await CoreServices.TryOpenAsync(settings, parse.InvocationConfiguration.Error, cancellationToken);
+            if (core is null)
             {
                 return 2;
             }
 
-            var configuration = server.Services.GetRequiredService<PipelineConfiguration>();
-            var feedState = server.Services.GetRequiredService<FeedStateStore>();
-            var shortlists = server.Services.GetRequiredService<ShortlistStore>();
-            var graph = server.Services.GetRequiredService<IOptions<GraphOptions>>().Value;
+            var configuration = core.Configuration;
+            var feedState = core.FeedState;
+            var shortlists = core.Shortlists;
+            var graph = core.Graph;
 
             var runs = new List<(string Id, FeedRunRecord? Run)>();
             foreach (var feed in configuration.Feeds)
@@ -49,7 +47,7 @@ internal static class StatusCommand
                     (await shortlists.GetDirtyAsync(requisition.Id, cancellationToken))?.ChangedAt));
             }
 
-            var subscriptions = server.Services.GetRequiredService<Pipeline.Core.Mail.MailSubscriptions>();
+            var subscriptions = core.MailSubscriptions;
             var subscription = new
             {
                 enabled = subscriptions.IsEnabled,

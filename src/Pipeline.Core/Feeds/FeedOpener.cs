@@ -65,7 +65,7 @@ public sealed class FeedChangedException(string message) : FeedUnavailableExcept
 /// Opens a feed: a file inside the configuration folder (links followed, never out of it), or an HTTPS URL fetched with a conditional GET (ETag /
 /// Last-Modified from the last successful run), gzip, the feed's credentials from configuration, a size cap and a
 /// time limit. Redirects are followed only within the same origin, so credentials never travel to another host; the
-/// handler given (<see cref="ServiceCollectionExtensions.CreateFeedHandler"/>) refuses internal addresses when connecting.
+/// handler given (<see cref="CoreServiceCollectionExtensions.CreateFeedHandler"/>) refuses internal addresses when connecting.
 /// </summary>
 public sealed partial class FeedOpener(HttpClient http, IConfiguration settings, TimeProvider time, PipelineConfiguration? configuration = null)
 {

@@ -3,7 +3,7 @@ using Microsoft.Graph;
 using Microsoft.Graph.Models;
 using Microsoft.Graph.Models.ODataErrors;
 using Pipeline.Core.Configuration;
-using Pipeline.Storage;
+using Pipeline.Core.Delivery;
 
 namespace Pipeline.Core.Mail;
 
@@ -13,14 +13,12 @@ namespace Pipeline.Core.Mail;
 /// again when Graph removed it.
 /// </summary>
 public sealed class MailSubscriptions(
-    IServiceProvider services, IOptions<GraphOptions> graphOptions, IOptions<PipelineOptions> options, ITableStore store, TimeProvider time, ILogger<MailSubscriptions> logger)
+    GraphClientProvider graphClient, IOptions<GraphOptions> graphOptions, IOptions<PipelineOptions> options, MailboxStateStore state, TimeProvider time, ILogger<MailSubscriptions> logger)
 {
     /// <summary>How long each subscription or renewal asks for, and how much must be left before it is renewed.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(3);
 
     public static readonly TimeSpan RenewWhenLeft = TimeSpan.FromDays(1);
-
-    private readonly ITable _table = store.GetTable(Tables.Mailbox);
 
     public bool IsEnabled =>
         graphOptions.Value.IsConfigured && !string.IsNullOrWhiteSpace(graphOptions.Value.NotificationClientState) && !string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl);
@@ -34,12 +32,13 @@ public sealed class MailSubscriptions(
             return null;
         }
 
-        var graph = services.GetRequiredService<GraphServiceClient>();
-        var stored = await _table.GetAsync("inbox", "subscription", cancellationToken);
+        var graph = graphClient.Client;
+        var stored = await state.GetSubscriptionAsync(cancellationToken);
         var now = time.GetUtcNow();
-        if (stored?.GetString("Id") is { } id)
+        if (stored is { } subscription)
         {
-            if (!force && stored.GetDateTimeOffset("Expires") is { } expires && expires - now > RenewWhenLeft)
+            var id = subscription.Id;
+            if (!force && subscription.Expires is { } expires && expires - now > RenewWhenLeft)
             {
                 return "kept";
             }
@@ -47,7 +46,7 @@ public sealed class MailSubscriptions(
             try
             {
                 var renewed = await graph.Subscriptions[id].PatchAsync(new Subscription { ExpirationDateTime = now + Lifetime }, cancellationToken: cancellationToken);
-                await SaveAsync(id, renewed?.ExpirationDateTime ?? now + Lifetime, cancellationToken);
+                await state.SaveSubscriptionAsync(id, renewed?.ExpirationDateTime ?? now + Lifetime, cancellationToken);
                 logger.LogInformation("Inbox subscription renewed until {Expires:o}", renewed?.ExpirationDateTime);
                 return "renewed";
             }
@@ -67,20 +66,17 @@ public sealed class MailSubscriptions(
             ExpirationDateTime = now + Lifetime,
             ClientState = graphOptions.Value.NotificationClientState,
         }, cancellationToken: cancellationToken);
-        await SaveAsync(created!.Id!, created.ExpirationDateTime ?? now + Lifetime, cancellationToken);
+        await state.SaveSubscriptionAsync(created!.Id!, created.ExpirationDateTime ?? now + Lifetime, cancellationToken);
         logger.LogInformation("Inbox subscription created until {Expires:o}", created.ExpirationDateTime);
         return "created";
     }
 
     /// <summary>When the stored Inbox subscription expires; null when there is none.</summary>
     public async Task<DateTimeOffset?> ExpiresAsync(CancellationToken cancellationToken) =>
-        (await _table.GetAsync("inbox", "subscription", cancellationToken))?.GetDateTimeOffset("Expires");
+        (await state.GetSubscriptionAsync(cancellationToken))?.Expires;
 
     /// <summary>Whether a notification's clientState is ours, compared in constant time.</summary>
     public bool IsOurs(string? clientState) =>
         clientState is not null && graphOptions.Value.NotificationClientState is { } expected &&
         System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(clientState), System.Text.Encoding.UTF8.GetBytes(expected));
-
-    private Task SaveAsync(string id, DateTimeOffset expires, CancellationToken cancellationToken) =>
-        _table.UpsertAsync(new TableEntity("inbox", "subscription") { ["Id"] = id, ["Expires"] = expires }, TableUpdateMode.Replace, cancellationToken);
 }

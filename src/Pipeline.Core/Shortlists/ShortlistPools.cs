@@ -22,20 +22,8 @@ public sealed record PoolChange(
 /// and only where whether they qualify, or their score, differs is the pool written and the shortlist marked out of
 /// date.
 /// </summary>
-public sealed class ShortlistPools(PoolStore pools, ShortlistStore shortlists, PipelineConfiguration configuration, TimeProvider time)
+public sealed class ShortlistPools(PoolStore pools, ShortlistStore shortlists, ShortlistScoring scoring, PipelineConfiguration configuration, TimeProvider time)
 {
-    /// <summary>The candidate's score when they qualify (every hard requirement met, the minimum score reached), else null.</summary>
-    public double? Qualifying(Requisition requisition, CandidateProfile? profile, IReadOnlyDictionary<string, VerificationResult>? checks, DateTimeOffset now)
-    {
-        if (profile is null)
-        {
-            return null;
-        }
-
-        var score = Scorer.Score(requisition, profile.ForScoring(configuration.Catalogue, checks, now), configuration.Catalogue);
-        return Scorer.Qualifies(requisition, score) ? score.Score : null;
-    }
-
     /// <summary>Identifies what a pool was built for: the requisition as configured and the catalogue's version.</summary>
     public string BuiltFor(Requisition requisition) =>
         Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(new { requisition, catalogue = configuration.Catalogue.Version }, DomainJson.Options)))[..32];
@@ -50,8 +38,8 @@ public sealed class ShortlistPools(PoolStore pools, ShortlistStore shortlists, P
             var writes = new List<(string CandidateId, double? Score)>();
             foreach (var change in changes)
             {
-                var before = Qualifying(requisition, change.Before, change.ChecksBefore, now);
-                var after = Qualifying(requisition, change.After, change.ChecksAfter, now);
+                var before = scoring.Qualifying(requisition, change.Before, change.ChecksBefore, now);
+                var after = scoring.Qualifying(requisition, change.After, change.ChecksAfter, now);
                 var id = (change.After ?? change.Before)?.CandidateId;
                 if (id is not null && before != after)
                 {

@@ -29,6 +29,7 @@ public sealed class BuildShortlist(
     CertificationChecker checker,
     PoolStore pools,
     ShortlistPools pooling,
+    ShortlistScoring scoring,
     PipelineConfiguration configuration,
     TimeProvider time,
     ILogger<BuildShortlist> logger) : QueueFunction<ShortlistRequest>
@@ -77,8 +78,8 @@ public sealed class BuildShortlist(
                     result.Count("rechecked");
                 }
 
-                var score = Scorer.Score(requisition, person.Profile.ForScoring(configuration.Catalogue, VerificationStore.Results(personChecks), now), configuration.Catalogue);
-                if (!Scorer.Qualifies(requisition, score))
+                var score = scoring.Score(requisition, person.Profile, VerificationStore.Results(personChecks), now);
+                if (!scoring.Qualifies(requisition, score))
                 {
                     corrections.Add((entry.CandidateId, null));
                     continue;
@@ -92,7 +93,7 @@ public sealed class BuildShortlist(
                 fresh[entry.CandidateId] = (person.Profile, score, personChecks);
             }
 
-            ranked = Scorer.Rank(requisition, fresh.Values.Select(f => f.Score));
+            ranked = scoring.Rank(requisition, fresh.Values.Select(f => f.Score));
             if (ranked.Count == requisition.ShortlistSize && next < pool.Count && !CouldEnter(pool[next], ranked[^1]))
             {
                 break;
@@ -160,7 +161,7 @@ public sealed class BuildShortlist(
         var entries = new List<PoolEntry>();
         await foreach (var profile in candidates.ProfilesAsync(cancellationToken))
         {
-            if (pooling.Qualifying(requisition, profile, VerificationStore.Results(checks.GetValueOrDefault(profile.CandidateId)), now) is { } score)
+            if (scoring.Qualifying(requisition, profile, VerificationStore.Results(checks.GetValueOrDefault(profile.CandidateId)), now) is { } score)
             {
                 entries.Add(new PoolEntry(profile.CandidateId, score));
             }

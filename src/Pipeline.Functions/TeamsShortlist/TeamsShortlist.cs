@@ -24,8 +24,7 @@ public sealed class TeamsShortlist(
     PipelineConfiguration configuration,
     ShortlistStore shortlists,
     DecisionStore decisions,
-    CandidateStore candidates,
-    VerificationStore verifications,
+    ShortlistPreview preview,
     TimeProvider time,
     ILogger<TeamsShortlist> logger) : HttpFunction
 {
@@ -82,29 +81,12 @@ public sealed class TeamsShortlist(
         return result;
     }
 
-    /// <summary>
-    /// Scored as <c>pipeline shortlist preview</c> scores, with each credential's stored check: the requisition's pool
-    /// holds only candidates who qualify, so near misses take a pass over the stored candidates.
-    /// </summary>
+    /// <summary>Scored as <c>pipeline shortlist preview</c> scores, by the same <see cref="ShortlistPreview"/>.</summary>
     private async Task<IReadOnlyList<Domain.Shortlists.ShortlistMember>> NearMissesAsync(Requisition requisition, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var checks = await verifications.GetAllAsync(cancellationToken);
-        var scored = new List<(Domain.Shortlists.CandidateScore Score, Domain.Candidates.CandidateProfile Profile)>();
-        await foreach (var profile in candidates.ProfilesAsync(cancellationToken))
-        {
-            var results = VerificationStore.Results(checks.GetValueOrDefault(profile.CandidateId));
-            scored.Add((Domain.Shortlists.Scorer.Score(requisition, profile.ForScoring(configuration.Catalogue, results, now), configuration.Catalogue), profile));
-        }
-
-        var profiles = scored.ToDictionary(s => s.Score.CandidateId, s => s.Profile, StringComparer.Ordinal);
-        return Domain.Shortlists.Scorer.NearMisses(requisition, scored.Select(s => s.Score))
-            .Select((s, i) =>
-            {
-                var profile = profiles[s.CandidateId];
-                var evidence = profile.Evidence(configuration.Catalogue, VerificationStore.Results(checks.GetValueOrDefault(s.CandidateId)), now);
-                return new Domain.Shortlists.ShortlistMember(i + 1, s.CandidateId, s.Score, s.Requirements, profile.ToCard(revealName: !requisition.BlindMode, evidence));
-            })
+        var scored = await preview.ScoreEveryoneAsync(requisition, time.GetUtcNow(), cancellationToken);
+        return scored.NearMisses
+            .Select((s, i) => new Domain.Shortlists.ShortlistMember(i + 1, s.CandidateId, s.Score, s.Requirements, scored.Card(s.CandidateId, !requisition.BlindMode)))
             .ToList();
     }
 
