@@ -7,47 +7,15 @@ using Pipeline.Storage;
 
 namespace Pipeline.Core.Candidates;
 
-public enum ScreenOutcome
-{
-    New,
-    Updated,
-    Unchanged,
-
-    /// <summary>The same feed run already listed this person at another position: a duplicate within the file.</summary>
-    Duplicate,
-}
-
-/// <summary>One feed's record of one person, to store; <see cref="Run"/> and <see cref="Position"/> say where in which run it was read.</summary>
-public sealed record CandidateWrite(string FeedId, FeedKind Kind, string Source, CandidateRecord Record, DateTimeOffset? Run = null, long? Position = null);
-
-/// <summary>
-/// What storing a candidate did; for a duplicate, the position of the row that came first; the person the record
-/// belongs to; and for a new or updated person their profile before (null when new) and after.
-/// </summary>
-public readonly record struct ScreenResult(ScreenOutcome Outcome, long? FirstPosition = null, string? Person = null)
-{
-    public CandidateProfile? Before { get; init; }
-
-    public CandidateProfile? After { get; init; }
-}
-
 /// <summary>
 /// Candidates, one partition per person: the merged profile (row <c>profile</c>) and one row per record that lists
 /// them (<c>source-{feedId}-{recordId}</c>), written together in one transaction.
 /// </summary>
 /// <remarks>
-/// <para>
-/// <b>Identity resolution.</b> A record belongs to the person its email already belongs to; failing that, to the
-/// person one of its other strong keys (a badge email, a profile URL, an E.164 phone) was seen with; failing that, it
-/// starts a person of its own. The reason is kept on the record (<see cref="SourceRecord.MatchedBy"/>). The
-/// <c>identities</c> table maps each key (a hash) to its person; a key already taken is never moved. A phone or URL
-/// does not merge a record into a person who already has a record from the same feed under another email: that is
-/// two people sharing a switchboard number or a department page, not one person.
-/// </para>
-/// <para>
-/// Keys are written before the records, so a crash between the two leaves a key pointing at its person, and the
-/// redelivered page writes the record where the key says. <see cref="SplitAsync"/> undoes a merge.
-/// </para>
+/// Whose record a record is, is decided by <see cref="IdentityResolution"/> (the domain's rules) against the
+/// <c>identities</c> table, which maps each strong key (a hash) to its person. Keys are written before the records, so
+/// a crash between the two leaves a key pointing at its person, and the redelivered page writes the record where the
+/// key says. <see cref="SplitAsync"/> undoes a merge.
 /// </remarks>
 public sealed class CandidateStore(ITableStore store, TimeProvider time)
 {
@@ -142,10 +110,10 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
     {
         var emailKeys = writes.Select(w => IdentityKeys.Email(w.Record.Email)).ToList();
         var secondary = writes.Select(w => IdentityKeys.Secondary(w.Record)).ToList();
-        var identities = new Dictionary<string, Identity>(StringComparer.Ordinal);
+        var identities = new Dictionary<string, KnownIdentity>(StringComparer.Ordinal);
         await foreach (var entity in _identities.QueryPartitionsAsync(emailKeys.Concat(secondary.SelectMany(k => k)).Select(k => k.Key).Distinct().ToList(), cancellationToken))
         {
-            identities[entity.PartitionKey] = new Identity(entity.GetString("Person")!, entity.GetString("Reason") ?? MatchReasons.Email, entity.GetBoolean("Pinned") ?? false, entity.GetString("FeedId"));
+            identities[entity.PartitionKey] = new KnownIdentity(entity.GetString("Person")!, entity.GetString("Reason") ?? MatchReasons.Email, entity.GetBoolean("Pinned") ?? false, entity.GetString("FeedId"));
         }
 
         // A badge email's person may be known only by their own partition (an email's own id is never written as a key).
@@ -168,6 +136,11 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
             partitions[id] = Partition.From(entities);
         }
 
+        var known = new Dictionary<string, KnownPerson?>(StringComparer.Ordinal);
+        KnownPerson? Known(string id) => known.TryGetValue(id, out var k) ? k : known[id] = partitions.GetValueOrDefault(id) is { } p
+            ? new KnownPerson(p.Profile is not null, p.Sources.Select(x => (x.Source.FeedId, x.RecordId)).ToList())
+            : null;
+
         var results = new ScreenResult?[writes.Count];
         var targeted = new HashSet<string>(StringComparer.Ordinal);
         var keyWrites = new List<TableEntity>();
@@ -175,7 +148,7 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
         var now = time.GetUtcNow();
         for (var i = 0; i < writes.Count; i++)
         {
-            var (person, reason) = Resolve(writes[i], emailKeys[i], secondary[i], identities, partitions);
+            var (person, reason) = IdentityResolution.Resolve(writes[i].FeedId, writes[i].Record, emailKeys[i], secondary[i], identities, Known);
 
             // A second record for the same person in this page waits until the first is written.
             if (!targeted.Add(person))
@@ -197,7 +170,7 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
             var keys = (person == own ? [] : new[] { emailKeys[i] with { Reason = reason } }).Concat(secondary[i]);
             foreach (var key in keys.Where(k => !identities.ContainsKey(k.Key)))
             {
-                identities[key.Key] = new Identity(person, key.Reason, false, writes[i].FeedId);
+                identities[key.Key] = new KnownIdentity(person, key.Reason, false, writes[i].FeedId);
                 keyWrites.Add(new TableEntity(key.Key, string.Empty) { ["Person"] = person, ["Reason"] = key.Reason, ["FeedId"] = writes[i].FeedId, ["SetAt"] = now });
             }
         }
@@ -231,53 +204,6 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
         }
 
         return results;
-    }
-
-    /// <summary>Whose record this is, and why (see the class remarks).</summary>
-    private static (string Person, string Reason) Resolve(
-        CandidateWrite write, IdentityKey emailKey, IReadOnlyList<IdentityKey> secondary, Dictionary<string, Identity> identities, Dictionary<string, Partition> partitions)
-    {
-        if (identities.TryGetValue(emailKey.Key, out var known))
-        {
-            // The key this very record wrote when it joined by phone or URL, and whose record write was then cut short
-            // (a crash, or a page that wrote the person meanwhile): it still joins for that reason. Another feed's
-            // record with the same email joins by email.
-            var ownKey = known.FeedId == write.FeedId && !known.Pinned;
-            return (known.Person, known.Reason == MatchReasons.BadgeEmail || ownKey ? known.Reason : MatchReasons.Email);
-        }
-
-        var own = CandidateId.FromEmail(write.Record.Email);
-        if (partitions.GetValueOrDefault(own)?.Profile is not null)
-        {
-            return (own, MatchReasons.Email);
-        }
-
-        foreach (var key in secondary)
-        {
-            var person = identities.TryGetValue(key.Key, out var holder) ? holder.Person : null;
-            if (person is null && key.Reason == MatchReasons.BadgeEmail)
-            {
-                // The badge email may be another person's own email.
-                var badge = write.Record.Certifications.Select(c => c.BadgeEmail).OfType<string>().FirstOrDefault(b => IdentityKeys.Email(b).Key == key.Key);
-                person = badge is not null && partitions.GetValueOrDefault(CandidateId.FromEmail(badge))?.Profile is not null ? CandidateId.FromEmail(badge) : null;
-            }
-
-            if (person is null || person == own)
-            {
-                continue;
-            }
-
-            // Someone else from this very feed already holds the key: a shared number or page, not the same person.
-            var sameFeedOther = partitions.GetValueOrDefault(person)?.Sources.Any(s => s.Source.FeedId == write.FeedId && s.RecordId != own) ?? false;
-            if (key.Reason != MatchReasons.BadgeEmail && sameFeedOther)
-            {
-                continue;
-            }
-
-            return (person, key.Reason);
-        }
-
-        return (own, MatchReasons.Email);
     }
 
     /// <summary>What writing the record into its person's partition takes: nothing (with the outcome), or the actions and the outcome once they succeed.</summary>
@@ -436,8 +362,6 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
             : CandidateId.FromEmail(normalizedEmail);
 
     /// <summary>A key's person, why it points there, and the feed whose record brought it (null for keys written before feeds were kept).</summary>
-    private sealed record Identity(string Person, string Reason, bool Pinned, string? FeedId);
-
     private sealed record StoredSource(string RowKey, SourceRecord Source, string RecordId, string Hash, DateTimeOffset? Run, long? Position, DateTimeOffset SeenAt);
 
     private sealed record Partition(TableEntity? Profile, IReadOnlyList<StoredSource> Sources)
