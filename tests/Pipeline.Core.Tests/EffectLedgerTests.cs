@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Pipeline.Core;
@@ -8,7 +10,7 @@ using Pipeline.Storage.AzureTables;
 using Pipeline.Storage.Sqlite;
 using Pipeline.Tests.Shared;
 
-namespace Pipeline.Functions.Tests;
+namespace Pipeline.Core.Tests;
 
 /// <summary>The effect ledger's claims, on each store: held, stale, released and done intents, and racing attempts.</summary>
 public abstract class EffectLedgerTests : IAsyncLifetime
@@ -168,9 +170,15 @@ public sealed class SqliteEffectLedgerTests : EffectLedgerTests
     }
 
     [Fact]
-    public async Task Start_EffectLeaseShorterThanAMinute_IsRefusedNamingTheSetting()
+    public void Start_EffectLeaseShorterThanAMinute_IsRefusedNamingTheSetting()
     {
-        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => RunningHandler.StartAsync(settings: new Dictionary<string, string?> { ["Pipeline:EffectLease"] = "00:00:30" }));
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Pipeline:ConfigDirectory"] = Path.GetDirectoryName(_path), ["Pipeline:DataDirectory"] = Path.GetDirectoryName(_path), ["Pipeline:EffectLease"] = "00:00:30",
+        }).Build();
+        using var services = new ServiceCollection().AddLogging().AddPipelineCore(settings).BuildServiceProvider();
+
+        var e = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
 
         Assert.Contains("Pipeline:EffectLease is 00:00:30", e.Message, StringComparison.Ordinal);
     }

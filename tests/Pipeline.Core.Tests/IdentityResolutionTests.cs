@@ -5,7 +5,7 @@ using Pipeline.Domain.Feeds;
 using Pipeline.Storage;
 using Pipeline.Storage.Sqlite;
 
-namespace Pipeline.Functions.Tests;
+namespace Pipeline.Core.Tests;
 
 /// <summary>Candidates from different feeds found to be one person by a strong key, the reason kept, and merges undone.</summary>
 public sealed class IdentityResolutionTests : IAsyncLifetime

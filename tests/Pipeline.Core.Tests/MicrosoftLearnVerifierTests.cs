@@ -6,7 +6,7 @@ using Pipeline.Core.Certifications;
 using Pipeline.Domain.Certifications;
 using Pipeline.Tests.Shared;
 
-namespace Pipeline.Functions.Tests;
+namespace Pipeline.Core.Tests;
 
 /// <summary>Microsoft Learn transcript share links against a loopback server answering the transcript's public data.</summary>
 public sealed class MicrosoftLearnVerifierTests : IAsyncLifetime

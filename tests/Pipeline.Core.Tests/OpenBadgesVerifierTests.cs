@@ -8,7 +8,7 @@ using Pipeline.Core.Certifications;
 using Pipeline.Domain.Certifications;
 using Pipeline.Tests.Shared;
 
-namespace Pipeline.Functions.Tests;
+namespace Pipeline.Core.Tests;
 
 /// <summary>Open Badges 2.0 hosted verification against a loopback issuer serving assertions, badge classes and profiles.</summary>
 public sealed class OpenBadgesVerifierTests : IAsyncLifetime

@@ -1,7 +1,7 @@
 using Pipeline.Core.Privacy;
 
 
-namespace Pipeline.Functions.Tests;
+namespace Pipeline.Core.Tests;
 
 public sealed class PersonTracesTests
 {

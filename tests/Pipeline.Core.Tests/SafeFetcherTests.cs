@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Pipeline.Core.Certifications;
 using Pipeline.Tests.Shared;
 
-namespace Pipeline.Functions.Tests;
+namespace Pipeline.Core.Tests;
 
 /// <summary>
 /// Candidate-supplied URLs are fetched only where allowed. Every refusal aimed at an internal address happens before
