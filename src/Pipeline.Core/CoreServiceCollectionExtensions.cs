@@ -53,6 +53,7 @@ public static class CoreServiceCollectionExtensions
 
         // Candidates and feeds.
         services.AddSingleton<CandidateStore>();
+        services.AddSingleton<CandidateScreening>();
         services.AddSingleton<QuarantineStore>();
         services.AddSingleton<FeedStateStore>();
         services.AddSingleton<FeedReader>(); // one instance, so feed OAuth tokens are cached across invocations
@@ -71,6 +72,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PoolStore>();
         services.AddSingleton<ShortlistScoring>();
         services.AddSingleton<ShortlistPreview>();
+        services.AddSingleton<ShortlistBuilder>();
         services.AddSingleton<ShortlistPools>();
 
         // Delivery: Graph when it is configured, else the outbox folder.

@@ -22,7 +22,7 @@ public sealed record PoolChange(
 /// and only where whether they qualify, or their score, differs is the pool written and the shortlist marked out of
 /// date.
 /// </summary>
-public sealed class ShortlistPools(PoolStore pools, ShortlistStore shortlists, ShortlistScoring scoring, PipelineConfiguration configuration, TimeProvider time)
+public sealed class ShortlistPools(PoolStore poolStore, ShortlistStore shortlists, ShortlistScoring scoring, PipelineConfiguration configuration, TimeProvider time)
 {
     /// <summary>Identifies what a pool was built for: the requisition as configured and the catalogue's version.</summary>
     public string BuiltFor(Requisition requisition) =>
@@ -49,7 +49,7 @@ public sealed class ShortlistPools(PoolStore pools, ShortlistStore shortlists, S
 
             if (writes.Count > 0)
             {
-                await pools.ApplyAsync(requisition.Id, writes, cancellationToken);
+                await poolStore.ApplyAsync(requisition.Id, writes, cancellationToken);
                 await shortlists.MarkDirtyAsync(requisition.Id, now, cancellationToken);
                 affected.Add(requisition.Id);
             }
@@ -63,7 +63,7 @@ public sealed class ShortlistPools(PoolStore pools, ShortlistStore shortlists, S
     {
         foreach (var requisition in configuration.Requisitions.Where(r => r.IsOpen))
         {
-            await pools.InvalidateAsync(requisition.Id, cancellationToken);
+            await poolStore.InvalidateAsync(requisition.Id, cancellationToken);
         }
 
         await shortlists.MarkOpenDirtyAsync(configuration.Requisitions, time.GetUtcNow(), cancellationToken);

@@ -1,175 +1,43 @@
-using Pipeline.Core.Candidates;
-using Pipeline.Core.Certifications;
-using Pipeline.Core.Configuration;
 using Pipeline.Core.Messages;
 using Pipeline.Core.Shortlists;
-using Pipeline.Domain.Candidates;
-using Pipeline.Domain.Shortlists;
 using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.BuildShortlist;
 
 /// <summary>
-/// Queue <c>shortlists</c>: ranks the requisition's pool of qualifying candidates (kept up to date by
-/// ScreenCandidates and VerifyCertifications; built from every candidate the first time and whenever the requisition
-/// or the catalogue changes), with each certification as its last check left it, and saves a new shortlist version
-/// when its membership or order changed, which is then queued for delivery. Repeated requests for an unchanged pool
-/// do nothing, unless the latest version's email is not recorded as sent: that version is queued again.
+/// Queue <c>shortlists</c>: builds the requisition's shortlist (<see cref="ShortlistBuilder"/>) and queues a new
+/// version for delivery on <c>notifications</c>; an unchanged shortlist whose latest version's email is not recorded
+/// as sent is queued again, so a crash between saving and queuing loses no delivery.
 /// </summary>
-/// <remarks>
-/// The pool is walked best first and each person scored afresh until no one further down could get in. Before a
-/// person is scored, their credentials whose checks are due (or missing) are checked again at the source, so nobody
-/// is sent on a credential revoked or expired since it was last looked at; what the fresh scores show is written
-/// back to the pool.
-/// </remarks>
-public sealed class BuildShortlist(
-    CandidateStore candidates,
-    ShortlistStore shortlists,
-    VerificationStore verifications,
-    CertificationChecker checker,
-    PoolStore pools,
-    ShortlistPools pooling,
-    ShortlistScoring scoring,
-    PipelineConfiguration configuration,
-    TimeProvider time,
-    ILogger<BuildShortlist> logger) : QueueFunction<ShortlistRequest>
+public sealed class BuildShortlist(ShortlistBuilder builder) : QueueFunction<ShortlistRequest>
 {
-
     protected override async Task<FunctionResult> RunAsync(ShortlistRequest request, ServiceBusMessageInfo info, CancellationToken cancellationToken)
     {
         var result = new FunctionResult();
-        var requisition = configuration.FindRequisition(request.RequisitionId);
-        if (requisition is null || !requisition.IsOpen)
+        var build = await builder.BuildAsync(request.RequisitionId, cancellationToken);
+        foreach (var (metric, amount) in build.Counts)
         {
-            logger.LogInformation("Requisition {RequisitionId} is closed or no longer configured; no shortlist", request.RequisitionId);
-            result.Logs.Add($"Requisition {request.RequisitionId} is closed or unknown; nothing to do.");
-            return result;
+            result.Count(metric, amount);
         }
 
-        // Read the mark first: a change that lands while scoring keeps the shortlist marked for the next sweep.
-        var dirty = await shortlists.GetDirtyAsync(requisition.Id, cancellationToken);
-        var now = time.GetUtcNow();
-        var pool = await ReadOrBuildPoolAsync(requisition, now, result, cancellationToken);
-
-        // Walk the pool best first, scoring each person afresh, until the shortlist is full and the next stored score
-        // cannot beat its last member.
-        var fresh = new Dictionary<string, (CandidateProfile Profile, CandidateScore Score, IReadOnlyDictionary<string, StoredCheck>? Checks)>(StringComparer.Ordinal);
-        var corrections = new List<(string CandidateId, double? Score)>();
-        var ranked = (IReadOnlyList<CandidateScore>)[];
-        var chunk = Math.Max(requisition.ShortlistSize * 2, 20);
-        for (var next = 0; next < pool.Count;)
+        switch (build.Outcome)
         {
-            var part = pool.Skip(next).Take(chunk).ToList();
-            next += part.Count;
-            var people = await candidates.GetManyAsync(part.Select(p => p.CandidateId).ToList(), cancellationToken);
-            var checks = await verifications.GetManyAsync(people.Keys.ToList(), cancellationToken);
-            foreach (var entry in part)
-            {
-                if (!people.TryGetValue(entry.CandidateId, out var person))
-                {
-                    corrections.Add((entry.CandidateId, null)); // split or erased since
-                    continue;
-                }
-
-                var personChecks = (IReadOnlyDictionary<string, StoredCheck>?)checks.GetValueOrDefault(entry.CandidateId);
-                if (checker.AnyDue(person.Profile, personChecks))
-                {
-                    personChecks = (await checker.CheckAsync(person.Profile, CertificationChecker.Emails(person.Profile, person.Sources), cancellationToken)).After;
-                    result.Count("rechecked");
-                }
-
-                var score = scoring.Score(requisition, person.Profile, VerificationStore.Results(personChecks), now);
-                if (!scoring.Qualifies(requisition, score))
-                {
-                    corrections.Add((entry.CandidateId, null));
-                    continue;
-                }
-
-                if (score.Score != entry.Score)
-                {
-                    corrections.Add((entry.CandidateId, score.Score));
-                }
-
-                fresh[entry.CandidateId] = (person.Profile, score, personChecks);
-            }
-
-            ranked = scoring.Rank(requisition, fresh.Values.Select(f => f.Score));
-            if (ranked.Count == requisition.ShortlistSize && next < pool.Count && !CouldEnter(pool[next], ranked[^1]))
-            {
+            case ShortlistBuildOutcome.Closed:
+                result.Logs.Add($"Requisition {request.RequisitionId} is closed or unknown; nothing to do.");
                 break;
-            }
+            case ShortlistBuildOutcome.Unchanged:
+                result.Logs.Add($"Shortlist for {build.RequisitionId} unchanged.");
+                break;
+            case ShortlistBuildOutcome.Undelivered:
+                result.Send(Queues.Notifications, new ShortlistReady { RequisitionId = build.RequisitionId, Version = build.Version!.Value });
+                result.Logs.Add($"Shortlist for {build.RequisitionId} unchanged; version {build.Version} not sent yet, queued for delivery again.");
+                break;
+            case ShortlistBuildOutcome.Saved:
+                result.Send(Queues.Notifications, new ShortlistReady { RequisitionId = build.RequisitionId, Version = build.Version!.Value });
+                result.Count("shortlists");
+                break;
         }
 
-        if (corrections.Count > 0)
-        {
-            await pools.ApplyAsync(requisition.Id, corrections, cancellationToken);
-        }
-
-        result.Count("scored", fresh.Count + corrections.Count(c => c.Score is null));
-        var members = ranked
-            .Select((s, i) =>
-            {
-                var (profile, _, personChecks) = fresh[s.CandidateId];
-                var evidence = profile.Evidence(configuration.Catalogue, VerificationStore.Results(personChecks), now);
-                return new ShortlistMember(i + 1, s.CandidateId, s.Score, s.Requirements, profile.ToCard(revealName: !requisition.BlindMode, evidence));
-            })
-            .ToList();
-        var saved = await shortlists.SaveIfChangedAsync(requisition.Id, members, cancellationToken);
-        if (dirty is { } mark)
-        {
-            await shortlists.ClearDirtyAsync(requisition.Id, mark.ETag, cancellationToken);
-        }
-
-        if (saved is null)
-        {
-            // A delivery that saved the latest version and died before its message was completed took the version's
-            // notification with it: queue it again until its email is recorded as sent (NotifyShortlist sends once).
-            if (await shortlists.GetLatestVersionAsync(requisition.Id, cancellationToken) is { } latest
-                && await shortlists.FindByReferenceAsync(new Shortlist(requisition.Id, latest, []).ReferenceToken, cancellationToken) is null)
-            {
-                result.Send(Queues.Notifications, new ShortlistReady { RequisitionId = requisition.Id, Version = latest });
-                result.Logs.Add($"Shortlist for {requisition.Id} unchanged; version {latest} not sent yet, queued for delivery again.");
-                return result;
-            }
-
-            result.Logs.Add($"Shortlist for {requisition.Id} unchanged.");
-            return result;
-        }
-
-        result.Send(Queues.Notifications, new ShortlistReady { RequisitionId = requisition.Id, Version = saved.Version });
-        result.Count("shortlists");
-        logger.LogInformation("Shortlist {RequisitionId} version {Version}: {Members} candidates", requisition.Id, saved.Version, members.Count);
         return result;
-    }
-
-    /// <summary>Whether a pool entry further down could still rank above the shortlist's last member (scores fall, ties go to the lower id).</summary>
-    private static bool CouldEnter(PoolEntry entry, CandidateScore last) =>
-        entry.Score > last.Score || (entry.Score == last.Score && string.CompareOrdinal(entry.CandidateId, last.CandidateId) < 0);
-
-    /// <summary>The requisition's pool; built from every candidate when it was built for another definition of the requisition, or never.</summary>
-    private async Task<IReadOnlyList<PoolEntry>> ReadOrBuildPoolAsync(Domain.Requisitions.Requisition requisition, DateTimeOffset now, FunctionResult result, CancellationToken cancellationToken)
-    {
-        var builtFor = pooling.BuiltFor(requisition);
-        if (await pools.GetBuiltForAsync(requisition.Id, cancellationToken) == builtFor)
-        {
-            var pool = await pools.ReadAsync(requisition.Id, cancellationToken);
-            result.Count("pool", pool.Count);
-            return pool;
-        }
-
-        var checks = await verifications.GetAllAsync(cancellationToken);
-        var entries = new List<PoolEntry>();
-        await foreach (var profile in candidates.ProfilesAsync(cancellationToken))
-        {
-            if (scoring.Qualifying(requisition, profile, VerificationStore.Results(checks.GetValueOrDefault(profile.CandidateId)), now) is { } score)
-            {
-                entries.Add(new PoolEntry(profile.CandidateId, score));
-            }
-        }
-
-        await pools.ReplaceAsync(requisition.Id, entries, builtFor, cancellationToken);
-        result.Count("fullRescore");
-        result.Count("pool", entries.Count);
-        return entries.OrderByDescending(e => e.Score).ThenBy(e => e.CandidateId, StringComparer.Ordinal).ToList();
     }
 }

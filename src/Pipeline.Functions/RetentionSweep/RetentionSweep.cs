@@ -22,7 +22,7 @@ public sealed class RetentionSweep(
     CandidateStore candidates,
     QuarantineStore quarantine,
     VerificationStore verifications,
-    PoolStore pools,
+    PoolStore poolStore,
     ShortlistStore shortlists,
     PipelineConfiguration configuration,
     IOptions<PipelineOptions> options,
@@ -61,7 +61,7 @@ public sealed class RetentionSweep(
 
             if (gone.Count > 0)
             {
-                await pools.RemoveAsync(configuration.Requisitions.Select(r => r.Id), gone, cancellationToken);
+                await poolStore.RemoveAsync(configuration.Requisitions.Select(r => r.Id), gone, cancellationToken);
             }
 
             if (stale.Count > 0)
