@@ -94,6 +94,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DecisionStore>();
         services.AddSingleton<AuditStore>();
         services.AddSingleton<DecisionLinkFactory>();
+        services.AddSingleton<ReplyDecisions>();
 
         // Teams tab sign-in.
         services.AddHttpClient(nameof(TeamsTokenValidator), client => client.Timeout = TimeSpan.FromSeconds(30));
