@@ -9,7 +9,6 @@ return args.FirstOrDefault() switch
     "feeds-measure" => await FeedParsingBenchmark.MeasureAsync(args),
     "ingest" => await IngestionBenchmark.RunAsync(args),
     "graph-requests" => await Pipeline.Benchmarks.Delivery.GraphRequestsBenchmark.RunAsync(args),
-    "ingest-measure" => await IngestionBenchmark.MeasureAsync(args),
     "ingest-floor" => await IngestionFloor.MeasureAsync(args),
     "scoring" => Pipeline.Benchmarks.Shortlists.ScoringBenchmark.Run(args),
     "verifications" => await Pipeline.Benchmarks.Certifications.VerificationBenchmark.RunAsync(args),
@@ -33,6 +32,32 @@ static int Usage()
 internal static class Args
 {
     public static string Get(string[] args, string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
+}
+
+/// <summary>The built <c>pipeline</c> command (src/Pipeline.Cli, built before this project), run as an admin runs it.</summary>
+internal static class PipelineCommand
+{
+    private static string Path { get; } = typeof(PipelineCommand).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), inherit: false)
+        .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "PipelineCommand").Value!;
+
+    /// <summary>Starts <c>dotnet pipeline.dll ARGS</c> with its standard output redirected; <paramref name="environment"/> adds app settings (<c>Graph__BaseUrl</c>).</summary>
+    public static System.Diagnostics.Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true };
+        start.ArgumentList.Add(Path);
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        return System.Diagnostics.Process.Start(start)!;
+    }
 }
 
 internal static class ChildProcess

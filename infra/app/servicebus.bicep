@@ -1,4 +1,4 @@
-// Service Bus (Standard) with a queue per serviceBusTrigger in src/Pipeline.Functions/Functions/*/function.json.
+// Service Bus (Standard) with a queue per serviceBusTrigger in src/Pipeline.Functions/*/function.json.
 // Local (SAS) authentication is off: the function app and the pipeline CLI use Entra tokens.
 param name string
 param location string

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
-using Pipeline.Functions.Configuration;
+using Pipeline.Core.Configuration;
 using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions;
@@ -42,12 +42,7 @@ public static class HandlerApp
     /// Why the app could not start, one line per problem (each bad setting or configuration file named), when
     /// <paramref name="exception"/> is a start-up refusal; null for anything else, which is a bug to show in full.
     /// </summary>
-    public static IReadOnlyList<string>? StartRefusal(Exception exception) => exception switch
-    {
-        Microsoft.Extensions.Options.OptionsValidationException e => [.. e.Failures],
-        InvalidOperationException e => [e.Message],
-        _ => null,
-    };
+    public static IReadOnlyList<string>? StartRefusal(Exception exception) => Core.Configuration.StartRefusal.Problems(exception);
 
     /// <summary>
     /// Builds and starts the handler on a free loopback port, with the given settings on top of the usual sources,

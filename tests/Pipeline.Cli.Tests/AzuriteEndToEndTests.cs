@@ -29,8 +29,8 @@ public sealed class AzuriteEndToEndTests(AzuriteFixture azurite) : IDisposable
     {
         // Table storage fails a whole transaction on an entity that is not there; removals must not depend on it.
         var store = new Pipeline.Storage.PrefixedTableStore(new Pipeline.Storage.AzureTables.AzureTableStore(azurite.Require()), "pool" + Guid.NewGuid().ToString("N")[..10]);
-        await store.GetTable(Pipeline.Functions.Stores.Tables.Pools).CreateIfNotExistsAsync();
-        var pools = new Pipeline.Functions.Stores.PoolStore(store);
+        await store.GetTable(Pipeline.Core.Tables.Pools).CreateIfNotExistsAsync();
+        var pools = new Pipeline.Core.Shortlists.PoolStore(store);
 
         await pools.ApplyAsync("mle", [("c-absent", null), ("c-here", 0.75), ("c-too", 0.5)], CancellationToken.None);
         await pools.RemoveAsync(["mle", "other"], ["c-too", "c-never"], CancellationToken.None);

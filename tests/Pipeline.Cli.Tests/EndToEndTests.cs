@@ -471,7 +471,7 @@ public sealed class EndToEndTests : IDisposable
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         var store = new Pipeline.Storage.Sqlite.SqliteTableStore(Path.Combine(Data.FullName, "pipeline.db"), TimeProvider.System);
-        foreach (var table in Pipeline.Functions.Stores.Tables.All)
+        foreach (var table in Pipeline.Core.Tables.All)
         {
             await foreach (var entity in store.GetTable(table).QueryAsync())
             {

@@ -1,8 +1,8 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Core.Shortlists;
 using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Stores;
 using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;

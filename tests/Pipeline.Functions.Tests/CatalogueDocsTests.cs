@@ -1,4 +1,4 @@
-using Pipeline.Functions.Configuration;
+using Pipeline.Core.Configuration;
 
 namespace Pipeline.Functions.Tests;
 

@@ -2,10 +2,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Pipeline.Core.Certifications;
+using Pipeline.Core.Messages;
+using Pipeline.Core.Shortlists;
 using Pipeline.Domain.Certifications;
 using Pipeline.Domain.Shortlists;
-using Pipeline.Functions.Messages;
-using Pipeline.Functions.Stores;
 using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;

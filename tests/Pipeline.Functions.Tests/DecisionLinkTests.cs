@@ -2,8 +2,9 @@ using Pipeline.Testing;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Core.Decisions;
+using Pipeline.Core.Shortlists;
 using Pipeline.Domain.Replies;
-using Pipeline.Functions.Stores;
 
 namespace Pipeline.Functions.Tests;
 
@@ -101,7 +102,7 @@ public sealed class DecisionLinkTests : IAsyncLifetime
         Assert.Contains("Recorded: interview candidate 1", html, StringComparison.Ordinal);
         Assert.Equal(409, again);
         var decision = Assert.Single(await DecisionsAsync());
-        Assert.Equal((1, Decision.Interview, "link"), (decision.Candidate, decision.Decision, decision.Source));
+        Assert.Equal((1, Domain.Replies.Decision.Interview, "link"), (decision.Candidate, decision.Decision, decision.Source));
     }
 
     [Fact]
@@ -122,14 +123,14 @@ public sealed class DecisionLinkTests : IAsyncLifetime
         Assert.Equal(409, shown);
         Assert.DoesNotContain("<form", shownPage, StringComparison.Ordinal); // no confirmation offered for a link that would change nothing
         var decision = Assert.Single(await DecisionsAsync());
-        Assert.Equal((1, Decision.Interview, "link"), (decision.Candidate, decision.Decision, decision.Source));
+        Assert.Equal((1, Domain.Replies.Decision.Interview, "link"), (decision.Candidate, decision.Decision, decision.Source));
     }
 
     [Fact]
     public async Task Post_AfterAReplyDecidedTheCandidate_KeepsTheReplysDecision_AndSaysSo()
     {
         var shortlist = (await _handler.Services.GetRequiredService<ShortlistStore>().GetAsync("ml-engineer-platform", 1, default))!;
-        var (replied, _) = await _handler.PostAsync("ProcessReply", RunningHandler.ServiceBusEnvelope("reply", new Pipeline.Functions.Messages.IncomingReply
+        var (replied, _) = await _handler.PostAsync("ProcessReply", RunningHandler.ServiceBusEnvelope("reply", new Pipeline.Core.Messages.IncomingReply
         {
             InternetMessageId = "<reply-first@mail.contoso.example>", From = "dana.whitfield@contoso.example",
             Subject = "RE: Shortlist [" + shortlist.ReferenceToken + "]", Body = "Pass on 2.", ReceivedAt = DateTimeOffset.UtcNow,
@@ -142,7 +143,7 @@ public sealed class DecisionLinkTests : IAsyncLifetime
         Assert.Contains("Pass on candidate 2", html, StringComparison.Ordinal);
         Assert.Contains("by reply", html, StringComparison.Ordinal);
         var decision = Assert.Single(await DecisionsAsync());
-        Assert.Equal((2, Decision.Reject, "reply"), (decision.Candidate, decision.Decision, decision.Source));
+        Assert.Equal((2, Domain.Replies.Decision.Reject, "reply"), (decision.Candidate, decision.Decision, decision.Source));
     }
 
     [Fact]
@@ -150,7 +151,7 @@ public sealed class DecisionLinkTests : IAsyncLifetime
     {
         var genuine = _links[(2, "Reject")];
         var claims = DecisionLinks.Verify(Key, genuine, DateTimeOffset.UtcNow).Claims!;
-        var altered = DecisionLinks.Sign(Key, claims with { Decision = Decision.Interview }).Split('.')[0] + "." + genuine.Split('.')[1];
+        var altered = DecisionLinks.Sign(Key, claims with { Decision = Domain.Replies.Decision.Interview }).Split('.')[0] + "." + genuine.Split('.')[1];
         var otherKey = DecisionLinks.Sign(RandomKey(), claims);
         var expired = DecisionLinks.Sign(Key, claims with { Expires = DateTimeOffset.UtcNow.AddMinutes(-1), Nonce = "old" });
 

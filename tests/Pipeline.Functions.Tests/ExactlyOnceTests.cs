@@ -2,9 +2,9 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Core.Decisions;
+using Pipeline.Core.Messages;
 using Pipeline.Domain.Replies;
-using Pipeline.Functions.Messages;
-using Pipeline.Functions.Stores;
 using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;
@@ -105,7 +105,7 @@ public abstract class ExactlyOnceTests : IAsyncLifetime
         var html = WebUtility.HtmlDecode(GraphStandIn.Get(GraphStandIn.Get(message, "body"), "content")!.GetValue<string>());
         var links = System.Text.RegularExpressions.Regex.Matches(html, @"https://pipeline\.contoso\.example/api/decision\?t=([A-Za-z0-9_%\-.]+)")
             .Select(m => Uri.UnescapeDataString(m.Groups[1].Value))
-            .Where(t => DecisionLinks.Verify(Key, t, DateTimeOffset.UtcNow).Claims is { Candidate: <= 3, Decision: Decision.Interview })
+            .Where(t => DecisionLinks.Verify(Key, t, DateTimeOffset.UtcNow).Claims is { Candidate: <= 3, Decision: Domain.Replies.Decision.Interview })
             .Distinct()
             .ToList();
         Assert.Equal(3, links.Count);
@@ -128,7 +128,7 @@ public abstract class ExactlyOnceTests : IAsyncLifetime
         }
 
         var decisions = await DecisionsAsync();
-        Assert.Equal([(1, Decision.Interview, "link"), (2, Decision.Interview, "link"), (3, Decision.Interview, "link")], decisions.Select(d => (d.Candidate, d.Decision, d.Source)).Order());
+        Assert.Equal([(1, Domain.Replies.Decision.Interview, "link"), (2, Domain.Replies.Decision.Interview, "link"), (3, Domain.Replies.Decision.Interview, "link")], decisions.Select(d => (d.Candidate, d.Decision, d.Source)).Order());
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public abstract class ExactlyOnceTests : IAsyncLifetime
         Assert.Equal(2, _graph.SendMails.Count() + _graph.ThreadReplies.Count);
         Assert.Equal(2, _graph.Activities.Count()); // the shortlist's and the decisions'
         var decisions = await DecisionsAsync();
-        Assert.Equal([(1, Decision.Interview), (2, Decision.Reject)], decisions.Select(d => (d.Candidate, d.Decision)).Order());
+        Assert.Equal([(1, Domain.Replies.Decision.Interview), (2, Domain.Replies.Decision.Reject)], decisions.Select(d => (d.Candidate, d.Decision)).Order());
     }
 }
 

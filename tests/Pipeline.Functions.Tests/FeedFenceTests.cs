@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Functions.Stores;
+using Pipeline.Core.Feeds;
 using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Pipeline.Core.Delivery;
 using Pipeline.Domain.Delivery;
 using Pipeline.Domain.Requisitions;
-using Pipeline.Functions.Delivery;
 using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;
@@ -136,7 +136,7 @@ public sealed class GraphDeliveryTests : IAsyncLifetime
         Assert.False(Directory.Exists(Path.Combine(_handler.DataDirectory, "outbox")));
 
         // Each email's reference token leads back to its shortlist and the conversation a reply will belong to.
-        var store = _handler.Services.GetRequiredService<Pipeline.Functions.Stores.ShortlistStore>();
+        var store = _handler.Services.GetRequiredService<Pipeline.Core.Shortlists.ShortlistStore>();
         foreach (var requisition in new[] { "ml-engineer-platform", "data-scientist-imaging" })
         {
             var delivery = await store.FindByReferenceAsync(new Pipeline.Domain.Shortlists.Shortlist(requisition, 1, []).ReferenceToken, CancellationToken.None);
@@ -225,10 +225,10 @@ public sealed class GraphDeliveryTests : IAsyncLifetime
     public async Task ReplyWhoseSubjectLostTheReference_IsMatchedByItsConversation()
     {
         await _handler.SendShortlistAsync();
-        var delivery = await _handler.Services.GetRequiredService<Pipeline.Functions.Stores.ShortlistStore>()
+        var delivery = await _handler.Services.GetRequiredService<Pipeline.Core.Shortlists.ShortlistStore>()
             .FindByReferenceAsync(new Pipeline.Domain.Shortlists.Shortlist("ml-engineer-platform", 1, []).ReferenceToken, CancellationToken.None);
 
-        var reply = new Pipeline.Functions.Messages.IncomingReply
+        var reply = new Pipeline.Core.Messages.IncomingReply
         {
             InternetMessageId = "<edited-subject@mail.contoso.example>", ConversationId = delivery!.ConversationId, From = "dana.whitfield@contoso.example",
             Subject = "RE: candidates", Body = "Yes to 1.", ReceivedAt = DateTimeOffset.UtcNow,

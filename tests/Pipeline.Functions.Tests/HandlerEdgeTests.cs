@@ -2,8 +2,8 @@ using Pipeline.Testing;
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Core.Candidates;
 using Pipeline.Domain.Candidates;
-using Pipeline.Functions.Stores;
 
 namespace Pipeline.Functions.Tests;
 

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Core.Candidates;
+using Pipeline.Core.Messages;
+using Pipeline.Core.Shortlists;
 using Pipeline.Domain.Candidates;
 using Pipeline.Domain.Feeds;
-using Pipeline.Functions.Messages;
-using Pipeline.Functions.Stores;
 
 namespace Pipeline.Functions.Tests;
 

@@ -20,7 +20,7 @@ public sealed partial class InfraTests
     public void ServiceBus_DeclaresExactlyTheQueuesTheFunctionsUse()
     {
         var used = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(Root, "src", "Pipeline.Functions", "Functions"), "function.json", SearchOption.AllDirectories))
+        foreach (var file in Directory.EnumerateDirectories(Path.Combine(Root, "src", "Pipeline.Functions")).Select(d => Path.Combine(d, "function.json")).Where(File.Exists))
         {
             using var json = JsonDocument.Parse(File.ReadAllText(file));
             foreach (var binding in json.RootElement.GetProperty("bindings").EnumerateArray())

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Pipeline.Core.Messages;
 
 namespace Pipeline.Functions.Tests;
 

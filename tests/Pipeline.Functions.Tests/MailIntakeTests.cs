@@ -70,7 +70,7 @@ public sealed class MailIntakeTests : IAsyncLifetime
         Assert.Single(RunningHandler.Messages(mixed, "sync"));
         Assert.Equal(1, mixed.GetProperty("ReturnValue").GetProperty("notificationsRefused").GetInt32());
         var audited = 0;
-        await foreach (var _ in _handler.Services.GetRequiredService<Pipeline.Functions.Stores.AuditStore>().ListAsync("graph-notifications", default))
+        await foreach (var _ in _handler.Services.GetRequiredService<Pipeline.Core.Decisions.AuditStore>().ListAsync("graph-notifications", default))
         {
             audited++;
         }
@@ -124,7 +124,7 @@ public sealed class MailIntakeTests : IAsyncLifetime
         Assert.Empty(RunningHandler.Messages(body, "sync"));
         Assert.Equal(1, body.GetProperty("ReturnValue").GetProperty("lifecycleMalformed").GetInt32());
         Assert.False(body.GetProperty("ReturnValue").TryGetProperty("notificationsRefused", out _));
-        await foreach (var entry in _handler.Services.GetRequiredService<Pipeline.Functions.Stores.AuditStore>().ListAsync("graph-notifications", default))
+        await foreach (var entry in _handler.Services.GetRequiredService<Pipeline.Core.Decisions.AuditStore>().ListAsync("graph-notifications", default))
         {
             Assert.NotEqual("lifecycle-refused", entry.GetString("Kind"));
         }

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Functions.Privacy;
-using Pipeline.Functions.Stores;
+using Pipeline.Core;
+using Pipeline.Core.Decisions;
+using Pipeline.Core.Privacy;
 
 namespace Pipeline.Functions.Tests;
 

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Functions.Messages;
-using Pipeline.Functions.Stores;
+using Pipeline.Core.Feeds;
+using Pipeline.Core.Messages;
+using Pipeline.Core.Shortlists;
 
 namespace Pipeline.Functions.Tests;
 

@@ -2,9 +2,11 @@ using Pipeline.Testing;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Pipeline.Core.Candidates;
+using Pipeline.Core.Decisions;
+using Pipeline.Core.Messages;
+using Pipeline.Core.Shortlists;
 using Pipeline.Domain.Replies;
-using Pipeline.Functions.Messages;
-using Pipeline.Functions.Stores;
 
 namespace Pipeline.Functions.Tests;
 
@@ -75,7 +77,7 @@ public sealed class ProcessReplyTests : IAsyncLifetime
         Assert.Equal(2, first.GetProperty("decisions").GetInt32());
         Assert.Equal(0, again.GetProperty("decisions").GetInt32());
         var recorded = await DecisionsAsync();
-        Assert.Equal([(1, Decision.Interview), (2, Decision.Reject)], recorded.Select(d => (d.Candidate, d.Decision)).Order());
+        Assert.Equal([(1, Domain.Replies.Decision.Interview), (2, Domain.Replies.Decision.Reject)], recorded.Select(d => (d.Candidate, d.Decision)).Order());
         Assert.All(recorded, d => Assert.Equal(("reply", "<reply-1@mail.contoso.example>"), (d.Source, d.MessageId)));
         Assert.Equal("Yes to 1, pass on 2.", recorded[0].Evidence);
         Assert.Equal(mailBefore + 1, Outbox("mail").Length);
@@ -118,7 +120,7 @@ public sealed class ProcessReplyTests : IAsyncLifetime
 
         Assert.Equal(1, answer.GetProperty("decisions").GetInt32());
         var standing = await DecisionsAsync();
-        Assert.Equal([(1, Decision.Interview), (2, Decision.Interview)], standing.Select(d => (d.Candidate, d.Decision)).Order());
+        Assert.Equal([(1, Domain.Replies.Decision.Interview), (2, Domain.Replies.Decision.Interview)], standing.Select(d => (d.Candidate, d.Decision)).Order());
         var changes = new List<Pipeline.Storage.TableEntity>();
         await foreach (var entry in _handler.Services.GetRequiredService<AuditStore>().ListAsync("ml-engineer-platform", default))
         {

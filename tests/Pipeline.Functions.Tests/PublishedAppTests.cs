@@ -100,7 +100,7 @@ public sealed class PublishedAppTests : IAsyncLifetime
         graph.AfterSendMail = null;
         // The host redelivers once the message lock ends (5 minutes), when the dead process's claim on the email has
         // gone stale; the clock is moved past the claim's lease by ageing it.
-        var effects = prepared.Services.GetRequiredService<Pipeline.Storage.ITableStore>().GetTable(Pipeline.Functions.Stores.Tables.Effects);
+        var effects = prepared.Services.GetRequiredService<Pipeline.Storage.ITableStore>().GetTable(Pipeline.Core.Tables.Effects);
         await foreach (var intent in effects.QueryAsync())
         {
             if (intent.GetString("Status") == "intent")

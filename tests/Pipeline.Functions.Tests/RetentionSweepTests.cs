@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Pipeline.Functions.Stores;
+using Pipeline.Core.Candidates;
+using Pipeline.Core;
 using Pipeline.Storage;
 
 namespace Pipeline.Functions.Tests;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Pipeline.Core.Messages;
 
 namespace Pipeline.Functions.Tests;
 
@@ -132,7 +133,7 @@ public sealed class RunningHandler : IAsyncDisposable
             await PostAsync("ScreenCandidates", ServiceBusEnvelope("page", page.GetRawText()));
         }
 
-        var (_, built) = await PostAsync("BuildShortlist", ServiceBusEnvelope("request", new Messages.ShortlistRequest { RequisitionId = requisitionId }));
+        var (_, built) = await PostAsync("BuildShortlist", ServiceBusEnvelope("request", new Pipeline.Core.Messages.ShortlistRequest { RequisitionId = requisitionId }));
         return Messages(built, "notifications")[0];
     }
 

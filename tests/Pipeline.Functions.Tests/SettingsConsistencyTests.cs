@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Pipeline.Functions.Configuration;
+using Pipeline.Core.Configuration;
 
 namespace Pipeline.Functions.Tests;
 

@@ -44,18 +44,18 @@ public sealed class StartupValidationTests
         using var key = System.Security.Cryptography.RSA.Create(2048);
         var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=pipeline-test", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        var options = new Configuration.GraphOptions
+        var options = new Pipeline.Core.Configuration.GraphOptions
         {
             Mailbox = "talent@contoso.example", TenantId = "contoso.example", ClientId = "0b7d2c1e-3f4a-4b5c-8d6e-7f8091a2b3c4",
             ClientCertificate = Convert.ToBase64String(certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "pw")),
             ClientCertificatePassword = "pw",
         };
-        var validator = new Configuration.GraphOptionsValidator();
+        var validator = new Pipeline.Core.Configuration.GraphOptionsValidator();
 
         Assert.True(validator.Validate(null, options).Succeeded);
-        Assert.NotNull(Delivery.PipelineGraphClient.Create(options));
+        Assert.NotNull(Pipeline.Core.Delivery.PipelineGraphClient.Create(options));
 
-        var broken = validator.Validate(null, new Configuration.GraphOptions
+        var broken = validator.Validate(null, new Pipeline.Core.Configuration.GraphOptions
         {
             Mailbox = options.Mailbox, TenantId = options.TenantId, ClientId = options.ClientId, ClientCertificate = "bm90LWEtcGZ4", ClientCertificatePassword = "pw",
         });
@@ -82,7 +82,7 @@ public sealed class StartupValidationTests
 
     [Fact]
     public void TeamsOptions_LoopbackAuthorityAndValidIds_AreAccepted() =>
-        Assert.True(new Configuration.TeamsOptionsValidator().Validate(null, new Configuration.TeamsOptions
+        Assert.True(new Pipeline.Core.Configuration.TeamsOptionsValidator().Validate(null, new Pipeline.Core.Configuration.TeamsOptions
         {
             ClientId = "7d3f1c2a-5b6e-4a8d-9c0f-1e2d3c4b5a69", TenantId = "0b0e6a54-7c1e-4f5b-9d0a-2f6c3b8e1a11", Authority = "http://127.0.0.1:5000/{tenant}/v2.0",
         }).Succeeded);
@@ -90,17 +90,17 @@ public sealed class StartupValidationTests
     [Fact]
     public void TeamsTestSettings_InAzure_AreRefused()
     {
-        var teams = new Configuration.TeamsOptions
+        var teams = new Pipeline.Core.Configuration.TeamsOptions
         {
             ClientId = "7d3f1c2a-5b6e-4a8d-9c0f-1e2d3c4b5a69", TenantId = "0b0e6a54-7c1e-4f5b-9d0a-2f6c3b8e1a11", Authority = "http://127.0.0.1:5000/{tenant}/v2.0",
         };
-        Assert.Contains("running in Azure", new Configuration.TeamsOptionsValidator(() => true).Validate(null, teams).FailureMessage, StringComparison.Ordinal);
-        Assert.True(new Configuration.TeamsOptionsValidator(() => false).Validate(null, teams).Succeeded);
+        Assert.Contains("running in Azure", new Pipeline.Core.Configuration.TeamsOptionsValidator(() => true).Validate(null, teams).FailureMessage, StringComparison.Ordinal);
+        Assert.True(new Pipeline.Core.Configuration.TeamsOptionsValidator(() => false).Validate(null, teams).Succeeded);
 
         var config = Path.Combine(AppContext.BaseDirectory, "samples");
-        var pipeline = new Configuration.PipelineOptions { ConfigDirectory = config, DataDirectory = Path.GetTempPath(), TeamsTestMode = true };
-        Assert.Contains("Pipeline:TeamsTestMode is set, but this is running in Azure", new Configuration.PipelineOptionsValidator(() => true).Validate(null, pipeline).FailureMessage, StringComparison.Ordinal);
-        Assert.True(new Configuration.PipelineOptionsValidator(() => false).Validate(null, pipeline).Succeeded);
+        var pipeline = new Pipeline.Core.Configuration.PipelineOptions { ConfigDirectory = config, DataDirectory = Path.GetTempPath(), TeamsTestMode = true };
+        Assert.Contains("Pipeline:TeamsTestMode is set, but this is running in Azure", new Pipeline.Core.Configuration.PipelineOptionsValidator(() => true).Validate(null, pipeline).FailureMessage, StringComparison.Ordinal);
+        Assert.True(new Pipeline.Core.Configuration.PipelineOptionsValidator(() => false).Validate(null, pipeline).Succeeded);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Functions.Stores;
+using Pipeline.Core.Shortlists;
 using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;
@@ -220,6 +220,6 @@ public sealed class TeamsShortlistTests : IAsyncLifetime
             Delegates = [new Domain.Requisitions.Contact("delegate@contoso.example")],
             Recruiters = ["ravi.menon@contoso.example", "6c1d2e3f-0000-4000-8000-000000000001"],
         };
-        Assert.Equal(expected, Functions.TeamsShortlist.TeamsShortlist.IsOnePeopleOf(requisition, new Teams.TeamsUser(objectId, userName)));
+        Assert.Equal(expected, Functions.TeamsShortlist.TeamsShortlist.IsOnePeopleOf(requisition, new Pipeline.Core.Teams.TeamsUser(objectId, userName)));
     }
 }

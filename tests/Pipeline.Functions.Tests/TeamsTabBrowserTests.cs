@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Pipeline.Functions.Decisions;
-using Pipeline.Functions.Stores;
+using Pipeline.Core.Decisions;
+using Pipeline.Core.Shortlists;
 using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;
@@ -80,7 +80,7 @@ public sealed class TeamsTabBrowserTests(BrowserFixture browser) : IClassFixture
     [Fact]
     public async Task TeamsTab_OpenedFromTheActivityDeepLink_ShowsThatRequisitionAndVersion()
     {
-        var configuration = _handler.Services.GetRequiredService<Configuration.PipelineConfiguration>();
+        var configuration = _handler.Services.GetRequiredService<Pipeline.Core.Configuration.PipelineConfiguration>();
         var shortlist = (await _handler.Services.GetRequiredService<ShortlistStore>().GetAsync(TeamsShortlistTests.Requisition, 1, default))!;
         var activity = Domain.Delivery.TeamsActivity.ForShortlist(configuration.FindRequisition(TeamsShortlistTests.Requisition)!, shortlist, Guid.NewGuid().ToString());
 

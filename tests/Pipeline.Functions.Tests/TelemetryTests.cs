@@ -10,7 +10,8 @@ using Microsoft.VisualBasic.FileIO;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Trace;
-using Pipeline.Functions.Messages;
+using Pipeline.Core.Messages;
+using Pipeline.Core.Privacy;
 using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests;

@@ -5,12 +5,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Pipeline.Core;
+using Pipeline.Core.Certifications;
+using Pipeline.Core.Configuration;
 using Pipeline.Domain.Candidates;
 using Pipeline.Domain.Certifications;
-using Pipeline.Functions;
-using Pipeline.Functions.Certifications;
-using Pipeline.Functions.Configuration;
-using Pipeline.Functions.Stores;
 using Pipeline.Storage.Sqlite;
 using Pipeline.Testing;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Pipeline.Cli.Commands;
 using Pipeline.Testing;
 
 namespace Pipeline.Benchmarks.Delivery;
@@ -40,15 +39,18 @@ internal static class GraphRequestsBenchmark
         await File.WriteAllTextAsync(Path.Combine(config, "requisitions.json"), requisitions.ToJsonString());
 
         await using var graph = await GraphStandIn.StartAsync();
-        var settings = new Dictionary<string, string?>
+        var settings = new Dictionary<string, string>
         {
-            ["Graph:BaseUrl"] = graph.BaseUrl, ["Graph:Mailbox"] = "talent@contoso.example", ["Graph:AccessToken"] = "bench-token",
+            ["Graph__BaseUrl"] = graph.BaseUrl, ["Graph__Mailbox"] = "talent@contoso.example", ["Graph__AccessToken"] = "bench-token",
         };
-        var output = new StringWriter();
-        var exit = await RunCommand.RunAsync(new DirectoryInfo(config), new DirectoryInfo(Path.Combine(root, "data")), once: true, maxDeliveries: 10, verbose: false, json: true, output, Console.Error, CancellationToken.None, settings);
-        if (exit != 0)
+        using (var run = PipelineCommand.Start(["run", "--once", "--json", "--config", config, "--data", Path.Combine(root, "data")], settings))
         {
-            return exit;
+            _ = await run.StandardOutput.ReadToEndAsync();
+            await run.WaitForExitAsync();
+            if (run.ExitCode != 0)
+            {
+                return run.ExitCode;
+            }
         }
 
         static string Kind(GraphRequest r) => r.Path switch

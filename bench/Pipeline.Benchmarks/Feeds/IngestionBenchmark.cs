@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Pipeline.Cli.Commands;
 
 namespace Pipeline.Benchmarks.Feeds;
 
@@ -63,7 +62,7 @@ internal static class IngestionBenchmark
             }));
 
             var watch = Stopwatch.StartNew();
-            using var child = ChildProcess.StartSelf("ingest-measure", config, data);
+            using var child = PipelineCommand.Start(["run", "--once", "--json", "--config", config, "--data", data]);
             var output = child.StandardOutput.ReadToEndAsync();
             var peak = await SamplePeakAsync(child);
             watch.Stop();
@@ -112,25 +111,5 @@ internal static class IngestionBenchmark
         var (file, kinds) = await IngestionFloor.BytesPerCandidateAsync(database, candidates);
         var record = recordBytes is { } r ? $"; the normalised record is {r:F0} bytes as JSON" : string.Empty;
         Console.WriteLine($"  bytes per candidate: database file {file:F0}{record}; entities: {string.Join(", ", kinds.Select(k => $"{k.Kind} {k.Bytes:F0} ({k.Rows:F2} rows)"))}");
-    }
-
-    /// <summary>In the child: ingest-measure CONFIG DATA. Prints the run summary, and the peak managed heap to standard error.</summary>
-    public static async Task<int> MeasureAsync(string[] args)
-    {
-        using var done = new CancellationTokenSource();
-        long managedPeak = 0;
-        var sampler = Task.Run(async () =>
-        {
-            while (!done.IsCancellationRequested)
-            {
-                managedPeak = Math.Max(managedPeak, GC.GetGCMemoryInfo().HeapSizeBytes);
-                await Task.Delay(100, CancellationToken.None);
-            }
-        });
-        var exit = await RunCommand.RunAsync(new DirectoryInfo(args[1]), new DirectoryInfo(args[2]), once: true, maxDeliveries: 10, verbose: false, json: true, Console.Out, Console.Error, CancellationToken.None);
-        await done.CancelAsync();
-        await sampler;
-        await Console.Error.WriteLineAsync($"managed heap peak {managedPeak / 1e6:F0} MB, CPU {System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F1} s");
-        return exit;
     }
 }

@@ -3,7 +3,8 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Pipeline.Domain;
 using Pipeline.Domain.Feeds;
-using Pipeline.Functions.Stores;
+using Pipeline.Core;
+using Pipeline.Core.Candidates;
 using Pipeline.Storage;
 using Pipeline.Storage.Sqlite;
 

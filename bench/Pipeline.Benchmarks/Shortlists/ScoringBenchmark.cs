@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
+using Pipeline.Core.Configuration;
 using Pipeline.Domain.Candidates;
 using Pipeline.Domain.Certifications;
 using Pipeline.Domain.Requisitions;
 using Pipeline.Domain.Shortlists;
-using Pipeline.Functions.Configuration;
 
 namespace Pipeline.Benchmarks.Shortlists;
 

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Pipeline.Core;
+using Pipeline.Core.Candidates;
 using Pipeline.Domain.Feeds;
-using Pipeline.Functions.Stores;
 using Pipeline.Storage;
 using Pipeline.Storage.Sqlite;
 

@@ -1,10 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Cli.LocalHost;
+using Pipeline.Core.Candidates;
+using Pipeline.Core.Certifications;
 using Pipeline.Domain.Candidates;
-using Pipeline.Functions.Configuration;
-using Pipeline.Functions.Stores;
 
 namespace Pipeline.Cli.Commands;
 
@@ -38,13 +36,13 @@ internal static class CandidatesCommand
     internal static async Task<int> ShowAsync(
         string who, bool json, DirectoryInfo config, DirectoryInfo data, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        await using var server = await HandlerServer.TryStartAsync(CliOptions.AppSettings(config, data), verbose: false, error, cancellationToken);
-        if (server is null)
+        await using var core = await CoreServices.TryOpenAsync(CliOptions.AppSettings(config, data), error, cancellationToken);
+        if (core is null)
         {
             return 2;
         }
 
-        var store = server.Services.GetRequiredService<CandidateStore>();
+        var store = core.Candidates;
         string candidateId;
         try
         {
@@ -64,7 +62,7 @@ internal static class CandidatesCommand
         }
 
         // Each credential link's check: the result that stands, the last attempt and when it is due again.
-        var checks = await server.Services.GetRequiredService<VerificationStore>().GetAsync(candidateId, cancellationToken);
+        var checks = await core.Verifications.GetAsync(candidateId, cancellationToken);
         if (json)
         {
             var verifications = checks.Select(c => new
@@ -94,13 +92,13 @@ internal static class CandidatesCommand
     internal static async Task<int> SplitAsync(
         string candidateId, string feedId, DirectoryInfo config, DirectoryInfo data, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        await using var server = await HandlerServer.TryStartAsync(CliOptions.AppSettings(config, data), verbose: false, error, cancellationToken);
-        if (server is null)
+        await using var core = await CoreServices.TryOpenAsync(CliOptions.AppSettings(config, data), error, cancellationToken);
+        if (core is null)
         {
             return 2;
         }
 
-        var moved = await server.Services.GetRequiredService<CandidateStore>().SplitAsync(candidateId, feedId, cancellationToken);
+        var moved = await core.Candidates.SplitAsync(candidateId, feedId, cancellationToken);
         if (moved.Count == 0)
         {
             await error.WriteLineAsync($"Candidate {candidateId} has no record from feed '{feedId}' other than their first; nothing to split.");
@@ -108,7 +106,7 @@ internal static class CandidatesCommand
         }
 
         // Both people changed: the open requisitions' pools are built again from every candidate, and their shortlists are out of date.
-        await server.Services.GetRequiredService<Pipeline.Functions.Shortlists.ShortlistPools>().InvalidateAllAsync(cancellationToken);
+        await core.Pools.InvalidateAllAsync(cancellationToken);
 
         await output.WriteLineAsync($"Moved the records of '{feedId}' out of {candidateId} into {string.Join(", ", moved)}. Open shortlists are rebuilt on the next run.");
         return 0;

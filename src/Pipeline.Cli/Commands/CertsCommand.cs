@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Text.Json;
+using Pipeline.Core;
+using Pipeline.Core.Certifications;
+using Pipeline.Core.Configuration;
 using Pipeline.Domain;
 using Pipeline.Domain.Certifications;
-using Pipeline.Functions;
-using Pipeline.Functions.Certifications;
-using Pipeline.Functions.Configuration;
 
 namespace Pipeline.Cli.Commands;
 
@@ -107,7 +107,7 @@ internal static class CertsCommand
                 return 2;
             }
 
-            var verifier = ServiceCollectionExtensions.CreateCredentialVerifier(options, catalogue, TimeProvider.System);
+            var verifier = CoreServiceCollectionExtensions.CreateCredentialVerifier(options, catalogue, TimeProvider.System);
             var result = await verifier.VerifyAsync(
                 new CredentialClaim(credentialUrl, parse.GetValue(emails)!, parse.GetValue(claim) ?? "", parse.GetValue(credentialId)), cancellationToken);
             var output = parse.InvocationConfiguration.Output;

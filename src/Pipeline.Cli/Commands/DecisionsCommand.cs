@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Cli.LocalHost;
-using Pipeline.Functions.Stores;
+using Pipeline.Core.Decisions;
 
 namespace Pipeline.Cli.Commands;
 
@@ -24,14 +22,14 @@ internal static class DecisionsCommand
     internal static async Task<int> ListAsync(
         string requisitionId, bool json, DirectoryInfo config, DirectoryInfo data, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        await using var server = await HandlerServer.TryStartAsync(CliOptions.AppSettings(config, data), verbose: false, error, cancellationToken);
-        if (server is null)
+        await using var core = await CoreServices.TryOpenAsync(CliOptions.AppSettings(config, data), error, cancellationToken);
+        if (core is null)
         {
             return 2;
         }
 
         var decisions = new List<RecordedDecision>();
-        await foreach (var decision in server.Services.GetRequiredService<DecisionStore>().ListAsync(requisitionId, cancellationToken))
+        await foreach (var decision in core.Decisions.ListAsync(requisitionId, cancellationToken))
         {
             decisions.Add(decision);
         }

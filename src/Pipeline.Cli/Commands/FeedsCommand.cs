@@ -2,14 +2,12 @@ using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Cli.LocalHost;
+using Pipeline.Core;
+using Pipeline.Core.Configuration;
+using Pipeline.Core.Feeds;
 using Pipeline.Domain;
 using Pipeline.Domain.Candidates;
 using Pipeline.Domain.Feeds;
-using Pipeline.Functions.Configuration;
-using Pipeline.Functions.Feeds;
-using Pipeline.Functions.Stores;
 
 namespace Pipeline.Cli.Commands;
 
@@ -61,7 +59,7 @@ internal static class FeedsCommand
         long accepted = 0;
         var quarantined = new List<object>();
         var candidates = new List<CandidateRecord>();
-        using var http = new HttpClient(Functions.ServiceCollectionExtensions.CreateFeedHandler(options)) { Timeout = Timeout.InfiniteTimeSpan };
+        using var http = new HttpClient(CoreServiceCollectionExtensions.CreateFeedHandler(options)) { Timeout = Timeout.InfiniteTimeSpan };
 
         // A feed from feeds.json is opened as a run opens it: its file confined to the configuration folder.
         var opener = new FeedOpener(http, settings, TimeProvider.System, configuration);
@@ -178,7 +176,7 @@ internal static class FeedsCommand
         void Validate(FeedDefinition feed)
         {
             if ((mapping is not null || defaultRegion is not null)
-                && new FeedsDocument { Feeds = [feed] }.Validate(new Functions.Outbound.OutboundPolicy(PipelineOptions.SplitList(options.FeedTestHosts)).IsTestHost) is { Count: > 0 } errors)
+                && new FeedsDocument { Feeds = [feed] }.Validate(new Core.Outbound.OutboundPolicy(PipelineOptions.SplitList(options.FeedTestHosts)).IsTestHost) is { Count: > 0 } errors)
             {
                 throw new InvalidOperationException($"With {(mapping is not null ? $"--mapping {mappingFile!.Name}" : "--default-region")}: {string.Join(" ", errors)}");
             }
@@ -190,15 +188,14 @@ internal static class FeedsCommand
         var command = new Command("list", "Each configured feed with its last run and outcome") { CliOptions.Json };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var settings = CliOptions.AppSettings(parse);
-            await using var server = await HandlerServer.TryStartAsync(settings, verbose: false, parse.InvocationConfiguration.Error, cancellationToken);
-            if (server is null)
+            await using var core = await CoreServices.TryOpenAsync(CliOptions.AppSettings(parse), parse.InvocationConfiguration.Error, cancellationToken);
+            if (core is null)
             {
                 return 2;
             }
 
-            var configuration = server.Services.GetRequiredService<PipelineConfiguration>();
-            var state = server.Services.GetRequiredService<FeedStateStore>();
+            var configuration = core.Configuration;
+            var state = core.FeedState;
             var runs = new List<(Domain.Feeds.FeedDefinition Feed, FeedRunRecord? Run, FeedRunInProgress? Reading)>();
             foreach (var feed in configuration.Feeds)
             {

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using MimeKit;
-using Pipeline.Functions.Delivery;
+using Pipeline.Core.Delivery;
 
 namespace Pipeline.Cli.Commands;
 

@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Cli.LocalHost;
+using Pipeline.Core.Privacy;
 using Pipeline.Domain.Candidates;
-using Pipeline.Functions.Privacy;
 
 namespace Pipeline.Cli.Commands;
 
@@ -103,13 +102,13 @@ internal static class PersonalDataCommands
             return null;
         }
 
-        var server = await HandlerServer.TryStartAsync(CliOptions.AppSettings(parse), verbose: false, error, cancellationToken);
-        return server is null ? null : new Session(server, server.Services.GetRequiredService<PersonalData>(), email);
+        var core = await CoreServices.TryOpenAsync(CliOptions.AppSettings(parse), error, cancellationToken);
+        return core is null ? null : new Session(core, core.PersonalData, email);
     }
 
-    private sealed record Session(IAsyncDisposable Server, PersonalData Data, string Email) : IAsyncDisposable
+    private sealed record Session(CoreServices Core, PersonalData Data, string Email) : IAsyncDisposable
     {
-        public ValueTask DisposeAsync() => Server.DisposeAsync();
+        public ValueTask DisposeAsync() => Core.DisposeAsync();
     }
 
     private static string Describe(IReadOnlyDictionary<string, int> counts) =>

@@ -50,7 +50,7 @@ internal static class RepliesCommand
             return 2;
         }
 
-        var reply = new Functions.Messages.IncomingReply
+        var reply = new Core.Messages.IncomingReply
         {
             InternetMessageId = $"<local-{Guid.NewGuid():N}@pipeline.local>",
             From = from,
@@ -59,7 +59,7 @@ internal static class RepliesCommand
             ReceivedAt = TimeProvider.System.GetUtcNow(),
         };
         var queues = new LocalHost.LocalQueueStore(CliOptions.QueueDatabase(data), TimeProvider.System);
-        await queues.EnqueueAsync(Functions.Messages.Queues.Replies, [JsonSerializer.Serialize(reply, Domain.DomainJson.Options)], cancellationToken);
+        await queues.EnqueueAsync(Core.Messages.Queues.Replies, [JsonSerializer.Serialize(reply, Domain.DomainJson.Options)], cancellationToken);
         await output.WriteLineAsync($"Queued {reply.InternetMessageId} in {CliOptions.QueueDatabase(data)}; `pipeline run --once` handles it.");
         return 0;
     }

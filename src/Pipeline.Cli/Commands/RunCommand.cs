@@ -1,11 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Pipeline.Cli.LocalHost;
-using Pipeline.Functions.Configuration;
 using Pipeline.Functions.Hosting;
-using Pipeline.Storage;
 
 namespace Pipeline.Cli.Commands;
 
@@ -144,10 +140,10 @@ internal static class RunCommand
             }
 
             summary.DeadLettersTotal = (await queues.CountsAsync(CancellationToken.None)).Sum(c => c.DeadLettered);
-            summary.SetEffects(await RunEffects.CountAsync(server.Services.GetRequiredService<ITableStore>(), started, CancellationToken.None));
-            var graph = server.Services.GetRequiredService<IOptions<GraphOptions>>().Value;
+            summary.SetEffects(await RunEffects.CountAsync(server.Tables, started, CancellationToken.None));
+            var graph = server.Graph;
             summary.Delivery = graph.IsConfigured ? $"Microsoft Graph, from {graph.Mailbox}" : "outbox folder";
-            summary.Outbox = graph.IsConfigured ? null : Path.GetFullPath(server.Services.GetRequiredService<IOptions<PipelineOptions>>().Value.ResolvedOutboxDirectory);
+            summary.Outbox = graph.IsConfigured ? null : Path.GetFullPath(server.Options.ResolvedOutboxDirectory);
             summary.DataDirectory = data.FullName;
 
             if (json)

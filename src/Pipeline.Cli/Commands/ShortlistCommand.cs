@@ -1,10 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Cli.LocalHost;
+using Pipeline.Core.Shortlists;
 using Pipeline.Domain.Shortlists;
-using Pipeline.Functions.Configuration;
-using Pipeline.Functions.Stores;
 
 namespace Pipeline.Cli.Commands;
 
@@ -32,14 +29,13 @@ internal static class ShortlistCommand
     internal static async Task<int> PreviewAsync(
         string requisitionId, bool json, DirectoryInfo config, DirectoryInfo data, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var settings = CliOptions.AppSettings(config, data);
-        await using var server = await HandlerServer.TryStartAsync(settings, verbose: false, error, cancellationToken);
-        if (server is null)
+        await using var core = await CoreServices.TryOpenAsync(CliOptions.AppSettings(config, data), error, cancellationToken);
+        if (core is null)
         {
             return 2;
         }
 
-        var configuration = server.Services.GetRequiredService<PipelineConfiguration>();
+        var configuration = core.Configuration;
         if (configuration.FindRequisition(requisitionId) is not { } found)
         {
             await error.WriteLineAsync($"There is no requisition '{requisitionId}' (requisitions: {string.Join(", ", configuration.Requisitions.Select(r => r.Id))}).");
@@ -47,21 +43,9 @@ internal static class ShortlistCommand
         }
 
         // As BuildShortlist scores, with each credential's stored check; nothing is fetched for a preview.
-        var scores = new List<CandidateScore>();
-        var cards = new Dictionary<string, CandidateCard>(StringComparer.Ordinal);
-        var checks = await server.Services.GetRequiredService<VerificationStore>().GetAllAsync(cancellationToken);
-        var now = TimeProvider.System.GetUtcNow();
-        await foreach (var profile in server.Services.GetRequiredService<CandidateStore>().ProfilesAsync(cancellationToken))
-        {
-            var results = VerificationStore.Results(checks.GetValueOrDefault(profile.CandidateId));
-            scores.Add(Scorer.Score(found, profile.ForScoring(configuration.Catalogue, results, now), configuration.Catalogue));
-            cards[profile.CandidateId] = profile.ToCard(evidence: profile.Evidence(configuration.Catalogue, results, now));
-        }
-
-        var shortlist = found.IsOpen ? Scorer.Rank(found, scores) : [];
-        var nearMisses = found.IsOpen ? Scorer.NearMisses(found, scores) : [];
-
-        var preview = new Shortlist(found.Id, 0, shortlist.Select((s, i) => new ShortlistMember(i + 1, s.CandidateId, s.Score, s.Requirements, cards[s.CandidateId])).ToList());
+        var scored = await core.Preview.ScoreEveryoneAsync(found, TimeProvider.System.GetUtcNow(), cancellationToken);
+        var (scores, shortlist, nearMisses) = (scored.Scores, scored.Shortlist, scored.NearMisses);
+        var preview = new Shortlist(found.Id, 0, shortlist.Select((s, i) => new ShortlistMember(i + 1, s.CandidateId, s.Score, s.Requirements, scored.Card(s.CandidateId, false))).ToList());
         if (json)
         {
             var result = new

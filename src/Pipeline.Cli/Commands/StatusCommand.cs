@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Pipeline.Cli.LocalHost;
-using Pipeline.Functions.Configuration;
+using Pipeline.Core.Configuration;
+using Pipeline.Core.Feeds;
+using Pipeline.Core.Messages;
+using Pipeline.Core.Shortlists;
 using Pipeline.Functions.Hosting;
-using Pipeline.Functions.Stores;
 
 namespace Pipeline.Cli.Commands;
 
@@ -22,16 +22,16 @@ internal static class StatusCommand
         {
             var data = parse.GetValue(CliOptions.Data)!;
             var settings = CliOptions.AppSettings(parse);
-            await using var server = await HandlerServer.TryStartAsync(settings, verbose: false, parse.InvocationConfiguration.Error, cancellationToken);
-            if (server is null)
+            await using var core = await CoreServices.TryOpenAsync(settings, parse.InvocationConfiguration.Error, cancellationToken);
+            if (core is null)
             {
                 return 2;
             }
 
-            var configuration = server.Services.GetRequiredService<PipelineConfiguration>();
-            var feedState = server.Services.GetRequiredService<FeedStateStore>();
-            var shortlists = server.Services.GetRequiredService<ShortlistStore>();
-            var graph = server.Services.GetRequiredService<IOptions<GraphOptions>>().Value;
+            var configuration = core.Configuration;
+            var feedState = core.FeedState;
+            var shortlists = core.Shortlists;
+            var graph = core.Graph;
 
             var runs = new List<(string Id, FeedRunRecord? Run)>();
             foreach (var feed in configuration.Feeds)
@@ -47,7 +47,7 @@ internal static class StatusCommand
                     (await shortlists.GetDirtyAsync(requisition.Id, cancellationToken))?.ChangedAt));
             }
 
-            var subscriptions = server.Services.GetRequiredService<Pipeline.Functions.Mail.MailSubscriptions>();
+            var subscriptions = core.MailSubscriptions;
             var subscription = new
             {
                 enabled = subscriptions.IsEnabled,

@@ -3,8 +3,9 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
+using Pipeline.Core.Configuration;
 using Pipeline.Domain.Delivery;
-using Pipeline.Functions.Configuration;
+using Pipeline.Functions;
 
 namespace Pipeline.Cli.Commands;
 

@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Pipeline.Core.Configuration;
 using Pipeline.Functions;
+using Pipeline.Storage;
 
 namespace Pipeline.Cli.LocalHost;
 
@@ -22,7 +25,12 @@ public sealed class HandlerServer : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public IServiceProvider Services => _app.Services;
+    /// <summary>The app's table store, for the run summary's count of what was sent.</summary>
+    public ITableStore Tables => _app.Services.GetRequiredService<ITableStore>();
+
+    public GraphOptions Graph => _app.Services.GetRequiredService<IOptions<GraphOptions>>().Value;
+
+    public PipelineOptions Options => _app.Services.GetRequiredService<IOptions<PipelineOptions>>().Value;
 
     public static async Task<HandlerServer> StartAsync(IReadOnlyDictionary<string, string?> settings, bool verbose, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
-using Pipeline.Functions.Stores;
+using Pipeline.Core;
+using Pipeline.Core.Effects;
 using Pipeline.Storage;
 
 namespace Pipeline.Cli.LocalHost;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Pipeline.Core;
 using Pipeline.Domain;
 
 namespace Pipeline.Functions.Hosting;

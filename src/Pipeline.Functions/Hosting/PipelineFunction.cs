@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pipeline.Core.Messages;
 using Pipeline.Domain;
 
 namespace Pipeline.Functions.Hosting;
@@ -22,12 +23,6 @@ public sealed record InvocationContext(
 
 /// <summary>The trigger data or message body is not what the function takes; the host will retry, then dead-letter.</summary>
 public sealed class InvalidInvocationException(string message, Exception? inner = null) : Exception(message, inner);
-
-/// <summary>
-/// The invocation cannot finish now but will later (another invocation holds what it needs); the host is answered 503
-/// so the message is redelivered. Not an error of the message.
-/// </summary>
-public class RetryLaterException(string message) : Exception(message);
 
 /// <summary>What an invocation produced: queue messages, an HTTP response, counts and log lines for the host.</summary>
 public sealed class FunctionResult

@@ -4,14 +4,9 @@ using Azure.Monitor.OpenTelemetry.AspNetCore;
 using OpenTelemetry;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Pipeline.Core.Messages;
 
 namespace Pipeline.Functions.Hosting;
-
-/// <summary>A message that names what it is about in its invocation's span: ids and counts, never personal data.</summary>
-public interface ITracedMessage
-{
-    IEnumerable<KeyValuePair<string, object?>> TraceTags();
-}
 
 /// <summary>
 /// Traces: a span per invocation (function, trigger, outcome, message id, delivery count, what the message is about
@@ -91,6 +86,10 @@ public static class PipelineTelemetry
             }
         }
     }
+
+    /// <summary>Lets a trace follow a shortlist back to the pages and checks that changed its requisition.</summary>
+    internal static void TagRequisitionsMarked(IReadOnlyList<string> requisitionIds) =>
+        TagInvocation("pipeline.requisitions.marked", requisitionIds.Count > 0 ? string.Join(',', requisitionIds) : null);
 
     /// <summary>Adds an id or count to the current invocation's span, if it is traced.</summary>
     internal static void TagInvocation(string key, object? value)

@@ -1,0 +1,186 @@
+using Azure;
+using Microsoft.Extensions.Options;
+using Pipeline.Core.Configuration;
+using Pipeline.Storage;
+
+namespace Pipeline.Core.Effects;
+
+/// <summary>What <see cref="EffectLedger.TryRunAsync"/> did.</summary>
+public enum EffectOutcome
+{
+    /// <summary>This attempt claimed the effect and ran it.</summary>
+    Ran,
+
+    /// <summary>The effect was already done; nothing ran.</summary>
+    AlreadyDone,
+
+    /// <summary>Another attempt holds a fresh claim and has not finished; nothing ran. Try again later.</summary>
+    InProgress,
+}
+
+/// <summary>
+/// Another invocation is sending the same effect right now. Thrown so the message is redelivered later, when that
+/// invocation has finished (or its claim has gone stale); the host answers 503.
+/// </summary>
+public sealed class EffectInProgressException(string scope, string key)
+    : RetryLaterException($"Effect {key} of {scope} is in progress in another invocation; retry later.")
+{
+    public string Scope { get; } = scope;
+
+    public string Key { get; } = key;
+}
+
+/// <summary>
+/// Makes external side effects (an email, a Teams notification, a decision) happen once per key even when a message
+/// is delivered several times at once or the process dies halfway. An attempt claims the effect by writing its intent
+/// with a conditional insert, so of concurrent attempts exactly one runs it; completion is written after it. An
+/// intent that a failed attempt released, or that is older than <see cref="PipelineOptions.EffectLease"/> (its
+/// attempt crashed), is taken over with an ETag condition, again by one attempt only, which runs the effect with
+/// <c>retry</c> set: the channel then makes the resend harmless (the outbox overwrites the same file; Graph is checked
+/// against Sent Items). Rows keep <c>Kind</c>, <c>Status</c> ("intent", "done"), <c>IntentAt</c>, <c>DoneAt</c> and
+/// <c>Attempts</c>, which the run summary reads.
+/// </summary>
+public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<PipelineOptions> options, ILogger<EffectLedger> logger)
+{
+    private readonly ITable _table = store.GetTable(Tables.Effects);
+
+    /// <summary>How long an attempt that finds a fresh claim waits for it to finish before giving up for now.</summary>
+    public TimeSpan InProgressWait { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long an attempt waits for a claim whose lease ends within this time, to take it over then. The redelivery
+    /// after a crash comes when the message lock ends, a little before the lease; failing it would spend its deliveries
+    /// (and dead-letter it) before the claim could be taken over.
+    /// </summary>
+    public TimeSpan LeaseEndWait { get; init; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>
+    /// Runs <paramref name="effect"/> unless it is done. Returns whether it ran here; throws
+    /// <see cref="EffectInProgressException"/> while another attempt has it in hand, so a queue message is redelivered.
+    /// </summary>
+    public async Task<bool> RunOnceAsync(string scope, string key, string kind, Func<bool, CancellationToken, Task> effect, CancellationToken cancellationToken) =>
+        await TryRunAsync(scope, key, kind, effect, cancellationToken) switch
+        {
+            EffectOutcome.Ran => true,
+            EffectOutcome.AlreadyDone => false,
+            _ => throw new EffectInProgressException(scope, key),
+        };
+
+    /// <summary>Runs <paramref name="effect"/> if this attempt wins its claim; see <see cref="EffectOutcome"/>.</summary>
+    public async Task<EffectOutcome> TryRunAsync(string scope, string key, string kind, Func<bool, CancellationToken, Task> effect, CancellationToken cancellationToken)
+    {
+        var waited = TimeSpan.Zero;
+        var delay = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            var claim = await ClaimAsync(scope, key, kind, cancellationToken);
+            var patience = claim.LeaseLeft <= LeaseEndWait ? TimeSpan.FromTicks(Math.Max(InProgressWait.Ticks, LeaseEndWait.Ticks)) : InProgressWait;
+            if (claim.Outcome != EffectOutcome.InProgress || waited >= patience)
+            {
+                if (claim.Outcome != EffectOutcome.Ran)
+                {
+                    return claim.Outcome;
+                }
+
+                await RunClaimedAsync(claim.Intent!, claim.ETag, effect, cancellationToken);
+                return EffectOutcome.Ran;
+            }
+
+            // Most effects take a second or less: a short wait usually sees it done, saving a redelivery.
+            await Task.Delay(delay, time, cancellationToken);
+            waited += delay;
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
+        }
+    }
+
+    public async Task<bool> IsDoneAsync(string scope, string key, CancellationToken cancellationToken) =>
+        (await _table.GetAsync(scope, key, cancellationToken))?.GetString("Status") == "done";
+
+    private async Task<(EffectOutcome Outcome, TableEntity? Intent, ETag ETag, TimeSpan LeaseLeft)> ClaimAsync(string scope, string key, string kind, CancellationToken cancellationToken)
+    {
+        // A lost race re-reads: the winner's row then answers. Three rounds cover insert-then-takeover races.
+        for (var round = 0; round < 3; round++)
+        {
+            var record = await _table.GetAsync(scope, key, cancellationToken);
+            if (record?.GetString("Status") == "done")
+            {
+                return (EffectOutcome.AlreadyDone, null, default, TimeSpan.MaxValue);
+            }
+
+            var now = time.GetUtcNow();
+            if (record is not null && record.GetDateTimeOffset("ReleasedAt") is null &&
+                record.GetDateTimeOffset("IntentAt") is { } intentAt && now - intentAt < options.Value.EffectLease)
+            {
+                return (EffectOutcome.InProgress, null, default, options.Value.EffectLease - (now - intentAt));
+            }
+
+            var intent = new TableEntity(scope, key)
+            {
+                ["Kind"] = kind,
+                ["Status"] = "intent",
+                ["Attempts"] = (record?.GetInt32("Attempts") ?? 0) + 1,
+                ["IntentAt"] = now,
+            };
+            try
+            {
+                var etag = record is null
+                    ? await _table.AddAsync(intent, cancellationToken)
+                    : await _table.UpdateAsync(intent, record.ETag, TableUpdateMode.Replace, cancellationToken);
+                if (record is not null)
+                {
+                    logger.LogInformation("Effect {Scope}/{Key} taken over from an earlier attempt (attempt {Attempt})", scope, key, intent["Attempts"]);
+                }
+
+                return (EffectOutcome.Ran, intent, etag, TimeSpan.MaxValue);
+            }
+            catch (RequestFailedException e) when (e.IsConflict() || e.IsPreconditionFailed() || e.IsNotFound())
+            {
+                // Another attempt claimed it between the read and the write.
+            }
+        }
+
+        return (EffectOutcome.InProgress, null, default, options.Value.EffectLease);
+    }
+
+    private async Task RunClaimedAsync(TableEntity intent, ETag etag, Func<bool, CancellationToken, Task> effect, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // A second attempt tells the channel to check whether an earlier one got through.
+            await effect(intent.GetInt32("Attempts") > 1, cancellationToken);
+        }
+        catch
+        {
+            // Released, so the redelivery can take it over at once (with retry) instead of waiting out the lease.
+            await ReleaseAsync(intent, etag);
+            throw;
+        }
+
+        intent["Status"] = "done";
+        intent["DoneAt"] = time.GetUtcNow();
+        try
+        {
+            await _table.UpdateAsync(intent, etag, TableUpdateMode.Replace, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.IsPreconditionFailed() || e.IsNotFound())
+        {
+            // This attempt outlived its lease and another took the claim over; that one records completion.
+            logger.LogWarning("Effect {Scope}/{Key} ran after its claim was taken over; the other attempt was told to check", intent.PartitionKey, intent.RowKey);
+        }
+    }
+
+    private async Task ReleaseAsync(TableEntity intent, ETag etag)
+    {
+        intent["ReleasedAt"] = time.GetUtcNow();
+        try
+        {
+            // Not the invocation's token: a cancelled attempt must still let go of its claim.
+            await _table.UpdateAsync(intent, etag, TableUpdateMode.Replace, CancellationToken.None);
+        }
+        catch (RequestFailedException e)
+        {
+            // The lease still frees it later; the effect's own failure is what the caller sees.
+            logger.LogWarning("Effect {Scope}/{Key} could not be released ({Status}); it is taken over when its lease ends", intent.PartitionKey, intent.RowKey, e.Status);
+        }
+    }
+}
