@@ -118,7 +118,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IPipelineFunction, Functions.VerifyCertifications.VerifyCertifications>();
         services.AddSingleton<IPipelineFunction, Functions.ReverifyCertifications.ReverifyCertifications>();
         services.AddSingleton<IPipelineFunction, Functions.RetentionSweep.RetentionSweep>();
-        services.AddSingleton<FunctionRegistry>();
+        // The registry takes the functions' types (registered by type; read once every registration is in) and builds
+        // each function on its first invocation, so a start constructs none of them.
+        services.AddSingleton(sp => new FunctionRegistry(
+            services.Where(d => d.ServiceType == typeof(IPipelineFunction) && !d.IsKeyedService).Select(d => d.ImplementationType).OfType<Type>().Distinct(),
+            sp, sp.GetRequiredService<IOptions<HostingOptions>>()));
         return services;
     }
 
