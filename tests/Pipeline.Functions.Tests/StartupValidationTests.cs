@@ -210,6 +210,15 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
+    public void EmptyOutboxDirectory_AsTheSampleSettingsGiveIt_MeansTheDefaultFolder()
+    {
+        // local.settings.sample.json has "Pipeline__OutboxDirectory": "", which reaches the handler as an empty variable;
+        // the outbox took "" for a folder and failed on its first use.
+        var options = new Configuration.PipelineOptions { DataDirectory = "data", OutboxDirectory = "" };
+        Assert.Equal(Path.Combine("data", "outbox"), options.ResolvedOutboxDirectory);
+    }
+
+    [Fact]
     public async Task Start_BuildsNoFunction_EachIsBuiltOnItsFirstInvocation()
     {
         // A start validates every function.json against the function types, but builds no function (nor the stores
