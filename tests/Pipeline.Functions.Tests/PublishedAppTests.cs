@@ -55,7 +55,7 @@ public sealed class PublishedAppTests : IAsyncLifetime
             Assert.EndsWith("/linux-x64", deps.RootElement.GetProperty("runtimeTarget").GetProperty("name").GetString());
         }
 
-        foreach (var assembly in (string[])[entry, "Pipeline.Domain.dll", "Microsoft.Graph.dll"])
+        foreach (var assembly in (string[])[entry, "Pipeline.Domain.dll", "Pipeline.Storage.dll"])
         {
             using var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(Path.Combine(_output, assembly)));
             Assert.True(pe.PEHeaders.CorHeader?.ManagedNativeHeaderDirectory.Size > 0, $"{assembly} is not precompiled (ReadyToRun).");
