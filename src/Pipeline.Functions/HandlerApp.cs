@@ -13,6 +13,8 @@ public static class HandlerApp
     /// <param name="configure">Lets a caller (the local host, tests) adjust configuration and logging before the build.</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        // The configuration's contracts are built by reflection; build them beside the host instead of after it.
+        _ = PipelineConfiguration.PrepareAsync();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
         // The host picks the port and passes it in FUNCTIONS_CUSTOMHANDLER_PORT; listen on loopback only.
