@@ -32,6 +32,9 @@ public static class HandlerApp
         app.UseStatusCodePages();
         app.MapInvocations();
 
+        // The tables are created while the settings and declarations are checked; the host's start waits for them.
+        _ = app.Services.GetRequiredService<Stores.StoreInitializer>().BeginAsync();
+
         // Resolve now: a bad function.json, setting or configuration file stops the start with a clear message.
         _ = app.Services.GetRequiredService<FunctionRegistry>();
         _ = app.Services.GetRequiredService<PipelineConfiguration>();

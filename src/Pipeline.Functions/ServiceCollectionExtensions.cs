@@ -51,7 +51,8 @@ public static class ServiceCollectionExtensions
             var store = CreateTableStore(options, sp.GetRequiredService<TimeProvider>());
             return options.TablePrefix.Length == 0 ? store : new PrefixedTableStore(store, options.TablePrefix);
         });
-        services.AddHostedService<StoreInitializer>();
+        services.AddSingleton<StoreInitializer>(); // HandlerApp begins it early; the host's start waits for it
+        services.AddHostedService(sp => sp.GetRequiredService<StoreInitializer>());
         services.AddSingleton<CandidateStore>();
         services.AddSingleton<QuarantineStore>();
         services.AddSingleton<FeedStateStore>();
