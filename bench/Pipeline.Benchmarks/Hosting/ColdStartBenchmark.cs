@@ -9,13 +9,14 @@ using System.Text.Json;
 namespace Pipeline.Benchmarks.Hosting;
 
 /// <summary>
-/// coldstart [--pairs 7] [--work DIR]: publishes the function app as <c>dotnet publish -c Release</c> (what azd runs)
+/// coldstart [--pairs 7] [--work DIR] [--no-publish]: publishes the function app as <c>dotnet publish -c Release</c> (what azd runs)
 /// and, with the same publish settings (Release, linux-x64, ReadyToRun, no apphost), a minimal ASP.NET Core app that
 /// it writes itself; then starts each the way the Functions host starts a custom handler (<c>dotnet {app}.dll</c> in
 /// the publish folder, the port in FUNCTIONS_CUSTOMHANDLER_PORT, the app's settings as environment variables) and
 /// times process start to the first 200 on <c>GET /</c>. One unmeasured pair warms the disk cache and creates the
 /// handler's tables (a scale-out finds them made); then N pairs, the order alternating. Prints both medians and their
-/// ratio, and, for the handler, the time on to its first answered invocation (Health, which reads the store).
+/// ratio, the processor time each had used by then, and, for the handler, the time on to its first answered
+/// invocation (Health, which reads the store). --no-publish runs the last published pair again.
 /// </summary>
 internal static class ColdStartBenchmark
 {
@@ -28,9 +29,13 @@ internal static class ColdStartBenchmark
         var repo = FindRepository();
         Directory.CreateDirectory(work);
 
-        var minimalProject = WriteMinimalApp(Path.Combine(work, "minimal-src"));
-        var minimal = await PublishAsync(minimalProject, Path.Combine(work, "minimal"));
-        var handler = await PublishAsync(Path.Combine(repo, "src", "Pipeline.Functions", "Pipeline.Functions.csproj"), Path.Combine(work, "handler"));
+        var (minimal, handler) = (Path.Combine(work, "minimal"), Path.Combine(work, "handler"));
+        if (!args.Contains("--no-publish"))
+        {
+            await PublishAsync(WriteMinimalApp(Path.Combine(work, "minimal-src")), minimal);
+            await PublishAsync(Path.Combine(repo, "src", "Pipeline.Functions", "Pipeline.Functions.csproj"), handler);
+        }
+
         var minimalDll = Path.Combine(minimal, "ColdStartMinimal.dll");
         var handlerDll = Path.Combine(handler, "Pipeline.Functions.dll");
         Console.WriteLine($"minimal app: {minimal} (ReadyToRun: {IsReadyToRun(minimalDll)})");
@@ -44,6 +49,8 @@ internal static class ColdStartBenchmark
 
         var settings = HandlerSettings(repo, data);
         var minimalTimes = new List<double>();
+        var minimalCpu = new List<double>();
+        var handlerCpu = new List<double>();
         var handlerTimes = new List<double>();
         var invocationTimes = new List<double>();
         for (var pair = -1; pair < pairs; pair++)
@@ -61,6 +68,11 @@ internal static class ColdStartBenchmark
                 }
 
                 (isHandler ? handlerTimes : minimalTimes).Add(result.Ready);
+                if (result.Cpu is { } cpu)
+                {
+                    (isHandler ? handlerCpu : minimalCpu).Add(cpu);
+                }
+
                 if (isHandler)
                 {
                     invocationTimes.Add(result.FirstInvocation!.Value);
@@ -69,7 +81,7 @@ internal static class ColdStartBenchmark
 
             if (pair >= 0)
             {
-                Console.WriteLine($"pair {pair + 1}: minimal {minimalTimes[^1],6:F0} ms   handler {handlerTimes[^1],6:F0} ms   (handler's first invocation answered at {invocationTimes[^1],6:F0} ms)");
+                Console.WriteLine($"pair {pair + 1,2}: minimal {minimalTimes[^1],6:F0} ms   handler {handlerTimes[^1],6:F0} ms   (handler's first invocation answered at {invocationTimes[^1],6:F0} ms)");
             }
         }
 
@@ -81,12 +93,17 @@ internal static class ColdStartBenchmark
         Console.WriteLine($"  Pipeline.Functions       {h,6:F0} ms");
         Console.WriteLine($"  ratio of the medians     {h / m,6:F2}");
         Console.WriteLine($"  median of the pairs' ratios {Median(handlerTimes.Zip(minimalTimes, (a, b) => a / b).ToList()):F2}");
+        if (minimalCpu.Count > 0 && handlerCpu.Count > 0)
+        {
+            Console.WriteLine($"processor time used by then (all threads; median): minimal {Median(minimalCpu):F0} ms, handler {Median(handlerCpu):F0} ms, ratio {Median(handlerCpu) / Median(minimalCpu):F2}");
+        }
+
         Console.WriteLine($"  handler's first Health invocation answered at {Median(invocationTimes):F0} ms (median)");
         Console.WriteLine($"  processors {Environment.ProcessorCount}, load average {LoadAverage()}");
         return 0;
     }
 
-    private sealed record StartResult(double Ready, double? FirstInvocation);
+    private sealed record StartResult(double Ready, double? Cpu, double? FirstInvocation);
 
     /// <summary>Starts the app as the Functions host does and polls <c>GET /</c> until it answers 200.</summary>
     private static async Task<StartResult> StartAsync(string dll, IReadOnlyDictionary<string, string> settings, bool invokeHealth)
@@ -130,6 +147,7 @@ internal static class ColdStartBenchmark
         try
         {
             double ready;
+            double? cpu;
             while (true)
             {
                 if (process.HasExited || clock.Elapsed > TimeSpan.FromSeconds(60))
@@ -143,6 +161,7 @@ internal static class ColdStartBenchmark
                     if (response.StatusCode == HttpStatusCode.OK)
                     {
                         ready = clock.Elapsed.TotalMilliseconds;
+                        cpu = CpuMilliseconds(process.Id);
                         break;
                     }
                 }
@@ -169,7 +188,7 @@ internal static class ColdStartBenchmark
                 invocation = clock.Elapsed.TotalMilliseconds;
             }
 
-            return new StartResult(ready, invocation);
+            return new StartResult(ready, cpu, invocation);
         }
         finally
         {
@@ -225,7 +244,7 @@ internal static class ColdStartBenchmark
     }
 
     /// <summary><c>dotnet publish -c Release</c>, nothing more: the project itself must ask for its runtime and ReadyToRun.</summary>
-    private static async Task<string> PublishAsync(string project, string output)
+    private static async Task PublishAsync(string project, string output)
     {
         if (Directory.Exists(output))
         {
@@ -247,8 +266,6 @@ internal static class ColdStartBenchmark
         {
             throw new InvalidOperationException($"dotnet publish {project} failed:\n{await stdout}\n{await stderr}");
         }
-
-        return output;
     }
 
     /// <summary>A ReadyToRun image carries a managed native header (precompiled code) beside its IL.</summary>
@@ -282,6 +299,23 @@ internal static class ColdStartBenchmark
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    /// <summary>
+    /// The processor time the process has used (all its threads, user and kernel), from /proc; null elsewhere. On a
+    /// loaded machine it varies far less than the wall time, since waiting for a core is not counted.
+    /// </summary>
+    private static double? CpuMilliseconds(int pid)
+    {
+        var path = $"/proc/{pid}/stat";
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        // Fields after the command name (which is in parentheses): utime and stime are the 12th and 13th, in clock ticks (100 a second).
+        var fields = File.ReadAllText(path).Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
     }
 
     private static string LoadAverage() =>
