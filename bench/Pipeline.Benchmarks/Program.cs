@@ -12,6 +12,7 @@ return args.FirstOrDefault() switch
     "ingest-floor" => await IngestionFloor.MeasureAsync(args),
     "scoring" => Pipeline.Benchmarks.Shortlists.ScoringBenchmark.Run(args),
     "verifications" => await Pipeline.Benchmarks.Certifications.VerificationBenchmark.RunAsync(args),
+    "coldstart" => await Pipeline.Benchmarks.Hosting.ColdStartBenchmark.RunAsync(args),
     _ => Usage(),
 };
 
@@ -25,6 +26,7 @@ static int Usage()
                Pipeline.Benchmarks graph-requests [--shortlists 100]
                Pipeline.Benchmarks verifications [--candidates 10000] [--shared 0.3]
                Pipeline.Benchmarks scoring [--candidates 1000000] [--requisitions 50] [--changed 1000]
+               Pipeline.Benchmarks coldstart [--pairs 7] [--work DIR] [--no-publish]
         """);
     return 2;
 }

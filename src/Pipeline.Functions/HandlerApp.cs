@@ -13,6 +13,8 @@ public static class HandlerApp
     /// <param name="configure">Lets a caller (the local host, tests) adjust configuration and logging before the build.</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        // The configuration's contracts are built by reflection; build them beside the host instead of after it.
+        _ = PipelineConfiguration.PrepareAsync();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
         // The host picks the port and passes it in FUNCTIONS_CUSTOMHANDLER_PORT; listen on loopback only.
@@ -29,6 +31,9 @@ public static class HandlerApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapInvocations();
+
+        // The tables are created while the settings and declarations are checked; the host's start waits for them.
+        _ = app.Services.GetRequiredService<Pipeline.Core.StoreInitializer>().BeginAsync();
 
         // Resolve now: a bad function.json, setting or configuration file stops the start with a clear message.
         _ = app.Services.GetRequiredService<FunctionRegistry>();

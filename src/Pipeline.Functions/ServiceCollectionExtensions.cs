@@ -30,7 +30,7 @@ public static class ServiceCollectionExtensions
         });
 
         // One handler per function folder; the registry checks each against its function.json at start.
-services.AddSingleton<IPipelineFunction, PollFeeds.PollFeeds>();
+        services.AddSingleton<IPipelineFunction, PollFeeds.PollFeeds>();
         services.AddSingleton<IPipelineFunction, ReadFeed.ReadFeed>();
         services.AddSingleton<IPipelineFunction, ScreenCandidates.ScreenCandidates>();
         services.AddSingleton<IPipelineFunction, ScheduleShortlists.ScheduleShortlists>();
@@ -50,7 +50,11 @@ services.AddSingleton<IPipelineFunction, PollFeeds.PollFeeds>();
         services.AddSingleton<IPipelineFunction, VerifyCertifications.VerifyCertifications>();
         services.AddSingleton<IPipelineFunction, ReverifyCertifications.ReverifyCertifications>();
         services.AddSingleton<IPipelineFunction, RetentionSweep.RetentionSweep>();
-        services.AddSingleton<FunctionRegistry>();
+        // The registry takes the functions' types (registered by type; read once every registration is in) and builds
+        // each function on its first invocation, so a start constructs none of them.
+        services.AddSingleton(sp => new FunctionRegistry(
+            services.Where(d => d.ServiceType == typeof(IPipelineFunction) && !d.IsKeyedService).Select(d => d.ImplementationType).OfType<Type>().Distinct(),
+            sp, sp.GetRequiredService<IOptions<HostingOptions>>()));
         return services;
     }
 }

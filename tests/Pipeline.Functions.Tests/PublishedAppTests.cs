@@ -48,6 +48,18 @@ public sealed class PublishedAppTests : IAsyncLifetime
         var entry = description.GetProperty("arguments")[0].GetString()!;
         Assert.True(File.Exists(Path.Combine(_output, entry)), $"host.json starts {entry}, which is not in the published folder");
         Assert.True(File.Exists(Path.Combine(_output, Path.ChangeExtension(entry, ".runtimeconfig.json"))));
+
+        // Precompiled (ReadyToRun) for linux-x64, what Flex Consumption runs: a new instance runs native code at once.
+        using (var deps = JsonDocument.Parse(File.ReadAllText(Path.Combine(_output, Path.ChangeExtension(entry, ".deps.json")))))
+        {
+            Assert.EndsWith("/linux-x64", deps.RootElement.GetProperty("runtimeTarget").GetProperty("name").GetString());
+        }
+
+        foreach (var assembly in (string[])[entry, "Pipeline.Domain.dll", "Pipeline.Storage.dll"])
+        {
+            using var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(Path.Combine(_output, assembly)));
+            Assert.True(pe.PEHeaders.CorHeader?.ManagedNativeHeaderDirectory.Size > 0, $"{assembly} is not precompiled (ReadyToRun).");
+        }
         Assert.StartsWith("[4.", host.RootElement.GetProperty("extensionBundle").GetProperty("version").GetString(), StringComparison.Ordinal);
 
         // What Azure needs besides: Flex's custom-handler marker, the configuration the Bicep app settings point at

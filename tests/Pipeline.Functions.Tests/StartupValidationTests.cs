@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Pipeline.Functions.Tests;
@@ -228,6 +229,49 @@ public sealed class StartupValidationTests
 
         Assert.Contains($"{file}: certification 'aws-mls-c01': 'validityMonths' must be a number, not the text \"36\"", e.Message, StringComparison.Ordinal);
         Assert.Contains($"{file}: certification 'aws-mls-c01': unknown setting 'vendr' (did you mean 'vendor'?)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EmptyOutboxDirectory_AsTheSampleSettingsGiveIt_MeansTheDefaultFolder()
+    {
+        // local.settings.sample.json has "Pipeline__OutboxDirectory": "", which reaches the handler as an empty variable;
+        // the outbox took "" for a folder and failed on its first use.
+        var options = new Pipeline.Core.Configuration.PipelineOptions { DataDirectory = "data", OutboxDirectory = "" };
+        Assert.Equal(Path.Combine("data", "outbox"), options.ResolvedOutboxDirectory);
+    }
+
+    [Fact]
+    public async Task Start_BuildsNoFunction_EachIsBuiltOnItsFirstInvocation()
+    {
+        // A start validates every function.json against the function types, but builds no function (nor the stores
+        // and clients their constructors take) before its first answer: that is paid by the first invocation.
+        var appRoot = CopyFunctionFolders();
+        Directory.CreateDirectory(Path.Combine(appRoot, nameof(StartProbe)));
+        File.WriteAllText(Path.Combine(appRoot, nameof(StartProbe), "function.json"),
+            """{ "bindings": [ { "type": "httpTrigger", "direction": "in", "name": "req", "methods": [ "get" ] }, { "type": "http", "direction": "out", "name": "res" } ] }""");
+
+        await using var handler = await RunningHandler.StartAsync(
+            settings: new Dictionary<string, string?> { ["FUNCTIONS_APP_ROOT_PATH"] = appRoot },
+            configure: builder => builder.Services.AddSingleton<Hosting.IPipelineFunction, StartProbe>());
+        Assert.Equal(0, StartProbe.Built);
+
+        const string request = """{ "Data": { "req": { "Url": "http://localhost/api/probe", "Method": "GET" } }, "Metadata": {} }""";
+        var (first, _) = await handler.PostAsync(nameof(StartProbe), request);
+        var (second, _) = await handler.PostAsync(nameof(StartProbe), request);
+        Assert.Equal(System.Net.HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(1, StartProbe.Built);
+    }
+
+    /// <summary>Counts its constructions (only the test above registers it).</summary>
+    private sealed class StartProbe : Hosting.HttpFunction
+    {
+        public static int Built;
+
+        public StartProbe() => Interlocked.Increment(ref Built);
+
+        protected override Task<Hosting.FunctionResult> RunAsync(Hosting.HttpTriggerRequest request, CancellationToken cancellationToken) =>
+            Task.FromResult(new Hosting.FunctionResult { Http = new Hosting.HttpOutput(200, "ok", new Dictionary<string, string>()) });
     }
 
     private static string CopyFunctionFolders()

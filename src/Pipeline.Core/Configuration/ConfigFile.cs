@@ -30,6 +30,36 @@ public static class ConfigFile
         return options;
     }
 
+    /// <summary>
+    /// Builds the contracts of these documents and of everything in them (by reflection: the slow part of reading
+    /// them the first time) on the thread pool, so that a read soon after finds them made. The options cache them, and
+    /// a read that comes first simply builds what it needs itself.
+    /// </summary>
+    public static Task PrepareAsync(params Type[] documents) => Task.Run(() =>
+    {
+        var pending = new Stack<Type>(documents);
+        var seen = new HashSet<Type>();
+        while (pending.TryPop(out var type))
+        {
+            type = Nullable.GetUnderlyingType(type) ?? type;
+            if (IsPrimitive(type) || !seen.Add(type))
+            {
+                continue;
+            }
+
+            var info = Options.GetTypeInfo(type);
+            foreach (var property in info.Properties)
+            {
+                pending.Push(property.PropertyType);
+            }
+
+            if (info.ElementType is { } element)
+            {
+                pending.Push(element);
+            }
+        }
+    });
+
     /// <summary>The document, or null when it cannot be read at all; its problems are added to <paramref name="errors"/>.</summary>
     public static T? Read<T>(string path, string label, List<string> errors)
         where T : class

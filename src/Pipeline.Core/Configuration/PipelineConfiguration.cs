@@ -62,6 +62,12 @@ public sealed class PipelineConfiguration
         Requisitions = requisitions!.Requisitions;
     }
 
+    /// <summary>
+    /// Starts building the contracts of feeds.json, requisitions.json and the catalogue on another thread, while the
+    /// host is being built, so the validation at start does not wait for them.
+    /// </summary>
+    public static Task PrepareAsync() => ConfigFile.PrepareAsync(typeof(FeedsDocument), typeof(RequisitionsDocument), typeof(CertificationCatalogue));
+
     /// <summary>Where the catalogue is shipped: beside the function app's assembly (and the CLI's).</summary>
     public static string DefaultCataloguePath => Path.Combine(AppContext.BaseDirectory, "catalogue", "certifications.json");
 

@@ -136,7 +136,7 @@ public sealed class PipelineOptions
 
     public bool DecisionLinksEnabled => !string.IsNullOrWhiteSpace(DecisionLinkKey) && !string.IsNullOrWhiteSpace(PublicBaseUrl);
 
-    public string ResolvedOutboxDirectory => OutboxDirectory ?? Path.Combine(DataDirectory ?? ".", "outbox");
+    public string ResolvedOutboxDirectory => string.IsNullOrWhiteSpace(OutboxDirectory) ? Path.Combine(DataDirectory ?? ".", "outbox") : OutboxDirectory;
 }
 
 /// <summary>Fails the start, naming the setting and the value, instead of failing the first invocation.</summary>

@@ -48,7 +48,7 @@ public sealed record FunctionMetadata(string Name, IReadOnlyList<FunctionBinding
 }
 
 /// <summary>Reads the function declarations of an app folder: <c>{root}/{FunctionName}/function.json</c>.</summary>
-public static class FunctionCatalog
+public static partial class FunctionCatalog
 {
     public static IReadOnlyList<FunctionMetadata> Load(string appRoot)
     {
@@ -62,7 +62,7 @@ public static class FunctionCatalog
             FunctionDocument? document;
             try
             {
-                document = JsonSerializer.Deserialize<FunctionDocument>(File.ReadAllBytes(file));
+                document = JsonSerializer.Deserialize(File.ReadAllBytes(file), FunctionJson.Default.FunctionDocument);
             }
             catch (JsonException e)
             {
@@ -81,7 +81,11 @@ public static class FunctionCatalog
         return functions;
     }
 
-    private sealed record FunctionDocument([property: JsonPropertyName("bindings")] IReadOnlyList<FunctionBinding> Bindings);
+    internal sealed record FunctionDocument([property: JsonPropertyName("bindings")] IReadOnlyList<FunctionBinding> Bindings);
+
+    /// <summary>Generated at build time: every start reads some twenty of these files.</summary>
+    [JsonSerializable(typeof(FunctionDocument))]
+    internal sealed partial class FunctionJson : JsonSerializerContext;
 }
 
 /// <summary>What the local host takes from the app's <c>host.json</c>, as the Functions host would.</summary>
