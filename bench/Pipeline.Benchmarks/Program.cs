@@ -11,6 +11,7 @@ return args.FirstOrDefault() switch
     "graph-requests" => await Pipeline.Benchmarks.Delivery.GraphRequestsBenchmark.RunAsync(args),
     "ingest-measure" => await IngestionBenchmark.MeasureAsync(args),
     "scoring" => Pipeline.Benchmarks.Shortlists.ScoringBenchmark.Run(args),
+    "cost" => await Pipeline.Benchmarks.Costs.CostBenchmark.RunAsync(args),
     "verifications" => await Pipeline.Benchmarks.Certifications.VerificationBenchmark.RunAsync(args),
     _ => Usage(),
 };
@@ -23,6 +24,7 @@ static int Usage()
                Pipeline.Benchmarks candidate-store [--rows 100000] [--page-size 50]
                Pipeline.Benchmarks ingest [--rows 1000000] [--dir DIR] [--page-size 50]
                Pipeline.Benchmarks graph-requests [--shortlists 100]
+               Pipeline.Benchmarks cost [--candidates 1000] [--page-size 50]
                Pipeline.Benchmarks verifications [--candidates 10000] [--shared 0.3]
                Pipeline.Benchmarks scoring [--candidates 1000000] [--requisitions 50] [--changed 1000]
         """);
