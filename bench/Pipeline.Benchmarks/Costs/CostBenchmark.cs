@@ -158,7 +158,7 @@ internal static class CostBenchmark
 
         var requests = tables.Requests.ToList();
         Console.WriteLine();
-        Console.WriteLine("Table requests through the counting proxy, by table and kind (a batch's entities in brackets)");
+        Console.WriteLine("Table requests through the counting proxy, by table and kind (entities: those a request names or a batch holds)");
         Console.WriteLine($"{"table",-16} {"kind",-12} {"requests",9} {"entities",9}");
         foreach (var g in requests.GroupBy(r => (r.Table, r.Kind)).OrderBy(g => g.Key.Table, StringComparer.Ordinal).ThenBy(g => g.Key.Kind))
         {
@@ -177,7 +177,8 @@ internal static class CostBenchmark
         const int keysPerPerson = 2;
         var minimumPerRequest = count * (1L + keysPerPerson);
         var minimumPerEntity = count * (2L + keysPerPerson);
-        Console.WriteLine($"{requests.Count:N0} requests, {failed:N0} answered 4xx/5xx (still billed), {batches:N0} batches holding {batchEntities:N0} operations");
+        var failures = string.Join(", ", requests.Where(r => r.Status >= 400).GroupBy(r => $"{r.Status} to {r.Kind} on {r.Table}").Select(g => $"{g.Count()} × {g.Key}"));
+        Console.WriteLine($"{requests.Count:N0} requests, {failed:N0} answered 4xx/5xx (still billed{(failed > 0 ? ": " + failures : "")}), {batches:N0} batches holding {batchEntities:N0} operations");
         Console.WriteLine($"minimum for {count:N0} new people: {1 + keysPerPerson} transactions each (profile and source record in one batch, {keysPerPerson} identity-key inserts), {2 + keysPerPerson} if a batch bills per entity; no reads");
         Header("billing");
         Row("a batch is one", perRequest, minimumPerRequest);
@@ -208,7 +209,7 @@ internal static class CostBenchmark
     }
 
     /// <summary>A Graph path without the ids in it, so requests of one kind group together.</summary>
-    private static string GraphKind(string path) => string.Join('/', path.Split('/').Select(p => p.Contains('@', StringComparison.Ordinal) || p.Length > 30 ? "{id}" : p));
+    private static string GraphKind(string path) => string.Join('/', path.Split('/').Select(p => p.Contains('@', StringComparison.Ordinal) || (p.Length > 30 && p.Any(char.IsDigit)) ? "{id}" : p));
 
     private static void Header(string first) => Console.WriteLine($"{first,-32} {"measured",10} {"minimum",10} {"ratio",7}");
 
