@@ -191,7 +191,7 @@ internal static class CostBenchmark
         Console.WriteLine("Graph requests (minimum 3 per shortlist: sendMail, the Sent Items lookup for its conversation, the Teams activity notification; the rest is once per run)");
         foreach (var g in graph.Requests.GroupBy(r => r.Method + " " + GraphKind(r.Path)).OrderByDescending(g => g.Count()))
         {
-            Console.WriteLine($"{g.Key,-48} {g.Count(),5}");
+            Console.WriteLine($"{g.Key,-64} {g.Count(),5}");
         }
 
         rows.Add(("Graph requests per shortlist", (double)graphRequests / shortlists, 3));
