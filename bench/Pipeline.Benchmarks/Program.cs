@@ -11,6 +11,7 @@ return args.FirstOrDefault() switch
     "graph-requests" => await Pipeline.Benchmarks.Delivery.GraphRequestsBenchmark.RunAsync(args),
     "ingest-floor" => await IngestionFloor.MeasureAsync(args),
     "scoring" => Pipeline.Benchmarks.Shortlists.ScoringBenchmark.Run(args),
+    "cost" => await Pipeline.Benchmarks.Costs.CostBenchmark.RunAsync(args),
     "verifications" => await Pipeline.Benchmarks.Certifications.VerificationBenchmark.RunAsync(args),
     "coldstart" => await Pipeline.Benchmarks.Hosting.ColdStartBenchmark.RunAsync(args),
     _ => Usage(),
@@ -24,6 +25,7 @@ static int Usage()
                Pipeline.Benchmarks candidate-store [--rows 100000] [--page-size 50]
                Pipeline.Benchmarks ingest [--rows 1000000] [--dir DIR] [--page-size 50]
                Pipeline.Benchmarks graph-requests [--shortlists 100]
+               Pipeline.Benchmarks cost [--candidates 1000] [--page-size 50]
                Pipeline.Benchmarks verifications [--candidates 10000] [--shared 0.3]
                Pipeline.Benchmarks scoring [--candidates 1000000] [--requisitions 50] [--changed 1000]
                Pipeline.Benchmarks coldstart [--pairs 7] [--work DIR] [--no-publish]
@@ -39,7 +41,7 @@ internal static class Args
 /// <summary>The built <c>pipeline</c> command (src/Pipeline.Cli, built before this project), run as an admin runs it.</summary>
 internal static class PipelineCommand
 {
-    private static string Path { get; } = typeof(PipelineCommand).Assembly
+    public static string Path { get; } = typeof(PipelineCommand).Assembly
         .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), inherit: false)
         .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "PipelineCommand").Value!;
 

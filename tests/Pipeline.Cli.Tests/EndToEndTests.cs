@@ -239,6 +239,17 @@ public sealed class EndToEndTests : IDisposable
             Assert.True(summary.RootElement.TryGetProperty(key, out _), $"missing key {key}");
         }
 
+        // Per queue, what Service Bus would bill for: every page sent to "candidates" delivered once and completed,
+        // one ScreenCandidates invocation each.
+        var candidates = summary.RootElement.GetProperty("queues").GetProperty("candidates");
+        var pages = candidates.GetProperty("sent").GetInt64();
+        Assert.True(pages > 0, "no pages were sent to the candidates queue");
+        Assert.Equal(pages, candidates.GetProperty("deliveries").GetInt64());
+        Assert.Equal(pages, candidates.GetProperty("completed").GetInt64());
+        Assert.Equal(0, candidates.GetProperty("abandoned").GetInt64() + candidates.GetProperty("deadLettered").GetInt64());
+        Assert.True(candidates.GetProperty("largestBytes").GetInt64() > 0, "a page's size was not counted");
+        Assert.Equal(pages, summary.RootElement.GetProperty("functions").GetProperty("ScreenCandidates").GetProperty("invocations").GetInt64());
+
         var (listExit, list, _) = await CliProcess.RunAsync("deadletters", "list", "--json", "--data", Data.FullName);
         Assert.Equal(0, listExit);
         Assert.Equal(0, JsonDocument.Parse(list).RootElement.GetArrayLength());

@@ -30,6 +30,12 @@ public sealed class LocalFunctionsHostTests : IAsyncLifetime
         (_handler, _address) = await LoopbackServer.StartAsync(app =>
         {
             app.MapPost("/Tick", () => Results.Json(new { Outputs = new { }, Logs = Array.Empty<string>() }));
+            // Keyed by a dictionary, so the names keep their case (the host reads "Outputs").
+            app.MapPost("/Emit", () => Results.Json(new Dictionary<string, object>
+            {
+                ["Outputs"] = new Dictionary<string, object> { ["next"] = new[] { new { n = 1 }, new { n = 2 }, new { n = 3 } } },
+                ["Logs"] = Array.Empty<string>(),
+            }));
             foreach (var name in new[] { "Rare", "Frequent" })
             {
                 app.MapPost("/" + name, () => Results.Json(new { Outputs = new { }, Logs = Array.Empty<string>() }));
@@ -172,7 +178,30 @@ public sealed class LocalFunctionsHostTests : IAsyncLifetime
         Assert.Equal(6, _handled);
         Assert.Equal(3, summary.FailedInvocations);
         Assert.Equal(0, summary.DeadLetters);
+        // Nine deliveries: six completed, three abandoned and delivered again.
+        Assert.Equal(new RunSummary.QueueTraffic(Sent: 0, Deliveries: 9, Completed: 6, Abandoned: 3, DeadLettered: 0, LargestBytes: 0), summary.Queues["work"]);
         Assert.All(await queues.CountsAsync(default), c => Assert.Equal(0, c.Active + c.DeadLettered));
+    }
+
+    [Fact]
+    public async Task RunOnce_CountsPerQueue_MessagesSentByTimers_AndDeliveriesThatEndInTheDeadLetterQueue()
+    {
+        _failFirst = 1;
+        IReadOnlyList<FunctionMetadata> functions =
+        [
+            new("Emit", [new FunctionBinding { Type = "timerTrigger", Direction = "in", Name = "timer", Schedule = "0 0 * * * *" },
+                new FunctionBinding { Type = "serviceBus", Direction = "out", Name = "next", QueueName = "work" }]),
+            new("Work", [new FunctionBinding { Type = "serviceBusTrigger", Direction = "in", Name = "message", QueueName = "work" }]),
+        ];
+        var queues = new LocalQueueStore(Path.Combine(_folder, "queues.db"), TimeProvider.System);
+        var host = new LocalFunctionsHost(new HttpClient { BaseAddress = _address }, functions, queues, TimeProvider.System, new LocalHostOptions { MaxDeliveryCount = 1 });
+
+        var summary = await host.RunOnceAsync(default);
+
+        // Three sent by the timer; the first delivery fails and, at one delivery allowed, goes to the dead-letter queue.
+        Assert.Equal(new RunSummary.QueueTraffic(Sent: 3, Deliveries: 3, Completed: 2, Abandoned: 0, DeadLettered: 1, LargestBytes: 7), summary.Queues["work"]);
+        Assert.Equal(1, summary.DeadLetters);
+        Assert.Single(summary.Queues);
     }
 }
 

@@ -260,6 +260,10 @@ public sealed class LocalFunctionsHost
         foreach (var (queue, bodies) in outcome.Outputs)
         {
             await _queues.EnqueueAsync(queue, bodies, cancellationToken);
+            lock (summary)
+            {
+                summary.Sent(queue, bodies);
+            }
         }
     }
 
@@ -345,10 +349,25 @@ public sealed class LocalFunctionsHost
         if (outcome.Error is null)
         {
             await _queues.CompleteAsync(message, outcome.Outputs.SelectMany(o => o.Bodies.Select(b => (o.Queue, b))).ToList(), CancellationToken.None);
+            lock (summary)
+            {
+                summary.Delivered(message.Queue, RunSummary.DeliveryEnd.Completed);
+                foreach (var (queue, bodies) in outcome.Outputs)
+                {
+                    summary.Sent(queue, bodies);
+                }
+            }
+
             return;
         }
 
-        if (await _queues.AbandonAsync(message, outcome.Error, _options.MaxDeliveryCount, CancellationToken.None))
+        var deadLettered = await _queues.AbandonAsync(message, outcome.Error, _options.MaxDeliveryCount, CancellationToken.None);
+        lock (summary)
+        {
+            summary.Delivered(message.Queue, deadLettered ? RunSummary.DeliveryEnd.DeadLettered : RunSummary.DeliveryEnd.Abandoned);
+        }
+
+        if (deadLettered)
         {
             lock (summary)
             {

@@ -77,6 +77,47 @@ public sealed class RunSummary
         [property: JsonPropertyName("invocations")] long Invocations,
         [property: JsonPropertyName("seconds")] double Seconds);
 
+    /// <summary>
+    /// Per queue: messages sent to it, deliveries (receives), and how deliveries ended (completed, abandoned,
+    /// dead-lettered), from which a run's Service Bus operations follow.
+    /// </summary>
+    [JsonPropertyName("queues")]
+    public SortedDictionary<string, QueueTraffic> Queues { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Messages sent to <paramref name="queue"/> by a timer or an invocation's outputs.</summary>
+    public void Sent(string queue, IReadOnlyCollection<string> bodies)
+    {
+        // Service Bus bills a message per started 64 KB, so the largest body tells whether any costs more than one.
+        var largest = bodies.Count == 0 ? 0 : bodies.Max(b => (long)System.Text.Encoding.UTF8.GetByteCount(b));
+        Update(queue, q => q with { Sent = q.Sent + bodies.Count, LargestBytes = Math.Max(q.LargestBytes, largest) });
+    }
+
+    /// <summary>A message delivered from <paramref name="queue"/> and how its delivery ended.</summary>
+    public void Delivered(string queue, DeliveryEnd end) => Update(queue, q => end switch
+    {
+        DeliveryEnd.Completed => q with { Deliveries = q.Deliveries + 1, Completed = q.Completed + 1 },
+        DeliveryEnd.Abandoned => q with { Deliveries = q.Deliveries + 1, Abandoned = q.Abandoned + 1 },
+        _ => q with { Deliveries = q.Deliveries + 1, DeadLettered = q.DeadLettered + 1 },
+    });
+
+    private void Update(string queue, Func<QueueTraffic, QueueTraffic> change) =>
+        Queues[queue] = change(Queues.GetValueOrDefault(queue) ?? new QueueTraffic(0, 0, 0, 0, 0, 0));
+
+    public enum DeliveryEnd
+    {
+        Completed,
+        Abandoned,
+        DeadLettered,
+    }
+
+    public sealed record QueueTraffic(
+        [property: JsonPropertyName("sent")] long Sent,
+        [property: JsonPropertyName("deliveries")] long Deliveries,
+        [property: JsonPropertyName("completed")] long Completed,
+        [property: JsonPropertyName("abandoned")] long Abandoned,
+        [property: JsonPropertyName("deadLettered")] long DeadLettered,
+        [property: JsonPropertyName("largestBytes")] long LargestBytes);
+
     [JsonPropertyName("failedInvocations")]
     public long FailedInvocations { get; set; }
 
