@@ -244,6 +244,22 @@ public sealed class GraphDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ShortlistsNotifiedTogether_LookUpTheirRecruitersAndTheAppCatalogOnce()
+    {
+        _graph.InstalledFor = new(StringComparer.OrdinalIgnoreCase) { [GraphStandIn.UserId("ravi.menon@contoso.example")] = true };
+        var installer = _handler.Services.GetRequiredService<TeamsAppInstaller>();
+        string[] recruiters = ["lena.fischer@contoso.example", "ravi.menon@contoso.example"];
+
+        var prepared = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Task.Run(() => installer.PrepareAsync(recruiters, CancellationToken.None))));
+
+        // One batch resolves the names and one checks the installations; the others find both remembered.
+        Assert.Equal(2, _graph.Requests.Count(r => r.Path.EndsWith("/$batch", StringComparison.Ordinal)));
+        Assert.Single(_graph.Requests, r => r.Method == "GET" && r.Path.EndsWith("/appCatalogs/teamsApps", StringComparison.Ordinal));
+        Assert.Single(_graph.Installs);
+        Assert.All(prepared, ids => Assert.Equal(recruiters.Select(GraphStandIn.UserId).Order(), ids.Order()));
+    }
+
+    [Fact]
     public async Task RecruiterWithoutTheTeamsApp_GetsItInstalled_BeforeTheNotification()
     {
         _graph.InstalledFor = new(StringComparer.OrdinalIgnoreCase) { [GraphStandIn.UserId("ravi.menon@contoso.example")] = true };

@@ -18,15 +18,28 @@ public sealed class TeamsAppInstaller(GraphServiceClient graph, IOptions<GraphOp
 {
     private readonly ConcurrentDictionary<string, string> _ids = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, bool> _installed = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private string? _catalogId;
 
     /// <summary>The recipients as object ids, each with the app installed where that could be done.</summary>
+    /// <remarks>
+    /// One preparation at a time: shortlists notified together share recruiters, and without the gate each would look
+    /// up the same people (and the app catalog) before any answer is remembered. Once remembered, a pass is instant.
+    /// </remarks>
     public async Task<IReadOnlyList<string>> PrepareAsync(IReadOnlyList<string> recipients, CancellationToken cancellationToken)
     {
-        await ResolveAsync(recipients.Where(r => !Guid.TryParse(r, out _) && !_ids.ContainsKey(r)).Distinct(StringComparer.OrdinalIgnoreCase).ToList(), cancellationToken);
-        var ids = recipients.Select(r => Guid.TryParse(r, out _) ? r : _ids.GetValueOrDefault(r, r)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        await EnsureInstalledAsync(ids, cancellationToken);
-        return ids;
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await ResolveAsync(recipients.Where(r => !Guid.TryParse(r, out _) && !_ids.ContainsKey(r)).Distinct(StringComparer.OrdinalIgnoreCase).ToList(), cancellationToken);
+            var ids = recipients.Select(r => Guid.TryParse(r, out _) ? r : _ids.GetValueOrDefault(r, r)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            await EnsureInstalledAsync(ids, cancellationToken);
+            return ids;
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>User principal names to object ids, in batches; one that is not found stays as given, and is logged.</summary>
