@@ -2,7 +2,7 @@ using System.Text;
 using Pipeline.Cli.LocalHost;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Pipeline.Cli.Tests;
+namespace Pipeline.Cli.Tests.LocalHost;
 
 public class RunProgressTests
 {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Pipeline.Cli.Tests;
+namespace Pipeline.Cli.Tests.Support;
 
 /// <summary>The built <c>pipeline</c> command as a process of its own, as an admin runs it.</summary>
 internal static class CliProcess

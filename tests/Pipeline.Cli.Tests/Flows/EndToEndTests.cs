@@ -3,7 +3,7 @@ using System.Text.Json;
 using Pipeline.Cli.Commands;
 using Pipeline.Cli.LocalHost;
 
-namespace Pipeline.Cli.Tests;
+namespace Pipeline.Cli.Tests.Flows;
 
 /// <summary><c>pipeline run --once</c> over the sample feeds, on the embedded store, as a user runs it.</summary>
 public sealed class EndToEndTests : IDisposable

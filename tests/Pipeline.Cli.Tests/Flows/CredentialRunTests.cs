@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Pipeline.Cli.Commands;
 using Pipeline.Testing;
 
-namespace Pipeline.Cli.Tests;
+namespace Pipeline.Cli.Tests.Flows;
 
 /// <summary>
 /// <c>pipeline run --once</c> with claimed credentials checked at a loopback Open Badges issuer: the local host

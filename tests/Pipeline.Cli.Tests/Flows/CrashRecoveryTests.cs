@@ -7,7 +7,7 @@ using Pipeline.Cli.LocalHost;
 using Pipeline.Storage;
 using Pipeline.Storage.Sqlite;
 
-namespace Pipeline.Cli.Tests;
+namespace Pipeline.Cli.Tests.Flows;
 
 /// <summary>
 /// The real <c>pipeline</c> CLI as a separate process, killed (SIGKILL) or stopped (Ctrl+C) partway through a run over a

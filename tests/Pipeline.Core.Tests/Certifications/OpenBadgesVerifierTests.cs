@@ -9,7 +9,7 @@ using Pipeline.Core.Certifications;
 using Pipeline.Domain.Certifications;
 using Pipeline.Testing;
 
-namespace Pipeline.Core.Tests;
+namespace Pipeline.Core.Tests.Certifications;
 
 /// <summary>Open Badges 2.0 hosted verification against a loopback issuer serving assertions, badge classes and profiles.</summary>
 public sealed class OpenBadgesVerifierTests : IAsyncLifetime

@@ -4,7 +4,7 @@ using Pipeline.Cli.LocalHost;
 using Pipeline.Functions.Hosting;
 using Pipeline.Testing;
 
-namespace Pipeline.Cli.Tests;
+namespace Pipeline.Cli.Tests.LocalHost;
 
 /// <summary>The local host against a real Kestrel handler on loopback that counts how many invocations it holds at once.</summary>
 public sealed class LocalFunctionsHostTests : IAsyncLifetime

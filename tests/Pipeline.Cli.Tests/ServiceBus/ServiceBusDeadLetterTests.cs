@@ -7,7 +7,7 @@ using Moq;
 using Pipeline.Cli.Commands;
 using Pipeline.Cli.ServiceBus;
 
-namespace Pipeline.Cli.Tests;
+namespace Pipeline.Cli.Tests.ServiceBus;
 
 /// <summary>
 /// <c>pipeline deadletters list|replay --namespace</c> and <c>status --namespace</c> on Azure.Messaging.ServiceBus,

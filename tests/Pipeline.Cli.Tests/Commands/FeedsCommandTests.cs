@@ -2,7 +2,7 @@ using System.Text.Json;
 using Pipeline.Cli.Commands;
 using Pipeline.Domain.Feeds;
 
-namespace Pipeline.Cli.Tests;
+namespace Pipeline.Cli.Tests.Commands;
 
 /// <summary><c>pipeline feeds check</c>: parses without side effects and says what would be accepted and why rows would not.</summary>
 public sealed class FeedsCommandTests : IDisposable

@@ -5,13 +5,13 @@ using Pipeline.Cli.Commands;
 using Pipeline.Cli.LocalHost;
 using Pipeline.Domain.Candidates;
 
-namespace Pipeline.Cli.Tests;
+namespace Pipeline.Cli.Tests.Commands;
 
 /// <summary>
 /// <c>pipeline erase</c> against the files it leaves: nothing in the bytes of the store, its WAL or the local queues
 /// says who was erased, and no queued message can bring the person back.
 /// </summary>
-public sealed class ErasureTests : IDisposable
+public sealed class PersonalDataCommandsTests : IDisposable
 {
     private const string Email = "zephyrine.quillfeather7@students.northfield.example";
     private const string Name = "Quillfeather";

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Pipeline.Cli.Commands;
 
-namespace Pipeline.Cli.Tests;
+namespace Pipeline.Cli.Tests.Commands;
 
 public sealed class RepliesCommandTests : IDisposable
 {

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Pipeline.Cli.Commands;
 
-namespace Pipeline.Cli.Tests;
+namespace Pipeline.Cli.Tests.Commands;
 
 /// <summary>
 /// The CLI is no way in either: <c>feeds check</c> refuses what <c>run</c> refuses, <c>certs verify --allow-test-host</c>

@@ -1,7 +1,7 @@
 using Pipeline.Core.Privacy;
 
 
-namespace Pipeline.Core.Tests;
+namespace Pipeline.Core.Tests.Privacy;
 
 public sealed class PersonTracesTests
 {

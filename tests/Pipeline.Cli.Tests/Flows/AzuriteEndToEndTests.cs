@@ -4,7 +4,7 @@ using Pipeline.Testing;
 
 [assembly: AssemblyFixture(typeof(AzuriteFixture))]
 
-namespace Pipeline.Cli.Tests;
+namespace Pipeline.Cli.Tests.Flows;
 
 /// <summary>The same end-to-end run with the state in Azure Table storage (Azurite) instead of SQLite.</summary>
 [Trait("Category", "Azurite")]

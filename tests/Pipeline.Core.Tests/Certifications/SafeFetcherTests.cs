@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Pipeline.Core.Certifications;
 using Pipeline.Testing;
 
-namespace Pipeline.Core.Tests;
+namespace Pipeline.Core.Tests.Certifications;
 
 /// <summary>
 /// Candidate-supplied URLs are fetched only where allowed. Every refusal aimed at an internal address happens before

@@ -3,13 +3,13 @@ using System.Text.Json;
 using Pipeline.Cli.Commands;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Pipeline.Cli.Tests;
+namespace Pipeline.Cli.Tests.Commands;
 
 /// <summary>
 /// <c>pipeline certs catalogue --check</c>: flags retirements nobody acted on and requisitions that require what can no
 /// longer be earned; reads the catalogue and requisitions.json only, starts nothing, takes today from the clock it is given.
 /// </summary>
-public sealed class CertsCatalogueCheckTests : IDisposable
+public sealed class CertsCommandTests : IDisposable
 {
     private static readonly DateTimeOffset ShipDay = new(2026, 12, 2, 9, 0, 0, TimeSpan.Zero);
 

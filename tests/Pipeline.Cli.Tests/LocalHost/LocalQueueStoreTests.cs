@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Cli.LocalHost;
 
-namespace Pipeline.Cli.Tests;
+namespace Pipeline.Cli.Tests.LocalHost;
 
 public sealed class LocalQueueStoreTests : IDisposable
 {

@@ -7,7 +7,7 @@ using Pipeline.Core.Certifications;
 using Pipeline.Domain.Certifications;
 using Pipeline.Testing;
 
-namespace Pipeline.Core.Tests;
+namespace Pipeline.Core.Tests.Certifications;
 
 /// <summary>Microsoft Learn transcript share links against a loopback server answering the transcript's public data.</summary>
 public sealed class MicrosoftLearnVerifierTests : IAsyncLifetime

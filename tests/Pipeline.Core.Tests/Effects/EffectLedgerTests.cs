@@ -10,8 +10,9 @@ using Pipeline.Storage;
 using Pipeline.Storage.AzureTables;
 using Pipeline.Storage.Sqlite;
 using Pipeline.Testing;
+using Pipeline.Core.Tests.Support;
 
-namespace Pipeline.Core.Tests;
+namespace Pipeline.Core.Tests.Effects;
 
 /// <summary>The effect ledger's claims, on each store: held, stale, released and done intents, and racing attempts.</summary>
 public abstract class EffectLedgerTests : IAsyncLifetime
@@ -220,11 +221,4 @@ public sealed class AzuriteEffectLedgerTests(AzuriteFixture azurite) : EffectLed
 {
     protected override Task<ITableStore> CreateStoreAsync() =>
         Task.FromResult<ITableStore>(new PrefixedTableStore(new AzureTableStore(azurite.Require()), "ledger" + Guid.NewGuid().ToString("N")[..10]));
-}
-
-/// <summary>One Azurite for the classes of this assembly that need it.</summary>
-[CollectionDefinition(Name)]
-public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>
-{
-    public const string Name = "Azurite";
 }

@@ -7,7 +7,7 @@ using Pipeline.Core.Configuration;
 using Pipeline.Core.Delivery;
 using Pipeline.Testing;
 
-namespace Pipeline.Core.Tests;
+namespace Pipeline.Core.Tests.Delivery;
 
 /// <summary>The outbox's .eml files, read back with MimeKit as a mail client reads them.</summary>
 public sealed partial class OutboxChannelTests : IDisposable

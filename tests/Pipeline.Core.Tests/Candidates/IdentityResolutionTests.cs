@@ -5,7 +5,7 @@ using Pipeline.Domain.Feeds;
 using Pipeline.Storage;
 using Pipeline.Storage.Sqlite;
 
-namespace Pipeline.Core.Tests;
+namespace Pipeline.Core.Tests.Candidates;
 
 /// <summary>Candidates from different feeds found to be one person by a strong key, the reason kept, and merges undone.</summary>
 public sealed class IdentityResolutionTests : IAsyncLifetime

@@ -7,7 +7,7 @@ using Pipeline.Domain.Replies;
 using Pipeline.Domain.Requisitions;
 using Pipeline.Domain.Shortlists;
 
-namespace Pipeline.Cli.Tests;
+namespace Pipeline.Cli.Tests.Commands;
 
 public sealed partial class TeamsCommandTests : IDisposable
 {
