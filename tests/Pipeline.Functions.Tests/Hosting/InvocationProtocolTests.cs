@@ -48,31 +48,6 @@ public sealed class InvocationProtocolTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ScreenCandidates_ServiceBusPayloadWithStringBody_StoresThem_AndTheTimerThenAsksForShortlists()
-    {
-        var (response, body) = await _handler.PostAsync("ScreenCandidates", RunningHandler.Fixture("servicebus-invocation.json"));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(2, body.GetProperty("ReturnValue").GetProperty("new").GetInt32());
-        Assert.Empty(body.GetProperty("Outputs").EnumerateObject());
-
-        var (_, scheduled) = await _handler.PostAsync("ScheduleShortlists", RunningHandler.Fixture("timer-invocation.json"));
-        var requests = scheduled.GetProperty("Outputs").GetProperty("shortlistRequests").EnumerateArray().ToList();
-        Assert.Equal(["data-scientist-imaging", "ml-engineer-platform"], requests.Select(r => r.GetProperty("requisitionId").GetString()).Order());
-    }
-
-    [Fact]
-    public async Task ScreenCandidates_Redelivered_FindsEveryoneUnchangedAndAsksForNothing()
-    {
-        await _handler.PostAsync("ScreenCandidates", RunningHandler.Fixture("servicebus-invocation.json"));
-        var (response, body) = await _handler.PostAsync("ScreenCandidates", RunningHandler.Fixture("servicebus-invocation.json").Replace("\"DeliveryCount\": \"1\"", "\"DeliveryCount\": \"2\"", StringComparison.Ordinal));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(2, body.GetProperty("ReturnValue").GetProperty("unchanged").GetInt32());
-        Assert.Empty(body.GetProperty("Outputs").EnumerateObject());
-    }
-
-    [Fact]
     public async Task ScreenCandidates_BodyAsJsonObject_IsAcceptedToo()
     {
         using var fixture = JsonDocument.Parse(RunningHandler.Fixture("servicebus-invocation.json"));
@@ -107,18 +82,5 @@ public sealed class InvocationProtocolTests : IAsyncLifetime
         var (response, body) = await _handler.PostAsync("NoSuchFunction", RunningHandler.Fixture("timer-invocation.json"));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("NoSuchFunction", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Health_HttpPayload_AnswersAnHttpOutputObject()
-    {
-        var (response, body) = await _handler.PostAsync("Health", RunningHandler.Fixture("http-invocation.json"));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var res = body.GetProperty("Outputs").GetProperty("res");
-        Assert.Equal(200, res.GetProperty("statusCode").GetInt32());
-        using var inner = JsonDocument.Parse(res.GetProperty("body").GetString()!);
-        Assert.Equal("healthy", inner.RootElement.GetProperty("status").GetString());
-        Assert.Equal("application/json", res.GetProperty("headers").GetProperty("Content-Type").GetString());
     }
 }
