@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Core.Messages;
 using Pipeline.Core.Shortlists;
 
 namespace Pipeline.Functions.Tests.Flows;

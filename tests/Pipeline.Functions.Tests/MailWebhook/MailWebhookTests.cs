@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Testing;
 
 namespace Pipeline.Functions.Tests.MailWebhook;
 

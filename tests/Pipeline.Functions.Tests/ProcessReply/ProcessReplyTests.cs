@@ -1,11 +1,8 @@
 using Pipeline.Testing;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using Pipeline.Core.Candidates;
 using Pipeline.Core.Decisions;
-using Pipeline.Core.Messages;
-using Pipeline.Core.Shortlists;
 using Pipeline.Domain.Replies;
 
 namespace Pipeline.Functions.Tests.ProcessReply;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Pipeline.Core.Candidates;
 using Pipeline.Core.Decisions;
 using Pipeline.Core.Messages;
 using Pipeline.Core.Shortlists;
