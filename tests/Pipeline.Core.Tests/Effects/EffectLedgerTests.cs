@@ -1,0 +1,224 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Pipeline.Core.Configuration;
+using Pipeline.Core.Effects;
+using Pipeline.Core;
+using Pipeline.Storage;
+using Pipeline.Storage.AzureTables;
+using Pipeline.Storage.Sqlite;
+using Pipeline.Testing;
+using Pipeline.Core.Tests.Support;
+
+namespace Pipeline.Core.Tests.Effects;
+
+/// <summary>The effect ledger's claims, on each store: held, stale, released and done intents, and racing attempts.</summary>
+public abstract class EffectLedgerTests : IAsyncLifetime
+{
+    private const string Scope = "shortlist-mle-v1";
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero));
+    private ITableStore _store = null!;
+    private ITable _effects = null!;
+
+    protected abstract Task<ITableStore> CreateStoreAsync();
+
+    public async ValueTask InitializeAsync()
+    {
+        _store = await CreateStoreAsync();
+        _effects = _store.GetTable(Tables.Effects);
+        await _effects.CreateIfNotExistsAsync();
+    }
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        if (_store is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+    }
+
+    private EffectLedger CreateSut(TimeSpan? wait = null) =>
+        new(_store, _clock, Options.Create(new PipelineOptions { EffectLease = TimeSpan.FromMinutes(6) }), NullLogger<EffectLedger>.Instance)
+        {
+            InProgressWait = wait ?? TimeSpan.Zero,
+            LeaseEndWait = TimeSpan.FromSeconds(5),
+        };
+
+    private Task IntentAsync(string key, DateTimeOffset at, int attempts = 1) => _effects.AddAsync(new TableEntity(Scope, key)
+    {
+        ["Kind"] = "email", ["Status"] = "intent", ["Attempts"] = attempts, ["IntentAt"] = at,
+    });
+
+    /// <summary>
+    /// Moves the fake clock in small steps until <paramref name="work"/> ends, so the ledger's waits (and effects that
+    /// take time on the same clock) fire in order without the test sleeping through them.
+    /// </summary>
+    private async Task<T> AdvanceUntilDoneAsync<T>(Task<T> work)
+    {
+        while (!work.IsCompleted)
+        {
+            _clock.Advance(TimeSpan.FromMilliseconds(50));
+            await Task.WhenAny(work, Task.Delay(TimeSpan.FromMilliseconds(20)));
+        }
+
+        return await work;
+    }
+
+    /// <summary>An effect that counts its runs and the retry flags it was given; it takes <paramref name="takes"/> on <paramref name="time"/>.</summary>
+    private sealed class Effect(TimeSpan? takes = null, TimeProvider? time = null)
+    {
+        private int _runs;
+
+        public int Runs => _runs;
+
+        public List<bool> Retries { get; } = [];
+
+        public async Task RunAsync(bool retry, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _runs);
+            lock (Retries)
+            {
+                Retries.Add(retry);
+            }
+
+            if (takes is { } delay)
+            {
+                await Task.Delay(delay, time ?? TimeProvider.System, cancellationToken);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task TryRun_FreshIntentHeldByAnotherAttempt_NeitherRunsNorReportsIt()
+    {
+        await IntentAsync("email-a", _clock.GetUtcNow() - TimeSpan.FromMinutes(1));
+        var effect = new Effect();
+
+        var outcome = await CreateSut().TryRunAsync(Scope, "email-a", "email", effect.RunAsync, default);
+        var thrown = await Assert.ThrowsAsync<EffectInProgressException>(() => CreateSut().RunOnceAsync(Scope, "email-a", "email", effect.RunAsync, default));
+
+        Assert.Equal(EffectOutcome.InProgress, outcome);
+        Assert.Contains("in progress", thrown.Message, StringComparison.Ordinal);
+        Assert.Equal(0, effect.Runs);
+        var row = await _effects.GetAsync(Scope, "email-a");
+        Assert.Equal(("intent", 1), (row!.GetString("Status"), row.GetInt32("Attempts")));
+    }
+
+    [Fact]
+    public async Task TryRun_StaleIntent_IsTakenOverOnce_WithRetry()
+    {
+        await IntentAsync("email-b", _clock.GetUtcNow() - TimeSpan.FromMinutes(7));
+        var effect = new Effect(TimeSpan.FromMilliseconds(200));
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => CreateSut().TryRunAsync(Scope, "email-b", "email", effect.RunAsync, default))));
+
+        Assert.Equal(1, outcomes.Count(o => o == EffectOutcome.Ran));
+        Assert.Equal([true], effect.Retries);
+        var row = await _effects.GetAsync(Scope, "email-b");
+        Assert.Equal(("done", 2, "email"), (row!.GetString("Status"), row.GetInt32("Attempts"), row.GetString("Kind")));
+        Assert.NotNull(row.GetDateTimeOffset("DoneAt"));
+    }
+
+    [Fact]
+    public async Task TryRun_IntentWhoseLeaseEndsSoon_IsWaitedFor_AndTakenOverWithRetry()
+    {
+        // As after a crash: the message lock ends (and the message comes again) a little before the claim's lease.
+        await IntentAsync("email-f", _clock.GetUtcNow() - TimeSpan.FromMinutes(6) + TimeSpan.FromSeconds(2));
+        var effect = new Effect();
+
+        var attempt = CreateSut().TryRunAsync(Scope, "email-f", "email", effect.RunAsync, default);
+
+        // The ledger's waits run on the fake clock: while it stands still, the attempt waits instead of giving up.
+        await Task.WhenAny(attempt, Task.Delay(TimeSpan.FromMilliseconds(300)));
+        Assert.False(attempt.IsCompleted);
+
+        Assert.Equal(EffectOutcome.Ran, await AdvanceUntilDoneAsync(attempt));
+        Assert.Equal([true], effect.Retries);
+    }
+
+    [Fact]
+    public async Task TryRun_Done_DoesNotRun()
+    {
+        await _effects.AddAsync(new TableEntity(Scope, "email-c") { ["Kind"] = "email", ["Status"] = "done", ["Attempts"] = 1, ["IntentAt"] = _clock.GetUtcNow(), ["DoneAt"] = _clock.GetUtcNow() });
+        var effect = new Effect();
+
+        var outcome = await CreateSut().TryRunAsync(Scope, "email-c", "email", effect.RunAsync, default);
+
+        Assert.Equal(EffectOutcome.AlreadyDone, outcome);
+        Assert.Equal(0, effect.Runs);
+    }
+
+    [Fact]
+    public async Task TryRun_TenAttemptsAtOnce_RunItOnce_AndThoseThatWaitSeeItDone()
+    {
+        var effect = new Effect(TimeSpan.FromMilliseconds(300), _clock);
+
+        var outcomes = await AdvanceUntilDoneAsync(Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => CreateSut(wait: TimeSpan.FromSeconds(5)).TryRunAsync(Scope, "email-d", "email", effect.RunAsync, default)))));
+
+        Assert.Equal(1, effect.Runs);
+        Assert.Equal([false], effect.Retries);
+        Assert.Equal(1, outcomes.Count(o => o == EffectOutcome.Ran));
+        Assert.Equal(9, outcomes.Count(o => o == EffectOutcome.AlreadyDone));
+        var row = await _effects.GetAsync(Scope, "email-d");
+        Assert.Equal(("done", 1), (row!.GetString("Status"), row.GetInt32("Attempts")));
+    }
+
+    [Fact]
+    public async Task TryRun_AfterTheEffectFailed_TheNextAttemptRunsAtOnce_WithRetry()
+    {
+        var sut = CreateSut();
+        await Assert.ThrowsAsync<HttpRequestException>(() => sut.TryRunAsync(Scope, "email-e", "email", (_, _) => throw new HttpRequestException("503"), default));
+        var effect = new Effect();
+
+        var outcome = await sut.TryRunAsync(Scope, "email-e", "email", effect.RunAsync, default);
+
+        Assert.Equal(EffectOutcome.Ran, outcome);
+        Assert.Equal([true], effect.Retries);
+        Assert.Equal(2, (await _effects.GetAsync(Scope, "email-e"))!.GetInt32("Attempts"));
+    }
+}
+
+public sealed class SqliteEffectLedgerTests : EffectLedgerTests
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), "pipeline-tests", Guid.NewGuid().ToString("N") + ".db");
+
+    protected override Task<ITableStore> CreateStoreAsync()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        return Task.FromResult<ITableStore>(new SqliteTableStore(_path, TimeProvider.System));
+    }
+
+    [Fact]
+    public void Start_EffectLeaseShorterThanAMinute_IsRefusedNamingTheSetting()
+    {
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Pipeline:ConfigDirectory"] = Path.GetDirectoryName(_path), ["Pipeline:DataDirectory"] = Path.GetDirectoryName(_path), ["Pipeline:EffectLease"] = "00:00:30",
+        }).Build();
+        using var services = new ServiceCollection().AddLogging().AddPipelineCore(settings).BuildServiceProvider();
+
+        var e = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("Pipeline:EffectLease is 00:00:30", e.Message, StringComparison.Ordinal);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(_path)!, Path.GetFileName(_path) + "*"))
+        {
+            File.Delete(file);
+        }
+    }
+}
+
+[Trait("Category", "Azurite")]
+[Collection(AzuriteCollection.Name)]
+public sealed class AzuriteEffectLedgerTests(AzuriteFixture azurite) : EffectLedgerTests
+{
+    protected override Task<ITableStore> CreateStoreAsync() =>
+        Task.FromResult<ITableStore>(new PrefixedTableStore(new AzureTableStore(azurite.Require()), "ledger" + Guid.NewGuid().ToString("N")[..10]));
+}
