@@ -56,6 +56,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<CandidateScreening>();
         services.AddSingleton<QuarantineStore>();
         services.AddSingleton<FeedStateStore>();
+        services.AddSingleton<FeedRunPart>();
         services.AddSingleton<FeedReader>(); // one instance, so feed OAuth tokens are cached across invocations
         services.AddHttpClient<FeedOpener>(client => client.Timeout = Timeout.InfiniteTimeSpan) // each feed sets its own limit
             // Redirects are followed by hand, within the feed's origin only; every connection is checked by the outbound policy.
