@@ -95,6 +95,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DecisionStore>();
         services.AddSingleton<AuditStore>();
         services.AddSingleton<DecisionLinkFactory>();
+        services.AddSingleton<LinkDecisions>();
         services.AddSingleton<ReplyDecisions>();
 
         // Teams tab sign-in.
