@@ -101,6 +101,7 @@ public static class CoreServiceCollectionExtensions
         // Teams tab sign-in.
         services.AddHttpClient(nameof(TeamsTokenValidator), client => client.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<TeamsTokenValidator>();
+        services.AddSingleton<TeamsTabShortlists>();
 
         // Privacy.
         services.AddSingleton<SuppressionStore>();
