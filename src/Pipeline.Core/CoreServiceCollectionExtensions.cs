@@ -65,6 +65,7 @@ public static class CoreServiceCollectionExtensions
         // Certifications.
         services.AddSingleton<VerificationStore>();
         services.AddSingleton<CertificationChecker>();
+        services.AddSingleton<CertificationVerification>();
         services.AddSingleton(sp => CreateCredentialVerifier(
             sp.GetRequiredService<IOptions<PipelineOptions>>().Value, sp.GetRequiredService<PipelineConfiguration>().Catalogue, sp.GetRequiredService<TimeProvider>()));
 
