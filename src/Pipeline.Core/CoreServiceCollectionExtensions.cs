@@ -98,6 +98,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DecisionLinkFactory>();
         services.AddSingleton<LinkDecisions>();
         services.AddSingleton<ReplyDecisions>();
+        services.AddSingleton<DecisionReminders>();
 
         // Teams tab sign-in.
         services.AddHttpClient(nameof(TeamsTokenValidator), client => client.Timeout = TimeSpan.FromSeconds(30));
