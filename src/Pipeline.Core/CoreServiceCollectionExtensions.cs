@@ -108,6 +108,7 @@ public static class CoreServiceCollectionExtensions
         // Privacy.
         services.AddSingleton<SuppressionStore>();
         services.AddSingleton<PersonalData>();
+        services.AddSingleton<Retention>();
         return services;
     }
 
