@@ -81,6 +81,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<GraphClientProvider>();
         services.AddSingleton(sp => sp.GetRequiredService<GraphClientProvider>().Client);
         services.AddSingleton<OutboxChannel>();
+        services.AddSingleton<ShortlistNotifier>();
         services.AddSingleton<TeamsAppInstaller>();
         services.AddSingleton<IDeliveryChannel>(sp => sp.GetRequiredService<IOptions<GraphOptions>>().Value.IsConfigured
             ? ActivatorUtilities.CreateInstance<GraphDeliveryChannel>(sp)
