@@ -56,6 +56,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<CandidateScreening>();
         services.AddSingleton<QuarantineStore>();
         services.AddSingleton<FeedStateStore>();
+        services.AddSingleton<FeedRunPart>();
         services.AddSingleton<FeedReader>(); // one instance, so feed OAuth tokens are cached across invocations
         services.AddHttpClient<FeedOpener>(client => client.Timeout = Timeout.InfiniteTimeSpan) // each feed sets its own limit
             // Redirects are followed by hand, within the feed's origin only; every connection is checked by the outbound policy.
@@ -64,6 +65,7 @@ public static class CoreServiceCollectionExtensions
         // Certifications.
         services.AddSingleton<VerificationStore>();
         services.AddSingleton<CertificationChecker>();
+        services.AddSingleton<CertificationVerification>();
         services.AddSingleton(sp => CreateCredentialVerifier(
             sp.GetRequiredService<IOptions<PipelineOptions>>().Value, sp.GetRequiredService<PipelineConfiguration>().Catalogue, sp.GetRequiredService<TimeProvider>()));
 
@@ -79,6 +81,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<GraphClientProvider>();
         services.AddSingleton(sp => sp.GetRequiredService<GraphClientProvider>().Client);
         services.AddSingleton<OutboxChannel>();
+        services.AddSingleton<ShortlistNotifier>();
         services.AddSingleton<TeamsAppInstaller>();
         services.AddSingleton<IDeliveryChannel>(sp => sp.GetRequiredService<IOptions<GraphOptions>>().Value.IsConfigured
             ? ActivatorUtilities.CreateInstance<GraphDeliveryChannel>(sp)
@@ -94,15 +97,19 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DecisionStore>();
         services.AddSingleton<AuditStore>();
         services.AddSingleton<DecisionLinkFactory>();
+        services.AddSingleton<LinkDecisions>();
         services.AddSingleton<ReplyDecisions>();
+        services.AddSingleton<DecisionReminders>();
 
         // Teams tab sign-in.
         services.AddHttpClient(nameof(TeamsTokenValidator), client => client.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<TeamsTokenValidator>();
+        services.AddSingleton<TeamsTabShortlists>();
 
         // Privacy.
         services.AddSingleton<SuppressionStore>();
         services.AddSingleton<PersonalData>();
+        services.AddSingleton<Retention>();
         return services;
     }
 

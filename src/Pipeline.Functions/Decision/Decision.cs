@@ -1,31 +1,20 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Pipeline.Core.Configuration;
 using Pipeline.Core.Decisions;
-using Pipeline.Core.Effects;
-using Pipeline.Core.Shortlists;
 using Pipeline.Domain.Replies;
 using Pipeline.Functions.Hosting;
 
 namespace Pipeline.Functions.Decision;
 
 /// <summary>
-/// HTTP <c>/api/decision?t=…</c>: the one-click decision links of shortlist emails. GET only shows what the link
-/// would record, with a button; the POST that button sends records it. Mail scanners that open every link (Safe
-/// Links and the like) therefore decide nothing. The signed token is the only credential: a forged, altered, expired
-/// or already used link is refused, each with its own page. Links make one decision per candidate and shortlist
-/// version: a later link for the same candidate (or one clicked after a reply decided) changes nothing and shows the
-/// decision that stands; a reply to the email changes it.
+/// HTTP <c>/api/decision?t=…</c>: the one-click decision links of shortlist emails (<see cref="LinkDecisions"/>), a
+/// page for each outcome. GET only shows what the link would record, with a button; the POST that button sends
+/// records it. Mail scanners that open every link (Safe Links and the like) therefore decide nothing. A forged,
+/// altered, expired or already used link is refused, each with its own page; a link that finds a decision standing
+/// shows it and says how a reply changes it.
 /// </summary>
-public sealed class Decision(
-    DecisionLinkFactory links,
-    DecisionStore decisions,
-    ShortlistStore shortlists,
-    EffectLedger ledger,
-    PipelineConfiguration configuration,
-    TimeProvider time,
-    ILogger<Decision> logger) : HttpFunction
+public sealed class Decision(LinkDecisions links) : HttpFunction
 {
     private static readonly HtmlEncoder Html = HtmlEncoder.Default;
 
@@ -33,11 +22,10 @@ public sealed class Decision(
     {
         var post = string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase);
         var token = post ? FormValue(request.Body, "t") : QueryValue(request.Query, "t");
-        var (check, claims) = links.Verify(token);
-        if (check != LinkCheck.Valid || claims is null)
+        var decided = await links.DecideAsync(token, confirm: post, cancellationToken);
+        if (decided.Outcome == LinkDecisionOutcome.Refused)
         {
-            logger.LogWarning("Decision link refused: {Check}", check);
-            return Page(check == LinkCheck.Expired ? 410 : 400, "This link cannot be used", check switch
+            return Page(decided.Check == LinkCheck.Expired ? 410 : 400, "This link cannot be used", decided.Check switch
             {
                 LinkCheck.Expired => "The link has expired. Reply to the shortlist email instead, for example “interview 1 and 3”.",
                 LinkCheck.Forged => "The link has been altered or was not made by Pipeline.",
@@ -45,76 +33,42 @@ public sealed class Decision(
             });
         }
 
-        var requisition = configuration.FindRequisition(claims.RequisitionId);
-        var shortlist = await shortlists.GetAsync(claims.RequisitionId, claims.Version, cancellationToken);
-        var member = shortlist?.Members.FirstOrDefault(m => m.Rank == claims.Candidate);
-        if (requisition is null || member is null)
+        if (decided.Outcome == LinkDecisionOutcome.Gone)
         {
             return Page(404, "Nothing to decide", "This shortlist or candidate no longer exists.");
         }
 
-        var what = $"{Verb(claims.Decision)} candidate {claims.Candidate} for {requisition.Title}";
-        // One decision per candidate and shortlist version through links: where one stands (by this link, another or
-        // a reply), the link changes nothing and says what stands, before a confirmation is even offered.
-        if (await decisions.GetAsync(claims.RequisitionId, claims.Version, claims.Candidate, cancellationToken) is { } standing)
+        var claims = decided.Claims!;
+        var title = decided.RequisitionTitle!;
+        var what = $"{Verb(claims.Decision)} candidate {claims.Candidate} for {title}";
+        switch (decided.Outcome)
         {
-            return Stands(standing, claims, requisition.Title);
+            case LinkDecisionOutcome.Stands:
+                return Stands(decided.Standing!, decided.Reused, title);
+            case LinkDecisionOutcome.ToConfirm:
+                return Page(200, "Confirm your decision", $"{Html.Encode(char.ToUpperInvariant(what[0]) + what[1..])}?", Html.Encode(token!));
+            case LinkDecisionOutcome.Closed:
+                return Page(409, "The requisition is closed", $"{Html.Encode(title)} is closed; nothing was recorded.");
+            case LinkDecisionOutcome.InProgress:
+                return Page(409, "A decision is being recorded", "Another decision for this candidate is being recorded right now. Open the link again in a minute to see which one stands.");
+            default:
+                var result = Page(200, "Recorded", $"Recorded: {Html.Encode(what)}.");
+                result.Count("decisions");
+                return result;
         }
-
-        if (!post)
-        {
-            return Page(200, "Confirm your decision", $"{Html.Encode(char.ToUpperInvariant(what[0]) + what[1..])}?", Html.Encode(token!));
-        }
-
-        if (!requisition.IsOpen)
-        {
-            return Page(409, "The requisition is closed", $"{Html.Encode(requisition.Title)} is closed; nothing was recorded.");
-        }
-
-        // The claim is the candidate's, not the link's, so of concurrent or different links exactly one records.
-        var decision = new RecordedDecision(claims.RequisitionId, claims.Version, claims.Candidate, member.CandidateId, claims.Decision, "link",
-            requisition.HiringManager.Email, time.GetUtcNow(), $"one-click link, shortlist {shortlist!.ReferenceToken}")
-        {
-            LinkNonce = claims.Nonce,
-        };
-        EffectOutcome outcome;
-        try
-        {
-            outcome = await ledger.TryRunAsync(
-                $"decision-{claims.RequisitionId}-v{claims.Version}", $"c{claims.Candidate}", "decision",
-                (retry, ct) => decisions.RecordFromLinkAsync(decision, retry, ct), cancellationToken);
-        }
-        catch (DecisionStandsException e)
-        {
-            // A reply recorded a decision between the check above and the claim.
-            return Stands(e.Standing, claims, requisition.Title);
-        }
-
-        if (outcome != EffectOutcome.Ran)
-        {
-            return await decisions.GetAsync(claims.RequisitionId, claims.Version, claims.Candidate, cancellationToken) is { } now
-                ? Stands(now, claims, requisition.Title)
-                : Page(409, "A decision is being recorded", "Another decision for this candidate is being recorded right now. Open the link again in a minute to see which one stands.");
-        }
-
-        logger.LogInformation("Decision recorded by link: requisition {RequisitionId} v{Version} candidate {Candidate} {Decision}", claims.RequisitionId, claims.Version, claims.Candidate, claims.Decision);
-        var result = Page(200, "Recorded", $"Recorded: {Html.Encode(what)}.");
-        result.Count("decisions");
-        return result;
     }
 
     /// <summary>
     /// The page for a link that finds a decision standing: its own (a reused link), another link's or a reply's. Links
     /// never change a decision; a reply does.
     /// </summary>
-    private static FunctionResult Stands(RecordedDecision standing, DecisionLinkClaims claims, string title)
+    private static FunctionResult Stands(RecordedDecision standing, bool reused, string title)
     {
         var stands = $"{Verb(standing.Decision)} candidate {standing.Candidate} for {title}";
         var how = standing.Source == "link" ? "by decision link" : "by reply";
         var when = standing.At.ToUniversalTime().ToString("d MMMM yyyy 'at' HH:mm 'UTC'", CultureInfo.InvariantCulture);
         var example = (standing.Decision == Domain.Replies.Decision.Reject ? "interview " : "pass on ") + standing.Candidate.ToString(CultureInfo.InvariantCulture);
         var change = $"To change it, reply to the shortlist email in your own words, for example “{example}”.";
-        var reused = standing.Source == "link" && standing.LinkNonce == claims.Nonce;
         return reused
             ? Page(409, "This link was already used", Html.Encode(
                 $"Each decision link works once. Your decision stands: {char.ToUpperInvariant(stands[0]) + stands[1..]}, recorded on {when} {how}. {change}"))
