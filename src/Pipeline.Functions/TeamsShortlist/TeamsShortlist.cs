@@ -44,9 +44,6 @@ public sealed class TeamsShortlist(TeamsTokenValidator tokens, TeamsTabShortlist
         }
     }
 
-    /// <summary>Who may see a requisition's shortlist; the rule is <see cref="TeamsTabShortlists.IsOnePeopleOf"/>.</summary>
-    internal static bool IsOnePeopleOf(Requisition requisition, TeamsUser user) => TeamsTabShortlists.IsOnePeopleOf(requisition, user);
-
     private static string? BearerToken(HttpTriggerRequest request)
     {
         foreach (var (name, value) in request.Headers ?? [])

@@ -220,6 +220,6 @@ public sealed class TeamsShortlistTests : IAsyncLifetime
             Delegates = [new Domain.Requisitions.Contact("delegate@contoso.example")],
             Recruiters = ["ravi.menon@contoso.example", "6c1d2e3f-0000-4000-8000-000000000001"],
         };
-        Assert.Equal(expected, Functions.TeamsShortlist.TeamsShortlist.IsOnePeopleOf(requisition, new Pipeline.Core.Teams.TeamsUser(objectId, userName)));
+        Assert.Equal(expected, Pipeline.Core.Teams.TeamsTabShortlists.IsOnePeopleOf(requisition, new Pipeline.Core.Teams.TeamsUser(objectId, userName)));
     }
 }
