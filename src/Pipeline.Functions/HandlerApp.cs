@@ -13,9 +13,7 @@ public static class HandlerApp
     /// <param name="configure">Lets a caller (the local host, tests) adjust configuration and logging before the build.</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        // The configuration's contracts are built by reflection; build them beside the host instead of after it.
-        _ = PipelineConfiguration.PrepareAsync();
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
         // The host picks the port and passes it in FUNCTIONS_CUSTOMHANDLER_PORT; listen on loopback only.
         if (builder.Configuration["FUNCTIONS_CUSTOMHANDLER_PORT"] is { Length: > 0 } port)
@@ -24,23 +22,58 @@ public static class HandlerApp
         }
 
         configure?.Invoke(builder);
+
+        // The settings are complete: read the configuration files while the host builds itself.
+        var loading = PipelineConfiguration.BeginLoad(builder.Configuration);
         builder.Services.AddPipelineFunctions(builder.Configuration);
         builder.Services.AddPipelineTelemetry(builder.Configuration);
+        builder.Services.AddSingleton(services => loading.GetAwaiter().GetResult() ?? ActivatorUtilities.CreateInstance<PipelineConfiguration>(services));
 
         var app = builder.Build();
+
+        // Checked before the first answer, side by side (each scale-out pays for them): the configuration files, the
+        // function declarations and the settings. A bad one stops the start with a clear message. The tables are
+        // created meanwhile; the host's start waits for them.
+        _ = app.Services.GetRequiredService<Pipeline.Core.StoreInitializer>().BeginAsync();
+        var configuration = Task.Run(app.Services.GetRequiredService<PipelineConfiguration>);
+        var registry = Task.Run(app.Services.GetRequiredService<FunctionRegistry>);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapInvocations();
+        var graph = Check(() => _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GraphOptions>>().Value);
+        var teams = Check(() => _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TeamsOptions>>().Value);
+        try
+        {
+            Task.WaitAll(configuration, registry);
+        }
+        catch (AggregateException)
+        {
+            // Each is looked at below.
+        }
 
-        // The tables are created while the settings and declarations are checked; the host's start waits for them.
-        _ = app.Services.GetRequiredService<Pipeline.Core.StoreInitializer>().BeginAsync();
+        // The first refusal in a fixed order, as if they had been checked one after the other.
+        foreach (var failure in new[] { registry.Exception?.InnerException, configuration.Exception?.InnerException, graph, teams })
+        {
+            if (failure is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
+        }
 
-        // Resolve now: a bad function.json, setting or configuration file stops the start with a clear message.
-        _ = app.Services.GetRequiredService<FunctionRegistry>();
-        _ = app.Services.GetRequiredService<PipelineConfiguration>();
-        _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GraphOptions>>().Value;
-        _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TeamsOptions>>().Value;
         return app;
+    }
+
+    private static Exception? Check(Action check)
+    {
+        try
+        {
+            check();
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
     }
 
     /// <summary>

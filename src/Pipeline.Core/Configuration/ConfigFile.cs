@@ -13,52 +13,11 @@ namespace Pipeline.Core.Configuration;
 /// </summary>
 public static class ConfigFile
 {
-    /// <summary>The JSON settings of configuration documents: comments and trailing commas allowed, numbers never from text.</summary>
-    public static JsonSerializerOptions Options { get; } = CreateOptions();
-
-    private static JsonSerializerOptions CreateOptions()
-    {
-        // The web defaults read numbers from strings; configuration does not.
-        var options = new JsonSerializerOptions(DomainJson.Options)
-        {
-            AllowTrailingCommas = true,
-            ReadCommentHandling = JsonCommentHandling.Skip,
-            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
-            UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
-        };
-        options.MakeReadOnly(populateMissingResolver: true); // the walker reads the contracts (GetTypeInfo)
-        return options;
-    }
-
     /// <summary>
-    /// Builds the contracts of these documents and of everything in them (by reflection: the slow part of reading
-    /// them the first time) on the thread pool, so that a read soon after finds them made. The options cache them, and
-    /// a read that comes first simply builds what it needs itself.
+    /// The JSON settings and contracts of configuration documents (<see cref="ConfigJsonContext"/>): comments and
+    /// trailing commas allowed, numbers never from text. Only the documents named there can be read.
     /// </summary>
-    public static Task PrepareAsync(params Type[] documents) => Task.Run(() =>
-    {
-        var pending = new Stack<Type>(documents);
-        var seen = new HashSet<Type>();
-        while (pending.TryPop(out var type))
-        {
-            type = Nullable.GetUnderlyingType(type) ?? type;
-            if (IsPrimitive(type) || !seen.Add(type))
-            {
-                continue;
-            }
-
-            var info = Options.GetTypeInfo(type);
-            foreach (var property in info.Properties)
-            {
-                pending.Push(property.PropertyType);
-            }
-
-            if (info.ElementType is { } element)
-            {
-                pending.Push(element);
-            }
-        }
-    });
+    public static JsonSerializerOptions Options => ConfigJsonContext.Default.Options;
 
     /// <summary>The document, or null when it cannot be read at all; its problems are added to <paramref name="errors"/>.</summary>
     public static T? Read<T>(string path, string label, List<string> errors)

@@ -63,10 +63,19 @@ public sealed class PipelineConfiguration
     }
 
     /// <summary>
-    /// Starts building the contracts of feeds.json, requisitions.json and the catalogue on another thread, while the
-    /// host is being built, so the validation at start does not wait for them.
+    /// Starts reading and validating the configuration files on another thread from the settings alone, before a host
+    /// has built its services: they are the longest check at start, and a host can build itself meanwhile (#20). The
+    /// task's result is null when the settings themselves are not valid; their validation names the problems then.
+    /// A configuration file's problems are the task's exception, as the constructor throws them.
     /// </summary>
-    public static Task PrepareAsync() => ConfigFile.PrepareAsync(typeof(FeedsDocument), typeof(RequisitionsDocument), typeof(CertificationCatalogue));
+    public static Task<PipelineConfiguration?> BeginLoad(IConfiguration settings) => Task.Run(() =>
+    {
+        var options = new PipelineOptions();
+        settings.GetSection(PipelineOptions.Section).Bind(options);
+        return new PipelineOptionsValidator().Validate(null, options).Failed
+            ? null
+            : new PipelineConfiguration(Microsoft.Extensions.Options.Options.Create(options), settings);
+    });
 
     /// <summary>Where the catalogue is shipped: beside the function app's assembly (and the CLI's).</summary>
     public static string DefaultCataloguePath => Path.Combine(AppContext.BaseDirectory, "catalogue", "certifications.json");

@@ -5,6 +5,16 @@ namespace Pipeline.Domain.Certifications;
 /// <summary>A vendor certification Pipeline recognises, from <c>catalogue/certifications.json</c>.</summary>
 public sealed record CertificationEntry
 {
+    // List defaults are the constructor's, not property initialisers: the source-generated reader sets every
+    // init-only property it is not given to its type's default (dotnet/runtime#84484).
+    [JsonConstructor]
+    public CertificationEntry(IReadOnlyList<string>? issuers = null, IReadOnlyList<string>? namePatterns = null, IReadOnlyList<string>? unconfirmed = null)
+    {
+        Issuers = issuers ?? [];
+        NamePatterns = namePatterns ?? [];
+        Unconfirmed = unconfirmed ?? [];
+    }
+
     public required string Id { get; init; }
 
     public required string Vendor { get; init; }
@@ -14,10 +24,10 @@ public sealed record CertificationEntry
     public string? ExamCode { get; init; }
 
     /// <summary>Issuer names as badge platforms show them (e.g. the Credly issuer profile's name).</summary>
-    public IReadOnlyList<string> Issuers { get; init; } = [];
+    public IReadOnlyList<string> Issuers { get; init; }
 
     /// <summary>Lower-case fragments that identify the certification in a claimed name.</summary>
-    public IReadOnlyList<string> NamePatterns { get; init; } = [];
+    public IReadOnlyList<string> NamePatterns { get; init; }
 
     /// <summary>How long a credential stays current after it is earned; null when the vendor's page does not say (or see <see cref="DoesNotExpire"/>).</summary>
     public int? ValidityMonths { get; init; }
@@ -43,7 +53,7 @@ public sealed record CertificationEntry
     /// Fields whose values the vendor's page did not confirm when last checked (taken from independent reports that
     /// agree); they stay until confirmed or corrected, and the catalogue check lists them.
     /// </summary>
-    public IReadOnlyList<string> Unconfirmed { get; init; } = [];
+    public IReadOnlyList<string> Unconfirmed { get; init; }
 
     public string? Note { get; init; }
 
@@ -52,9 +62,16 @@ public sealed record CertificationEntry
 
 public sealed record CertificationCatalogue
 {
-    public string Version { get; init; } = "";
+    [JsonConstructor]
+    public CertificationCatalogue(string version = "", IReadOnlyList<CertificationEntry>? certifications = null)
+    {
+        Version = version;
+        Certifications = certifications ?? [];
+    }
 
-    public IReadOnlyList<CertificationEntry> Certifications { get; init; } = [];
+    public string Version { get; init; }
+
+    public IReadOnlyList<CertificationEntry> Certifications { get; init; }
 
     [JsonPropertyName("$comment")]
     public string? Comment { get; init; }

@@ -27,6 +27,29 @@ public enum FeedFormat
 /// <summary>One candidate feed, as configured in <c>feeds.json</c>.</summary>
 public sealed record FeedDefinition
 {
+    // The defaults of what the file may leave out are the constructor's, not property initialisers: the source-generated
+    // reader sets every init-only property it is not given to its type's default (dotnet/runtime#84484).
+    [JsonConstructor]
+    public FeedDefinition(
+        long maxBytes = 512L * 1024 * 1024,
+        int timeoutSeconds = 100,
+        int pageSize = 50,
+        IReadOnlyDictionary<string, FieldMapping>? mapping = null,
+        char delimiter = ',',
+        string encoding = "utf-8",
+        bool enabled = true,
+        string schedule = "0 0 */6 * * *")
+    {
+        MaxBytes = maxBytes;
+        TimeoutSeconds = timeoutSeconds;
+        PageSize = pageSize;
+        Mapping = mapping ?? new Dictionary<string, FieldMapping>();
+        Delimiter = delimiter;
+        Encoding = encoding;
+        Enabled = enabled;
+        Schedule = schedule;
+    }
+
     public required string Id { get; init; }
 
     public FeedKind Kind { get; init; }
@@ -43,20 +66,20 @@ public sealed record FeedDefinition
     public FeedAuth? Auth { get; init; }
 
     /// <summary>The most an HTTPS feed may send in one response.</summary>
-    public long MaxBytes { get; init; } = 512L * 1024 * 1024;
+    public long MaxBytes { get; init; }
 
-    public int TimeoutSeconds { get; init; } = 100;
+    public int TimeoutSeconds { get; init; }
 
     public bool IsHttp => Location.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || Location.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Candidates per queue message.</summary>
-    public int PageSize { get; init; } = 50;
+    public int PageSize { get; init; }
 
     /// <summary>
     /// Where each of our fields is, where it differs from the field's name: the column header (CSV) or a dotted path
     /// (JSON, NDJSON), several joined, or the first non-empty of several (<see cref="FieldMapping"/>).
     /// </summary>
-    public IReadOnlyDictionary<string, FieldMapping> Mapping { get; init; } = new Dictionary<string, FieldMapping>();
+    public IReadOnlyDictionary<string, FieldMapping> Mapping { get; init; }
 
     /// <summary>
     /// The ISO 3166-1 alpha-2 region (<c>GB</c>, <c>US</c>) whose numbering plan reads phone numbers written without
@@ -73,15 +96,15 @@ public sealed record FeedDefinition
     private static readonly Dictionary<string, FieldMapping> OwnName = CandidateFields.All.ToDictionary(f => f, FieldMapping.Single, StringComparer.Ordinal);
 
     /// <summary>CSV only.</summary>
-    public char Delimiter { get; init; } = ',';
+    public char Delimiter { get; init; }
 
     /// <summary>CSV only: <c>utf-8</c> (default; a byte order mark is allowed) or <c>windows-1252</c>.</summary>
-    public string Encoding { get; init; } = "utf-8";
+    public string Encoding { get; init; }
 
-    public bool Enabled { get; init; } = true;
+    public bool Enabled { get; init; }
 
     /// <summary>When to read the feed: an NCRONTAB expression with seconds, in UTC (default every six hours).</summary>
-    public string Schedule { get; init; } = "0 0 */6 * * *";
+    public string Schedule { get; init; }
 
     /// <summary>JSON: the dotted path to the array of records when the response wraps it (<c>data</c>, <c>result.items</c>).</summary>
     public string? RecordsPath { get; init; }
@@ -138,9 +161,13 @@ public enum FeedAuthType
 /// <summary>Feed authentication. <see cref="Secret"/> names the app setting holding the key or password.</summary>
 public sealed record FeedAuth
 {
+    /// <summary>The header's default is the constructor's, so the source-generated reader keeps it (see <see cref="FeedDefinition"/>).</summary>
+    [JsonConstructor]
+    public FeedAuth(string header = "X-Api-Key") => Header = header;
+
     public FeedAuthType Type { get; init; }
 
-    public string Header { get; init; } = "X-Api-Key";
+    public string Header { get; init; }
 
     public string? Username { get; init; }
 
@@ -159,7 +186,10 @@ public sealed record FeedAuth
 
 public sealed record FeedsDocument
 {
-    public IReadOnlyList<FeedDefinition> Feeds { get; init; } = [];
+    [JsonConstructor]
+    public FeedsDocument(IReadOnlyList<FeedDefinition>? feeds = null) => Feeds = feeds ?? [];
+
+    public IReadOnlyList<FeedDefinition> Feeds { get; init; }
 
     /// <summary>Every problem in the document, each naming the feed and the field.</summary>
     /// <param name="isTestHost">Whether a URL's host and port are a configured test host, the only place plain http may go.</param>

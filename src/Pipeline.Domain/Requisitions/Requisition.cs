@@ -76,10 +76,14 @@ public sealed class SkillRequirementConverter : JsonConverter<SkillRequirement>
 /// </summary>
 public sealed record DomainRequirement
 {
+    /// <summary>List defaults are the constructor's, so the source-generated reader keeps them (see <see cref="Requisition"/>).</summary>
+    [JsonConstructor]
+    public DomainRequirement(IReadOnlyList<string>? keywords = null) => Keywords = keywords ?? [];
+
     public required string Name { get; init; }
 
     /// <summary>Words that show the knowledge: <c>"medical imaging"</c>, <c>"dicom"</c>, <c>"radiology"</c>.</summary>
-    public IReadOnlyList<string> Keywords { get; init; } = [];
+    public IReadOnlyList<string> Keywords { get; init; }
 
     public bool Required { get; init; }
 
@@ -100,9 +104,13 @@ public enum WorkMode
 /// </summary>
 public sealed record LocationRequirement
 {
-    public WorkMode Mode { get; init; } = WorkMode.Onsite;
+    [JsonConstructor]
+    public LocationRequirement(IReadOnlyList<string>? places = null) => Places = places ?? [];
 
-    public IReadOnlyList<string> Places { get; init; } = [];
+    /// <summary>Onsite unless said (the enum's first value).</summary>
+    public WorkMode Mode { get; init; }
+
+    public IReadOnlyList<string> Places { get; init; }
 
     public bool Required { get; init; }
 
@@ -135,6 +143,9 @@ public sealed record ClearanceRequirement
 /// <summary>A vendor certification a requisition asks for, by catalogue id.</summary>
 public sealed record CertificationRequirement
 {
+    [JsonConstructor]
+    public CertificationRequirement(bool acceptSuccessors = true) => AcceptSuccessors = acceptSuccessors;
+
     /// <summary>The catalogue id (<c>catalogue/certifications.json</c>), e.g. <c>aws-mla-c01</c>.</summary>
     public required string Id { get; init; }
 
@@ -142,7 +153,7 @@ public sealed record CertificationRequirement
     public bool Required { get; init; }
 
     /// <summary>Whether the certification's successors (a retired exam's replacement) count as well. Default: yes.</summary>
-    public bool AcceptSuccessors { get; init; } = true;
+    public bool AcceptSuccessors { get; init; }
 
     /// <summary>Only a credential verified at its source counts; a claim alone leaves the requirement unknown.</summary>
     public bool VerifiedOnly { get; init; }
@@ -153,24 +164,52 @@ public sealed record CertificationRequirement
 /// <summary>A role profile candidates are scored against, as configured in <c>requisitions.json</c>.</summary>
 public sealed record Requisition
 {
+    // The defaults of what the file may leave out are the constructor's, not property initialisers: the source-generated
+    // reader sets every init-only property it is not given to its type's default (dotnet/runtime#84484).
+    [JsonConstructor]
+    public Requisition(
+        IReadOnlyList<string>? recruiters = null,
+        IReadOnlyList<SkillRequirement>? requiredSkills = null,
+        IReadOnlyList<SkillRequirement>? preferredSkills = null,
+        IReadOnlyList<CertificationRequirement>? certifications = null,
+        IReadOnlyList<DomainRequirement>? domainKnowledge = null,
+        int shortlistSize = 5,
+        bool blindMode = true,
+        IReadOnlyList<Contact>? delegates = null,
+        int reminderDays = 3,
+        int escalationDays = 6)
+    {
+        Recruiters = recruiters ?? [];
+        RequiredSkills = requiredSkills ?? [];
+        PreferredSkills = preferredSkills ?? [];
+        Certifications = certifications ?? [];
+        DomainKnowledge = domainKnowledge ?? [];
+        ShortlistSize = shortlistSize;
+        BlindMode = blindMode;
+        Delegates = delegates ?? [];
+        ReminderDays = reminderDays;
+        EscalationDays = escalationDays;
+    }
+
     public required string Id { get; init; }
 
     public required string Title { get; init; }
 
-    public RequisitionStatus Status { get; init; } = RequisitionStatus.Open;
+    /// <summary>Open unless said (the enum's first value).</summary>
+    public RequisitionStatus Status { get; init; }
 
     public required Contact HiringManager { get; init; }
 
     /// <summary>Recruiters' Entra user ids or user principal names: they get the Teams notifications.</summary>
-    public IReadOnlyList<string> Recruiters { get; init; } = [];
+    public IReadOnlyList<string> Recruiters { get; init; }
 
-    public IReadOnlyList<SkillRequirement> RequiredSkills { get; init; } = [];
+    public IReadOnlyList<SkillRequirement> RequiredSkills { get; init; }
 
-    public IReadOnlyList<SkillRequirement> PreferredSkills { get; init; } = [];
+    public IReadOnlyList<SkillRequirement> PreferredSkills { get; init; }
 
-    public IReadOnlyList<CertificationRequirement> Certifications { get; init; } = [];
+    public IReadOnlyList<CertificationRequirement> Certifications { get; init; }
 
-    public IReadOnlyList<DomainRequirement> DomainKnowledge { get; init; } = [];
+    public IReadOnlyList<DomainRequirement> DomainKnowledge { get; init; }
 
     public LocationRequirement? Location { get; init; }
 
@@ -178,7 +217,7 @@ public sealed record Requisition
 
     public ClearanceRequirement? Clearance { get; init; }
 
-    public int ShortlistSize { get; init; } = 5;
+    public int ShortlistSize { get; init; }
 
     /// <summary>Between 0 and 1: candidates scoring lower are not shortlisted.</summary>
     public double MinimumScore { get; init; }
@@ -187,16 +226,16 @@ public sealed record Requisition
     /// Blind by default: the hiring manager's shortlist shows numbered profiles with evidence and no names, so that
     /// the first decision rests on skills.
     /// </summary>
-    public bool BlindMode { get; init; } = true;
+    public bool BlindMode { get; init; }
 
     /// <summary>People who may decide in the hiring manager's place; escalations go to them too.</summary>
-    public IReadOnlyList<Contact> Delegates { get; init; } = [];
+    public IReadOnlyList<Contact> Delegates { get; init; }
 
     /// <summary>Days after a shortlist is sent without any decision before the hiring manager is reminded (0: never).</summary>
-    public int ReminderDays { get; init; } = 3;
+    public int ReminderDays { get; init; }
 
     /// <summary>Days after a shortlist is sent without any decision before delegates and recruiters are told (0: never).</summary>
-    public int EscalationDays { get; init; } = 6;
+    public int EscalationDays { get; init; }
 
     public bool IsOpen => Status == RequisitionStatus.Open;
 
@@ -208,7 +247,10 @@ public sealed record Requisition
 
 public sealed record RequisitionsDocument
 {
-    public IReadOnlyList<Requisition> Requisitions { get; init; } = [];
+    [JsonConstructor]
+    public RequisitionsDocument(IReadOnlyList<Requisition>? requisitions = null) => Requisitions = requisitions ?? [];
+
+    public IReadOnlyList<Requisition> Requisitions { get; init; }
 
     /// <summary>Every problem, naming the requisition and the field; certification ids are checked against <paramref name="catalogue"/> when given.</summary>
     public IReadOnlyList<string> Validate(Certifications.CertificationCatalogue? catalogue = null)
