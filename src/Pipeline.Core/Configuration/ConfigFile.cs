@@ -2,6 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Pipeline.Domain;
+using Pipeline.Domain.Certifications;
+using Pipeline.Domain.Feeds;
+using Pipeline.Domain.Requisitions;
 
 namespace Pipeline.Core.Configuration;
 
@@ -18,6 +21,36 @@ public static class ConfigFile
     /// trailing commas allowed, numbers never from text. Only the documents named there can be read.
     /// </summary>
     public static JsonSerializerOptions Options => ConfigJsonContext.Default.Options;
+
+    /// <summary>
+    /// Prepares the documents' contracts (and those of everything in them) on the thread pool, so a host can start it
+    /// first thing and read its configuration a moment later without waiting for them. Built once; a read that comes
+    /// first simply builds what it needs itself.
+    /// </summary>
+    public static Task PrepareAsync() => Task.Run(() =>
+    {
+        var pending = new Stack<Type>([typeof(FeedsDocument), typeof(RequisitionsDocument), typeof(CertificationCatalogue)]);
+        var seen = new HashSet<Type>();
+        while (pending.TryPop(out var type))
+        {
+            type = Nullable.GetUnderlyingType(type) ?? type;
+            if (IsPrimitive(type) || !seen.Add(type))
+            {
+                continue;
+            }
+
+            var info = Options.GetTypeInfo(type);
+            foreach (var property in info.Properties)
+            {
+                pending.Push(property.PropertyType);
+            }
+
+            if (info.ElementType is { } element)
+            {
+                pending.Push(element);
+            }
+        }
+    });
 
     /// <summary>The document, or null when it cannot be read at all; its problems are added to <paramref name="errors"/>.</summary>
     public static T? Read<T>(string path, string label, List<string> errors)
