@@ -10,22 +10,15 @@ namespace Pipeline.Domain.Candidates;
 /// (premium rate, toll free, … fixed line, mobile), and for a calling code shared by several regions (+1: the US,
 /// Canada and 23 others) it types the number once to find its region and again to validate it there. Validity only
 /// asks whether any type matches, so here fixed line and mobile, which nearly every real number is, are tried first,
-/// a number typed while finding its region is not typed again, and a pattern used often is compiled.
+/// and a number typed while finding its region is not typed again.
 /// </summary>
 /// <remarks>
 /// The rules are libphonenumber's own (region from the calling code, a region's leading digits, possible lengths
-/// before patterns, the plan without patterns); only the order and the regex engine's mode differ, neither of which
-/// changes a match. PhoneTests holds this to <see cref="PhoneNumberUtil.IsValidNumber"/> over every calling code.
+/// before patterns, the plan without patterns); only the order differs, which cannot change whether any type
+/// matches. PhoneTests holds this to <see cref="PhoneNumberUtil.IsValidNumber"/> over every calling code.
 /// </remarks>
 internal static class NumberPlans
 {
-    /// <summary>
-    /// Uses of one pattern after which it is compiled. Compiling costs about a millisecond and a half, so a pattern
-    /// is compiled only once a feed has shown it is hot (a region's general, fixed-line and mobile patterns); a
-    /// small feed, or a region seen a few times, never pays for it.
-    /// </summary>
-    private const int CompileAfter = 2_000;
-
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
 
     // One plan per numbering plan in memory (about 250 at most), held no longer than libphonenumber holds the plan.
@@ -132,21 +125,15 @@ internal static class NumberPlans
         public bool Matches(string nationalNumber) => (_lengths.Length == 0 || Array.IndexOf(_lengths, nationalNumber.Length) >= 0) && _pattern.IsMatch(nationalNumber);
     }
 
-    /// <summary>A pattern read by the interpreter until it has been used <see cref="CompileAfter"/> times, then compiled.</summary>
+    /// <summary>
+    /// A pattern, built with libphonenumber's options and read by the interpreter as libphonenumber reads it. Compiling
+    /// was measured and does not pay: a plan's patterns are long alternations (the US one lists every area code), and
+    /// compiling the few dozen a US feed meets costs more CPU than a million rows save with them.
+    /// </summary>
     private sealed class Pattern(string pattern)
     {
-        // The options libphonenumber builds its patterns with; Compiled changes the speed of a match, never its result.
-        private Regex _regex = new(pattern, RegexOptions.CultureInvariant);
-        private int _uses;
+        private readonly Regex _regex = new(pattern, RegexOptions.CultureInvariant);
 
-        public bool IsMatch(string text)
-        {
-            if (_uses < CompileAfter && Interlocked.Increment(ref _uses) == CompileAfter)
-            {
-                _regex = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled);
-            }
-
-            return _regex.IsMatch(text);
-        }
+        public bool IsMatch(string text) => _regex.IsMatch(text);
     }
 }
