@@ -170,6 +170,17 @@ public class PhoneTests
     public void Canonical_TextParseWouldThrowFor_IsReadAsLibphonenumberReadsIt(string text, string? region) =>
         Assert.Equal(Oracle(text, region), (Phones.Canonical(text, region, out var isNumber), isNumber));
 
+    [Theory]
+    [InlineData('a', null)]
+    [InlineData('a', "GB")]
+    [InlineData('7', null)]
+    public void Canonical_TextLongerThanLibphonenumberParses_IsReadAsLibphonenumberReadsIt(char fill, string? region)
+    {
+        var text = new string(fill, 300);
+
+        Assert.Equal(Oracle(text, region), (Phones.Canonical(text, region, out var isNumber), isNumber));
+    }
+
     [Fact]
     public void IdentityKeys_RecordStoredByTheOldNormaliser_BringsTheKeyOfTheRightNumber()
     {

@@ -45,13 +45,14 @@ public static class Phones
         // What Parse would throw, found without the exception (which costs more than reading the row). Text without a
         // digit is never a number. Without a region, text without a plus (nor the ';' of an RFC 3966 phone-context that
         // could bring one) has no country code: Parse would find it not viable, or viable with an unknown region.
-        if (!HasDigit(text))
+        // (Past 250 characters Parse says "too long" first, and that counts as a number.)
+        if (text.Length <= MaxParsedLength && !HasDigit(text))
         {
             isNumber = false;
             return false;
         }
 
-        if (region is null && !text.AsSpan().ContainsAny(PlusOrParameter))
+        if (region is null && text.Length <= MaxParsedLength && !text.AsSpan().ContainsAny(PlusOrParameter))
         {
             isNumber = PhoneNumberUtil.IsViablePhoneNumber(PhoneNumberUtil.ExtractPossibleNumber(text));
             return false;
@@ -70,6 +71,9 @@ public static class Phones
             return false;
         }
     }
+
+    // The longest text libphonenumber parses at all.
+    private const int MaxParsedLength = 250;
 
     // Any decimal digit, as libphonenumber counts them (full-width and other scripts' digits too).
     private static bool HasDigit(string text)
