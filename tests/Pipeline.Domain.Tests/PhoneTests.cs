@@ -1,4 +1,5 @@
 using System.Text;
+using PhoneNumbers;
 using Pipeline.Domain.Candidates;
 using Pipeline.Domain.Feeds;
 
@@ -94,6 +95,90 @@ public class PhoneTests
     {
         Assert.Equal("phone", Assert.Throws<FieldException>(() => Normalizer.Phone("+44 20\u0007 7946 0000")).Field);
         Assert.Equal("phone", Assert.Throws<FieldException>(() => Normalizer.Phone("+44 " + new string('1', 60))).Field);
+    }
+
+    /// <summary>What libphonenumber itself says of a text: E.164 (with any extension) when valid, and whether it is a number at all.</summary>
+    private static (string? Canonical, bool IsNumber) Oracle(string text, string? region)
+    {
+        var util = PhoneNumberUtil.GetInstance();
+        try
+        {
+            var number = util.Parse(text, region?.ToUpperInvariant() ?? "ZZ");
+            var e164 = util.Format(number, PhoneNumberFormat.E164);
+            return (util.IsValidNumber(number) ? (number.Extension.Length > 0 ? $"{e164} ext. {number.Extension}" : e164) : null, true);
+        }
+        catch (NumberParseException e)
+        {
+            return (null, e.ErrorType != ErrorType.NOT_A_NUMBER);
+        }
+    }
+
+    [Fact]
+    public void Canonical_EveryCallingCode_AgreesWithLibphonenumbersValidity()
+    {
+        // Validity is decided from libphonenumber's plans in another order: every calling code's example numbers, each
+        // a digit short, a digit long and with its first digit changed, and random digits, must get libphonenumber's
+        // own answer. +1 (25 regions, found by leading digits or by type) and +44 (4 regions) get many more.
+        var util = PhoneNumberUtil.GetInstance();
+        var random = new Random(20261202);
+        var texts = new List<string>();
+        foreach (var code in util.GetSupportedCallingCodes())
+        {
+            var regions = util.GetRegionCodesForCountryCode(code);
+            var examples = regions.SelectMany(r => Enum.GetValues<PhoneNumberType>().Select(t => r == "001" ? util.GetExampleNumberForNonGeoEntity(code) : util.GetExampleNumberForType(r, t)))
+                .OfType<PhoneNumber>().Select(n => util.GetNationalSignificantNumber(n)).Distinct();
+            foreach (var national in examples)
+            {
+                texts.AddRange([national, national[..^1], national + random.Next(10), (char)('0' + random.Next(10)) + national[1..]]);
+            }
+
+            var count = code is 1 or 44 ? 3_000 : 30;
+            for (var i = 0; i < count; i++)
+            {
+                texts.Add(string.Concat(Enumerable.Range(0, random.Next(4, 15)).Select(_ => (char)('0' + random.Next(10)))));
+            }
+
+            for (var i = 0; i < texts.Count; i++)
+            {
+                texts[i] = texts[i].StartsWith('+') ? texts[i] : $"+{code} {texts[i]}";
+            }
+
+            foreach (var text in texts)
+            {
+                Assert.Equal(Oracle(text, null), (Phones.Canonical(text, null, out var isNumber), isNumber));
+            }
+
+            texts.Clear();
+        }
+    }
+
+    [Theory]
+    [InlineData("\uFF0B44 20 7946 0000", null)] // a full-width plus
+    [InlineData("tel:020-7946-0000;phone-context=+44", null)] // RFC 3966: the country code comes in a parameter
+    [InlineData("tel:+44-20-7946-0000;ext=12", null)]
+    [InlineData("\u0660\u0662\u0660 \u0667\u0669\u0664\u0666 \u0660\u0660\u0660\u0660", "GB")] // Arabic-Indic digits
+    [InlineData("\u0660\u0662\u0660 \u0667\u0669\u0664\u0666 \u0660\u0660\u0660\u0660", null)]
+    [InlineData("Tel. 020 7946 0000", null)]
+    [InlineData("Tel. 020 7946 0000", "GB")]
+    [InlineData("1", null)]
+    [InlineData("1", "GB")]
+    [InlineData("n/a", "GB")]
+    [InlineData("ext. 12", null)]
+    [InlineData("+", null)]
+    [InlineData("+ n/a", null)]
+    [InlineData("+999 1234 5678", "GB")]
+    public void Canonical_TextParseWouldThrowFor_IsReadAsLibphonenumberReadsIt(string text, string? region) =>
+        Assert.Equal(Oracle(text, region), (Phones.Canonical(text, region, out var isNumber), isNumber));
+
+    [Theory]
+    [InlineData('a', null)]
+    [InlineData('a', "GB")]
+    [InlineData('7', null)]
+    public void Canonical_TextLongerThanLibphonenumberParses_IsReadAsLibphonenumberReadsIt(char fill, string? region)
+    {
+        var text = new string(fill, 300);
+
+        Assert.Equal(Oracle(text, region), (Phones.Canonical(text, region, out var isNumber), isNumber));
     }
 
     [Fact]

@@ -58,7 +58,7 @@ internal static class IngestionBenchmark
             await File.WriteAllTextAsync(Path.Combine(config, "requisitions.json"), """{ "requisitions": [] }""");
             await File.WriteAllTextAsync(Path.Combine(config, "feeds.json"), JsonSerializer.Serialize(new
             {
-                feeds = new[] { new { id = "bench", kind = "university", source = "Bench", format, location = Path.GetFileName(file), pageSize = int.Parse(pageSize, CultureInfo.InvariantCulture) } },
+                feeds = new[] { new { id = "bench", kind = "university", source = "Bench", format, location = Path.GetFileName(file), defaultRegion = FeedParsingBenchmark.Region, pageSize = int.Parse(pageSize, CultureInfo.InvariantCulture) } },
             }));
 
             var watch = Stopwatch.StartNew();

@@ -23,7 +23,7 @@ internal static class IngestionFloor
     {
         var (file, format, pageSize, data) = (args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), args[4]);
         Directory.CreateDirectory(data);
-        var feed = new FeedDefinition { Id = "bench", Source = "Bench", Location = file, Format = format == "csv" ? FeedFormat.Csv : FeedFormat.Ndjson };
+        var feed = new FeedDefinition { Id = "bench", Source = "Bench", Location = file, Format = format == "csv" ? FeedFormat.Csv : FeedFormat.Ndjson, DefaultRegion = FeedParsingBenchmark.Region };
         await using var store = new SqliteTableStore(Path.Combine(data, "pipeline.db"), TimeProvider.System);
         foreach (var name in Tables.All)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using PhoneNumbers;
 
 namespace Pipeline.Domain.Candidates;
@@ -39,18 +40,55 @@ public static class Phones
 
     private static bool TryParseValid(string text, string? region, out PhoneNumber number, out bool isNumber)
     {
+        number = null!;
+
+        // What Parse would throw, found without the exception (which costs more than reading the row). Text without a
+        // digit is never a number. Without a region, text without a plus (nor the ';' of an RFC 3966 phone-context that
+        // could bring one) has no country code: Parse would find it not viable, or viable with an unknown region.
+        // (Past 250 characters Parse says "too long" first, and that counts as a number.)
+        if (text.Length <= MaxParsedLength && !HasDigit(text))
+        {
+            isNumber = false;
+            return false;
+        }
+
+        if (region is null && text.Length <= MaxParsedLength && !text.AsSpan().ContainsAny(PlusOrParameter))
+        {
+            isNumber = PhoneNumberUtil.IsViablePhoneNumber(PhoneNumberUtil.ExtractPossibleNumber(text));
+            return false;
+        }
+
         try
         {
             // "ZZ" is libphonenumber's unknown region: a number must then carry its country code.
             number = Util.Parse(text, region?.ToUpperInvariant() ?? "ZZ");
             isNumber = true;
-            return Util.IsValidNumber(number);
+            return NumberPlans.IsValid(number);
         }
         catch (NumberParseException e)
         {
-            number = null!;
             isNumber = e.ErrorType != ErrorType.NOT_A_NUMBER;
             return false;
         }
     }
+
+    // The longest text libphonenumber parses at all.
+    private const int MaxParsedLength = 250;
+
+    // Any decimal digit, as libphonenumber counts them (full-width and other scripts' digits too).
+    private static bool HasDigit(string text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsDigit(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // libphonenumber's plus signs (ASCII and full-width) and the parameter separator of its RFC 3966 reading.
+    private static readonly SearchValues<char> PlusOrParameter = SearchValues.Create("+\uFF0B;");
 }
