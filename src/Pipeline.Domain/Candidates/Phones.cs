@@ -63,7 +63,7 @@ public static class Phones
             // "ZZ" is libphonenumber's unknown region: a number must then carry its country code.
             number = Util.Parse(text, region?.ToUpperInvariant() ?? "ZZ");
             isNumber = true;
-            return NumberPlans.IsValid(number);
+            return Util.IsValidNumber(number);
         }
         catch (NumberParseException e)
         {
