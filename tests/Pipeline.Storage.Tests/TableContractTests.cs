@@ -60,6 +60,29 @@ public abstract class TableContractTests : IAsyncLifetime
         Assert.NotNull(read.Timestamp);
     }
 
+    /// <summary>A candidate's profile row is keys alone (#20): it is added, replaced over a row with properties by its ETag, and read back, bare.</summary>
+    [Fact]
+    public async Task EntityWithNoProperties_IsAddedUpdatedByETagInATransactionAndReadBack()
+    {
+        await Table.AddAsync(new TableEntity("pk", "bare") { ["Stored"] = "a copy this row no longer keeps" });
+        var stored = (await Table.GetAsync("pk", "bare"))!;
+
+        await Table.SubmitTransactionAsync([TableTransactionAction.Update(new TableEntity("pk", "bare"), stored.ETag), TableTransactionAction.Add(new TableEntity("pk", "other"))]);
+
+        var read = await Table.GetAsync("pk", "bare");
+        Assert.NotNull(read);
+        Assert.Empty(read.Properties);
+        Assert.NotEqual(stored.ETag, read.ETag);
+        var all = new List<TableEntity>();
+        await foreach (var entity in Table.QueryAsync())
+        {
+            all.Add(entity);
+        }
+
+        Assert.Equal(["bare", "other"], all.Select(e => e.RowKey));
+        Assert.All(all, e => Assert.Empty(e.Properties));
+    }
+
     [Fact]
     public async Task Get_Missing_ReturnsNull() => Assert.Null(await Table.GetAsync("nope", "nope"));
 

@@ -126,7 +126,7 @@ public sealed class CandidateRowsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SourceRow_DoesNotStoreWhatItsRecordAndItsWriteTimeGive()
+    public async Task SourceRow_DoesNotStoreWhatItsRecordAndItsWriteTimeGive_NorAbsentValues()
     {
         var record = Record("zephyrine.quill@uni.example", "Zephyrine Quill", "PyTorch");
         await _candidates.UpsertAsync(Write("feed-0", record), default);
@@ -137,6 +137,9 @@ public sealed class CandidateRowsTests : IAsyncLifetime
         // The record's hash is the hash of the record it stores; when it was last listed is when it was written, until a later read marks it again.
         Assert.DoesNotContain(record.ContentHash(), source, StringComparison.Ordinal);
         Assert.False(properties.RootElement.TryGetProperty("SeenAt", out _), source);
+
+        // Nor does the stored record spell out the values it does not have.
+        Assert.DoesNotContain(":null", properties.RootElement.GetProperty("Record").GetString()!, StringComparison.Ordinal);
 
         // Read back, the record is still known to be unchanged: writing it again writes nothing.
         var stamp = (await _store.GetTable(Tables.Candidates).GetAsync(CandidateId.FromEmail(record.Email), "profile"))!.ETag;
