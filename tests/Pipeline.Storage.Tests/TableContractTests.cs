@@ -199,6 +199,27 @@ public abstract class TableContractTests : IAsyncLifetime
         Assert.All(results, e => Assert.Null(e["Other"]));
     }
 
+    /// <summary>A source row's SeenAt is written only when a later read marks it (#20): selecting it where it is absent reads as null.</summary>
+    [Fact]
+    public async Task Query_SelectingAPropertySomeEntitiesLack_ReadsItAsAbsentThere()
+    {
+        var when = new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero);
+        await Table.UpsertAsync(new TableEntity("p", "marked") { ["UpdatedAt"] = when, ["SeenAt"] = when.AddDays(8), ["Other"] = "x" });
+        await Table.UpsertAsync(new TableEntity("p", "unmarked") { ["UpdatedAt"] = when, ["Other"] = "x" });
+
+        var results = new List<TableEntity>();
+        await foreach (var e in Table.QueryAsync(new TableQuery { Select = ["SeenAt", "UpdatedAt"] }))
+        {
+            results.Add(e);
+        }
+
+        Assert.Equal(["marked", "unmarked"], results.Select(e => e.RowKey));
+        Assert.Equal(when.AddDays(8), results[0].GetDateTimeOffset("SeenAt"));
+        Assert.Null(results[1].GetDateTimeOffset("SeenAt"));
+        Assert.Equal(when, results[1].GetDateTimeOffset("UpdatedAt"));
+        Assert.All(results, e => Assert.Null(e["Other"]));
+    }
+
     [Theory]
     [InlineData("' or PartitionKey ne '")]
     [InlineData("a' or 'a' eq 'a")]
