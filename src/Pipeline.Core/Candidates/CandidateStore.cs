@@ -412,7 +412,11 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
             : CandidateId.FromEmail(normalizedEmail);
 
     /// <summary>A key's person, why it points there, and the feed whose record brought it (null for keys written before feeds were kept).</summary>
-    private sealed record StoredSource(string RowKey, SourceRecord Source, string RecordId, string Hash, DateTimeOffset? Run, long? Position, DateTimeOffset SeenAt);
+    private sealed record StoredSource(string RowKey, SourceRecord Source, string RecordId, string? StoredHash, DateTimeOffset? Run, long? Position, DateTimeOffset SeenAt)
+    {
+        /// <summary>The record's content hash: stored by rows written before #20, otherwise taken when a write needs it.</summary>
+        public string Hash => StoredHash ?? Source.Record.ContentHash();
+    }
 
     private sealed record Partition(TableEntity? Profile, IReadOnlyList<StoredSource> Sources)
     {
@@ -433,7 +437,7 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
                 else if (entity.RowKey.StartsWith(SourcePrefix, StringComparison.Ordinal))
                 {
                     var source = ReadSource(entity);
-                    sources.Add(new StoredSource(entity.RowKey, source, CandidateId.FromEmail(source.Record.Email), entity.GetString("Hash") ?? source.Record.ContentHash(), entity.GetDateTimeOffset("Run"), entity.GetInt64("Position"),
+                    sources.Add(new StoredSource(entity.RowKey, source, CandidateId.FromEmail(source.Record.Email), entity.GetString("Hash"), entity.GetDateTimeOffset("Run"), entity.GetInt64("Position"),
                         entity.GetDateTimeOffset("SeenAt") ?? entity.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue));
                 }
             }
