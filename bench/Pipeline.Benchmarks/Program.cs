@@ -5,6 +5,7 @@ return args.FirstOrDefault() switch
 {
     "table-upserts" => await TableUpsertsBenchmark.RunAsync(args),
     "candidate-store" => await CandidateStoreBenchmark.RunAsync(args),
+    "profiles-scan" => await Pipeline.Benchmarks.Storage.ProfileScanBenchmark.RunAsync(args),
     "feeds" => await FeedParsingBenchmark.RunAsync(args),
     "feeds-measure" => await FeedParsingBenchmark.MeasureAsync(args),
     "ingest" => await IngestionBenchmark.RunAsync(args),
@@ -24,6 +25,7 @@ static int Usage()
                Pipeline.Benchmarks feeds [--rows 1000000] [--dir DIR]
                Pipeline.Benchmarks candidate-store [--rows 100000] [--page-size 50]
                Pipeline.Benchmarks ingest [--rows 1000000] [--dir DIR] [--page-size 50]
+               Pipeline.Benchmarks profiles-scan --db FILE [--passes 3]
                Pipeline.Benchmarks graph-requests [--shortlists 100]
                Pipeline.Benchmarks cost [--candidates 1000] [--page-size 50]
                Pipeline.Benchmarks verifications [--candidates 10000] [--shared 0.3]

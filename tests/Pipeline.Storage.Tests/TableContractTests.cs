@@ -60,6 +60,29 @@ public abstract class TableContractTests : IAsyncLifetime
         Assert.NotNull(read.Timestamp);
     }
 
+    /// <summary>A candidate's profile row is keys alone (#20): it is added, replaced over a row with properties by its ETag, and read back, bare.</summary>
+    [Fact]
+    public async Task EntityWithNoProperties_IsAddedUpdatedByETagInATransactionAndReadBack()
+    {
+        await Table.AddAsync(new TableEntity("pk", "bare") { ["Stored"] = "a copy this row no longer keeps" });
+        var stored = (await Table.GetAsync("pk", "bare"))!;
+
+        await Table.SubmitTransactionAsync([TableTransactionAction.Update(new TableEntity("pk", "bare"), stored.ETag), TableTransactionAction.Add(new TableEntity("pk", "other"))]);
+
+        var read = await Table.GetAsync("pk", "bare");
+        Assert.NotNull(read);
+        Assert.Empty(read.Properties);
+        Assert.NotEqual(stored.ETag, read.ETag);
+        var all = new List<TableEntity>();
+        await foreach (var entity in Table.QueryAsync())
+        {
+            all.Add(entity);
+        }
+
+        Assert.Equal(["bare", "other"], all.Select(e => e.RowKey));
+        Assert.All(all, e => Assert.Empty(e.Properties));
+    }
+
     [Fact]
     public async Task Get_Missing_ReturnsNull() => Assert.Null(await Table.GetAsync("nope", "nope"));
 
@@ -173,6 +196,27 @@ public abstract class TableContractTests : IAsyncLifetime
         }
 
         Assert.Equal([2, 4], results.Select(e => e["N"]));
+        Assert.All(results, e => Assert.Null(e["Other"]));
+    }
+
+    /// <summary>A source row's SeenAt is written only when a later read marks it (#20): selecting it where it is absent reads as null.</summary>
+    [Fact]
+    public async Task Query_SelectingAPropertySomeEntitiesLack_ReadsItAsAbsentThere()
+    {
+        var when = new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero);
+        await Table.UpsertAsync(new TableEntity("p", "marked") { ["UpdatedAt"] = when, ["SeenAt"] = when.AddDays(8), ["Other"] = "x" });
+        await Table.UpsertAsync(new TableEntity("p", "unmarked") { ["UpdatedAt"] = when, ["Other"] = "x" });
+
+        var results = new List<TableEntity>();
+        await foreach (var e in Table.QueryAsync(new TableQuery { Select = ["SeenAt", "UpdatedAt"] }))
+        {
+            results.Add(e);
+        }
+
+        Assert.Equal(["marked", "unmarked"], results.Select(e => e.RowKey));
+        Assert.Equal(when.AddDays(8), results[0].GetDateTimeOffset("SeenAt"));
+        Assert.Null(results[1].GetDateTimeOffset("SeenAt"));
+        Assert.Equal(when, results[1].GetDateTimeOffset("UpdatedAt"));
         Assert.All(results, e => Assert.Null(e["Other"]));
     }
 

@@ -8,14 +8,24 @@ using Pipeline.Storage;
 namespace Pipeline.Core.Candidates;
 
 /// <summary>
-/// Candidates, one partition per person: the merged profile (row <c>profile</c>) and one row per record that lists
-/// them (<c>source-{feedId}-{recordId}</c>), written together in one transaction.
+/// Candidates, one partition per person: a row <c>profile</c> that says the person exists, and one row per record that
+/// lists them (<c>source-{feedId}-{recordId}</c>), written together in one transaction.
 /// </summary>
 /// <remarks>
+/// <para>
+/// The profile is not stored: <see cref="CandidateProfile.Merge"/> gives the same profile from the same records in any
+/// order, so every read here merges it from the source rows (<see cref="Materialise"/>), and a person's record content
+/// is held once. The profile row carries no properties; its ETag is what concurrent writers of the person contend on.
+/// Rows written before #20 carry the merged profile as JSON (<c>Profile</c>); it is read as stored until the person
+/// is next written. Likewise a source row's <c>Hash</c> and <c>SeenAt</c> are read when present and otherwise derived
+/// from its record and its <c>UpdatedAt</c>.
+/// </para>
+/// <para>
 /// Whose record a record is, is decided by <see cref="IdentityResolution"/> (the domain's rules) against the
 /// <c>identities</c> table, which maps each strong key (a hash) to its person. Keys are written before the records, so
 /// a crash between the two leaves a key pointing at its person, and the redelivered page writes the record where the
 /// key says. <see cref="SplitAsync"/> undoes a merge.
+/// </para>
 /// </remarks>
 public sealed class CandidateStore(ITableStore store, TimeProvider time)
 {
@@ -25,6 +35,12 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
 
     /// <summary>How often an unchanged record's "still listed" mark is written again; retention is accurate to this.</summary>
     public static readonly TimeSpan SeenRefresh = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// A record as its source row stores it: absent values are left out rather than written as nulls (they read back
+    /// as absent). Its hash is taken from the record read back, so how it is stored does not change whether it changed.
+    /// </summary>
+    private static readonly JsonSerializerOptions StoredRecordJson = new(DomainJson.Options) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
     private readonly ITable _table = store.GetTable(Tables.Candidates);
     private readonly ITable _identities = store.GetTable(Tables.Identities);
@@ -89,9 +105,8 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
             }, TableUpdateMode.Replace, cancellationToken);
 
             var target = await ReadPartitionAsync(group.Key, cancellationToken);
-            var sources = target.Sources.Select(s => s.Source).Concat(group.Select(s => s.Source with { MatchedBy = MatchReasons.Email })).ToList();
-            var actions = group.Select(s => TableTransactionAction.Upsert(SourceEntity(group.Key, s.Source with { MatchedBy = MatchReasons.Email }, s.Hash, s.Run, s.Position, now))).ToList();
-            actions.Add(ProfileAction(group.Key, target.Profile, CandidateProfile.Merge(group.Key, sources), now));
+            var actions = group.Select(s => TableTransactionAction.Upsert(SourceEntity(group.Key, s.Source with { MatchedBy = MatchReasons.Email }, s.Run, s.Position, now))).ToList();
+            actions.Add(ProfileAction(group.Key, target.Profile));
             await _table.SubmitTransactionAsync(actions, cancellationToken);
             moved.Add(group.Key);
         }
@@ -100,7 +115,7 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
         var removals = moving.Select(s => TableTransactionAction.Delete(new TableEntity(candidateId, s.RowKey), ETag.All)).ToList();
         removals.Add(remaining.Count == 0
             ? TableTransactionAction.Delete(new TableEntity(candidateId, ProfileRow), ETag.All)
-            : ProfileAction(candidateId, partition.Profile, CandidateProfile.Merge(candidateId, remaining.Select(s => s.Source)), now));
+            : ProfileAction(candidateId, partition.Profile));
         await _table.SubmitTransactionAsync(removals, cancellationToken);
         return moved;
     }
@@ -252,41 +267,53 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
 
         var updated = new SourceRecord(write.FeedId, write.Kind, write.Source, write.Record) { MatchedBy = mine?.Source.MatchedBy ?? reason };
         var sources = partition.Sources.Where(s => s != mine).Select(s => s.Source).Append(updated).ToList();
-        var actions = new List<TableTransactionAction> { TableTransactionAction.Upsert(SourceEntity(person, updated, hash, write.Run, write.Position, now)) };
+        var actions = new List<TableTransactionAction> { TableTransactionAction.Upsert(SourceEntity(person, updated, write.Run, write.Position, now)) };
         if (mine is not null && mine.RowKey != SourceRowKey(write.FeedId, recordId))
         {
             actions.Add(TableTransactionAction.Delete(new TableEntity(person, mine.RowKey), ETag.All)); // written under an older key
         }
 
-        var merged = CandidateProfile.Merge(person, sources);
-        actions.Add(ProfileAction(person, partition.Profile, merged, now));
-        var before = partition.Profile?.GetString("Profile") is { } json ? JsonSerializer.Deserialize<CandidateProfile>(json, DomainJson.Options) : null;
-        return (new ScreenResult(partition.Profile is null ? ScreenOutcome.New : ScreenOutcome.Updated) { Before = before, After = merged }, actions);
+        actions.Add(ProfileAction(person, partition.Profile));
+        var after = CandidateProfile.Merge(person, sources);
+        return (new ScreenResult(partition.Profile is null ? ScreenOutcome.New : ScreenOutcome.Updated) { Before = partition.Materialise(person), After = after }, actions);
     }
 
     private static string SourceRowKey(string feedId, string recordId) => $"{SourcePrefix}{feedId}-{recordId}";
 
-    private static TableEntity SourceEntity(string person, SourceRecord source, string hash, DateTimeOffset? run, long? position, DateTimeOffset now) =>
+    private static TableEntity SourceEntity(string person, SourceRecord source, DateTimeOffset? run, long? position, DateTimeOffset now) =>
         new(person, SourceRowKey(source.FeedId, CandidateId.FromEmail(source.Record.Email)))
         {
             ["FeedId"] = source.FeedId,
             ["FeedKind"] = source.FeedKind.ToString(),
             ["Source"] = source.Source,
-            ["Hash"] = hash,
-            ["Record"] = JsonSerializer.Serialize(source.Record, DomainJson.Options),
+            // No Hash: it is the hash of Record. No SeenAt: a record is listed when it is written (UpdatedAt) until a later read marks it.
+            ["Record"] = JsonSerializer.Serialize(source.Record, StoredRecordJson),
             ["MatchedBy"] = source.MatchedBy,
             ["UpdatedAt"] = now,
-            ["SeenAt"] = now,
             ["Run"] = run,
             ["Position"] = position,
         };
 
-    /// <summary>Adds the profile, or replaces it if it has not changed since it was read (another page may be merging into the same person).</summary>
-    private static TableTransactionAction ProfileAction(string person, TableEntity? stored, CandidateProfile profile, DateTimeOffset now)
+    /// <summary>
+    /// Adds the profile row, or replaces it if it has not changed since it was read (another page may be merging into
+    /// the same person). It holds nothing: the profile is merged from the source rows written beside it, and replacing
+    /// a row written before #20 drops its stored copy.
+    /// </summary>
+    private static TableTransactionAction ProfileAction(string person, TableEntity? stored)
     {
-        var entity = new TableEntity(person, ProfileRow) { ["Profile"] = JsonSerializer.Serialize(profile, DomainJson.Options), ["UpdatedAt"] = now };
+        var entity = new TableEntity(person, ProfileRow);
         return stored is null ? TableTransactionAction.Add(entity) : TableTransactionAction.Update(entity, stored.ETag);
     }
+
+    /// <summary>
+    /// The person's profile, from their profile row and source rows: the copy a row written before #20 stored, else
+    /// merged from the records; null when there is no profile row (or, read mid-change, no record beside it).
+    /// </summary>
+    private static CandidateProfile? Materialise(string person, TableEntity? profileRow, IReadOnlyCollection<SourceRecord> sources) =>
+        profileRow is null ? null
+        : profileRow.GetString("Profile") is { } stored ? JsonSerializer.Deserialize<CandidateProfile>(stored, DomainJson.Options)
+        : sources.Count > 0 ? CandidateProfile.Merge(person, sources)
+        : null;
 
     private async Task<Partition> ReadPartitionAsync(string person, CancellationToken cancellationToken)
     {
@@ -303,8 +330,7 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
     public async Task<(CandidateProfile? Profile, IReadOnlyList<SourceRecord> Sources)> GetAsync(string candidateId, CancellationToken cancellationToken)
     {
         var partition = await ReadPartitionAsync(candidateId, cancellationToken);
-        var profile = partition.Profile?.GetString("Profile") is { } json ? JsonSerializer.Deserialize<CandidateProfile>(json, DomainJson.Options) : null;
-        return (profile, partition.Sources.Select(s => s.Source).ToList());
+        return (partition.Materialise(candidateId), partition.Sources.Select(s => s.Source).ToList());
     }
 
     /// <summary>Several people at once, by candidate id: their profiles and the records merged into them (people not found are left out).</summary>
@@ -320,9 +346,9 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
         foreach (var (id, entities) in raw)
         {
             var partition = Partition.From(entities);
-            if (partition.Profile?.GetString("Profile") is { } json)
+            if (partition.Materialise(id) is { } profile)
             {
-                found[id] = (JsonSerializer.Deserialize<CandidateProfile>(json, DomainJson.Options)!, partition.Sources.Select(s => s.Source).ToList());
+                found[id] = (profile, partition.Sources.Select(s => s.Source).ToList());
             }
         }
 
@@ -363,7 +389,7 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
         var actions = removing.Select(s => TableTransactionAction.Delete(new TableEntity(person, s.RowKey), ETag.All)).ToList();
         actions.Add(remaining.Count == 0
             ? TableTransactionAction.Delete(new TableEntity(person, ProfileRow), ETag.All)
-            : ProfileAction(person, partition.Profile, CandidateProfile.Merge(person, remaining.Select(s => s.Source)), time.GetUtcNow()));
+            : ProfileAction(person, partition.Profile));
         await _table.SubmitTransactionAsync(actions, cancellationToken);
 
         // Keys only the removed records brought no longer point at the person.
@@ -386,11 +412,17 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
             : CandidateId.FromEmail(normalizedEmail);
 
     /// <summary>A key's person, why it points there, and the feed whose record brought it (null for keys written before feeds were kept).</summary>
-    private sealed record StoredSource(string RowKey, SourceRecord Source, string RecordId, string Hash, DateTimeOffset? Run, long? Position, DateTimeOffset SeenAt);
+    private sealed record StoredSource(string RowKey, SourceRecord Source, string RecordId, string? StoredHash, DateTimeOffset? Run, long? Position, DateTimeOffset SeenAt)
+    {
+        /// <summary>The record's content hash: stored by rows written before #20, otherwise taken when a write needs it.</summary>
+        public string Hash => StoredHash ?? Source.Record.ContentHash();
+    }
 
     private sealed record Partition(TableEntity? Profile, IReadOnlyList<StoredSource> Sources)
     {
         public static Partition Empty { get; } = new(null, []);
+
+        public CandidateProfile? Materialise(string person) => CandidateStore.Materialise(person, Profile, Sources.Select(s => s.Source).ToList());
 
         public static Partition From(IEnumerable<TableEntity> entities)
         {
@@ -405,7 +437,7 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
                 else if (entity.RowKey.StartsWith(SourcePrefix, StringComparison.Ordinal))
                 {
                     var source = ReadSource(entity);
-                    sources.Add(new StoredSource(entity.RowKey, source, CandidateId.FromEmail(source.Record.Email), entity.GetString("Hash")!, entity.GetDateTimeOffset("Run"), entity.GetInt64("Position"),
+                    sources.Add(new StoredSource(entity.RowKey, source, CandidateId.FromEmail(source.Record.Email), entity.GetString("Hash"), entity.GetDateTimeOffset("Run"), entity.GetInt64("Position"),
                         entity.GetDateTimeOffset("SeenAt") ?? entity.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue));
                 }
             }
@@ -414,12 +446,41 @@ public sealed class CandidateStore(ITableStore store, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Everyone's profile, in one pass over the table: rows come ordered by partition, so each person's profile row and
+    /// source rows arrive together and the person is merged when the next one begins. Like any scan it is no snapshot.
+    /// </summary>
     public async IAsyncEnumerable<CandidateProfile> ProfilesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var query = new TableQuery { Filter = TableFilter.Equal("RowKey", ProfileRow), Select = ["Profile"] };
-        await foreach (var entity in _table.QueryAsync(query, cancellationToken))
+        string? person = null;
+        TableEntity? profileRow = null;
+        var sources = new List<SourceRecord>();
+        await foreach (var entity in _table.QueryAsync(cancellationToken: cancellationToken))
         {
-            yield return JsonSerializer.Deserialize<CandidateProfile>(entity.GetString("Profile")!, DomainJson.Options)!;
+            if (entity.PartitionKey != person)
+            {
+                if (person is not null && Materialise(person, profileRow, sources) is { } profile)
+                {
+                    yield return profile;
+                }
+
+                (person, profileRow) = (entity.PartitionKey, null);
+                sources = [];
+            }
+
+            if (entity.RowKey == ProfileRow)
+            {
+                profileRow = entity;
+            }
+            else if (entity.RowKey.StartsWith(SourcePrefix, StringComparison.Ordinal))
+            {
+                sources.Add(ReadSource(entity));
+            }
+        }
+
+        if (person is not null && Materialise(person, profileRow, sources) is { } last)
+        {
+            yield return last;
         }
     }
 
