@@ -13,8 +13,6 @@ public static class HandlerApp
     /// <param name="configure">Lets a caller (the local host, tests) adjust configuration and logging before the build.</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        // First thing: the configuration reader's contracts, on another core, while the host is created (#20).
-        _ = ConfigFile.PrepareAsync();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
         // The host picks the port and passes it in FUNCTIONS_CUSTOMHANDLER_PORT; listen on loopback only.

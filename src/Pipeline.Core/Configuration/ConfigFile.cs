@@ -22,38 +22,58 @@ public static class ConfigFile
     /// </summary>
     public static JsonSerializerOptions Options => ConfigJsonContext.Default.Options;
 
-    /// <summary>
-    /// Prepares the documents' contracts (and those of everything in them) on the thread pool, so a host can start it
-    /// first thing and read its configuration a moment later without waiting for them. Built once; a read that comes
-    /// first simply builds what it needs itself.
-    /// </summary>
-    public static Task PrepareAsync() => Task.Run(() =>
-    {
-        var pending = new Stack<Type>([typeof(FeedsDocument), typeof(RequisitionsDocument), typeof(CertificationCatalogue)]);
-        var seen = new HashSet<Type>();
-        while (pending.TryPop(out var type))
-        {
-            type = Nullable.GetUnderlyingType(type) ?? type;
-            if (IsPrimitive(type) || !seen.Add(type))
-            {
-                continue;
-            }
-
-            var info = Options.GetTypeInfo(type);
-            foreach (var property in info.Properties)
-            {
-                pending.Push(property.PropertyType);
-            }
-
-            if (info.ElementType is { } element)
-            {
-                pending.Push(element);
-            }
-        }
-    });
-
     /// <summary>The document, or null when it cannot be read at all; its problems are added to <paramref name="errors"/>.</summary>
     public static T? Read<T>(string path, string label, List<string> errors)
+        where T : class
+    {
+        // A document with nothing wrong in it is read without the serializer's contracts (see ConfigFastReader).
+        if (ReadFast<T>(path) is { } document)
+        {
+            if (VerifyFastReader)
+            {
+                var problems = new List<string>();
+                Verify(document, ReadStrictly<T>(path, label, problems), label, problems);
+            }
+
+            return document;
+        }
+
+        return ReadStrictly<T>(path, label, errors);
+    }
+
+    /// <summary>
+    /// Set in the test projects: every document the fast reader reads is read strictly as well, and any difference
+    /// (a problem only the strict reader finds, or another result) fails the read.
+    /// </summary>
+    private static bool VerifyFastReader => AppContext.TryGetSwitch("Pipeline.Configuration.VerifyFastReader", out var on) && on;
+
+    private static T? ReadFast<T>(string path)
+        where T : class
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // the strict reader says why
+        }
+
+        ReadOnlySpan<byte> bom = [0xEF, 0xBB, 0xBF];
+        return ConfigFastReader.TryRead<T>(bytes.AsSpan().StartsWith(bom) ? bytes.AsMemory(bom.Length) : bytes);
+    }
+
+    private static void Verify<T>(T fast, T? strict, string label, List<string> problems)
+    {
+        var (a, b) = (JsonSerializer.Serialize(fast, DomainJson.Options), JsonSerializer.Serialize(strict, DomainJson.Options));
+        if (problems.Count > 0 || a != b)
+        {
+            throw new InvalidOperationException($"The fast and strict readers disagree on {label}:{Environment.NewLine}{a}{Environment.NewLine}{b}{Environment.NewLine}{string.Join(Environment.NewLine, problems)}");
+        }
+    }
+
+    private static T? ReadStrictly<T>(string path, string label, List<string> errors)
         where T : class
     {
         JsonNode? root;
