@@ -50,6 +50,31 @@ public sealed class IdentityResolutionTests
     }
 
     [Fact]
+    public void Resolve_PhoneHeldBySomeoneFromTheSameFeedWhoseRecordIsStillBeingWritten_StartsAPersonOfItsOwn()
+    {
+        // Two pages of one feed screened at the same moment, two people on one switchboard number: the first page has
+        // written the phone's key but not yet its record. The key itself says which feed brought it.
+        var ada = CandidateId.FromEmail("ada@uni.example");
+        var identities = new Dictionary<string, KnownIdentity> { [IdentityKeys.Secondary(Record("x@y.example", Phone))[0].Key] = new(ada, MatchReasons.Phone, false, "university") };
+
+        var (person, reason) = Resolve("university", Record("grace@uni.example", Phone), identities, NoPeople);
+
+        Assert.Equal((CandidateId.FromEmail("grace@uni.example"), MatchReasons.Email), (person, reason));
+    }
+
+    [Fact]
+    public void Resolve_PhoneHeldByAPersonFromAnotherFeedNotStoredYet_DoesNotGuessAMerge()
+    {
+        // Whether the holder has another record from this feed cannot be told until it is written: no merge is guessed.
+        var ada = CandidateId.FromEmail("ada@uni.example");
+        var identities = new Dictionary<string, KnownIdentity> { [IdentityKeys.Secondary(Record("x@y.example", Phone))[0].Key] = new(ada, MatchReasons.Phone, false, "university") };
+
+        var (person, reason) = Resolve("bootcamp", Record("ada.l@camp.example", Phone), identities, NoPeople);
+
+        Assert.Equal((CandidateId.FromEmail("ada.l@camp.example"), MatchReasons.Email), (person, reason));
+    }
+
+    [Fact]
     public void Resolve_EmailKeyThisFeedWroteWhenItJoinedByPhone_StillJoinsByPhone()
     {
         // The record's write was cut short after its keys were written: the redelivery lands where the key says, for the same reason.

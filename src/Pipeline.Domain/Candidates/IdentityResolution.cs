@@ -11,8 +11,9 @@ public sealed record KnownPerson(bool HasProfile, IReadOnlyList<(string FeedId, 
 /// person one of its other strong keys (a badge email, a profile URL, an E.164 phone) was seen with; failing that, it
 /// starts a person of its own. The reason is kept on the record (<see cref="SourceRecord.MatchedBy"/>). Each key maps
 /// to its person, and a key already taken is never moved. A phone or URL does not merge a record into a person who
-/// already has a record from the same feed under another email: that is two people sharing a switchboard number or a
-/// department page, not one person.
+/// already has a record from the same feed under another email, or whose key that feed brought: that is two people
+/// sharing a switchboard number or a department page, not one person. Nor into a person not stored yet: unsure, it
+/// does not guess.
 /// </summary>
 /// <remarks>
 /// Pure: the caller reads the keys' holders and the people they name, and writes what this decides (the store writes
@@ -65,11 +66,22 @@ public static class IdentityResolution
                 continue;
             }
 
-            // Someone else from this very feed already holds the key: a shared number or page, not the same person.
-            var sameFeedOther = people(person)?.Records.Any(r => r.FeedId == feedId && r.RecordId != own) ?? false;
-            if (key.Reason != MatchReasons.BadgeEmail && sameFeedOther)
+            if (key.Reason != MatchReasons.BadgeEmail)
             {
-                continue;
+                // Someone else from this very feed already holds the key: a shared number or page, not the same person.
+                // The key says which feed brought it, so this holds even before that person's record is written (two
+                // pages of one feed screened at the same moment).
+                if (holder?.FeedId == feedId)
+                {
+                    continue;
+                }
+
+                // A holder not stored yet (its page is being written, or was cut short) may have another record from
+                // this feed; that cannot be told yet, so no merge is guessed.
+                if (people(person) is not { HasProfile: true } stored || stored.Records.Any(r => r.FeedId == feedId && r.RecordId != own))
+                {
+                    continue;
+                }
             }
 
             return (person, key.Reason);
