@@ -125,14 +125,14 @@ public sealed class CrashRecoveryTests : IDisposable
         var error = new StringWriter();
 
         var run = RunCommand.RunAsync(config, data, once: true, maxDeliveries: 10, verbose: false, json: true, output, error, stop.Token, settings);
-        // Stop once screening is under way (a few pages screened, more waiting), as a user presses Ctrl+C.
+        // Stop once screening is under way (people stored, pages still waiting), as a user presses Ctrl+C. What the
+        // run has done decides the moment, not a fixed delay: a faster run once finished inside that delay.
         var deadline = Stopwatch.StartNew();
-        while (!run.IsCompleted && deadline.Elapsed < RunTimeout && await ActiveAsync(data, "candidates") < 3)
+        while (!run.IsCompleted && deadline.Elapsed < RunTimeout && (await ActiveAsync(data, "candidates") < 2 || await PeopleAsync(data) == 0))
         {
-            await Task.Delay(20);
+            await Task.Delay(10);
         }
 
-        await Task.Delay(300);
         await stop.CancelAsync();
         var exit = await run;
 
