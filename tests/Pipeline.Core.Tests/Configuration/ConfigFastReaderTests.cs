@@ -15,7 +15,7 @@ namespace Pipeline.Core.Tests.Configuration;
 /// </summary>
 public sealed class ConfigFastReaderTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = Pipeline.Testing.Repository.Root;
 
     [Fact]
     public void The_test_projects_read_every_document_with_both_readers()
@@ -133,15 +133,4 @@ public sealed class ConfigFastReaderTests
     }
 
     private static string Json<T>(T value) => JsonSerializer.Serialize(value, DomainJson.Options);
-
-    private static string FindRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Pipeline.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Pipeline.sln not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -9,7 +9,7 @@ public class CatalogueDocsTests
     public void CertificationsDoc_ListsEveryCatalogueEntryWithItsSourceAndCheckedDate()
     {
         var catalogue = PipelineConfiguration.LoadCatalogue(PipelineConfiguration.DefaultCataloguePath);
-        var rows = File.ReadAllLines(Path.Combine(InfraTests.RepositoryRoot(), "docs", "certifications.md"))
+        var rows = File.ReadAllLines(Path.Combine(Pipeline.Testing.Repository.Root, "docs", "certifications.md"))
             .SkipWhile(l => !l.StartsWith("| id | vendor | certification |", StringComparison.Ordinal))
             .Skip(2)
             .TakeWhile(l => l.StartsWith('|'))

@@ -10,7 +10,7 @@ namespace Pipeline.Functions.Tests.Deployment;
 /// </summary>
 public sealed partial class InfraTests
 {
-    private static readonly string Root = RepositoryRoot();
+    private static readonly string Root = Pipeline.Testing.Repository.Root;
 
     private static string Infra(string path) => File.ReadAllText(Path.Combine(Root, "infra", path));
 
@@ -174,17 +174,6 @@ public sealed partial class InfraTests
         var printed = verb == "build" ? stderr : (await stdout) + stderr; // build's stdout is the ARM JSON
         _ = await stdout;
         return (process.ExitCode, printed.Trim());
-    }
-
-    internal static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Pipeline.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Pipeline.sln not found above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex(@"'([a-z0-9-]+)'")]

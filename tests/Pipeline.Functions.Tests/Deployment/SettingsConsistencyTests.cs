@@ -12,7 +12,7 @@ namespace Pipeline.Functions.Tests.Deployment;
 /// </summary>
 public sealed partial class SettingsConsistencyTests
 {
-    private static readonly string Root = InfraTests.RepositoryRoot();
+    private static readonly string Root = Pipeline.Testing.Repository.Root;
 
     private static IReadOnlySet<string> CodeSettings { get; } =
         Settings<PipelineOptions>(PipelineOptions.Section).Concat(Settings<GraphOptions>(GraphOptions.Section)).Concat(Settings<TeamsOptions>(TeamsOptions.Section))

@@ -13,7 +13,7 @@ public sealed class PublishedAppTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var project = Path.Combine(InfraTests.RepositoryRoot(), "src", "Pipeline.Functions", "Pipeline.Functions.csproj");
+        var project = Path.Combine(Pipeline.Testing.Repository.Root, "src", "Pipeline.Functions", "Pipeline.Functions.csproj");
         var start = new ProcessStartInfo("dotnet", ["publish", project, "-c", "Release", "-o", _output, "--nologo"])
         {
             RedirectStandardOutput = true,
