@@ -49,6 +49,7 @@ public static class CoreServiceCollectionExtensions
         });
         services.AddSingleton<StoreInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<StoreInitializer>());
+        services.TryAddSingleton<IEffectHolders, ProcessEffectHolders>(); // the local host brings its run's lease
         services.AddSingleton<EffectLedger>();
 
         // Candidates and feeds.

@@ -81,7 +81,9 @@ internal static class RunCommand
             settings[key] = value;
         }
 
-        if (await HandlerServer.TryStartAsync(settings, verbose, error, cancellationToken) is not { } server)
+        // The run's lease marks its queue locks and effect claims as its own: another run can tell whether it is alive.
+        using var lease = RunLease.Acquire(Path.Combine(data.FullName, "host-runs"));
+        if (await HandlerServer.TryStartAsync(settings, verbose, error, cancellationToken, lease) is not { } server)
         {
             return 2;
         }
@@ -89,8 +91,6 @@ internal static class RunCommand
         await using (server)
         {
             using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
-            // The run's lease marks its queue locks as its own: another run can tell whether it is still alive.
-            using var lease = RunLease.Acquire(Path.Combine(data.FullName, "host-runs"));
             var queues = new LocalQueueStore(CliOptions.QueueDatabase(data), TimeProvider.System) { LockOwner = lease.Owner };
             var started = TimeProvider.System.GetUtcNow();
             var summary = new RunSummary();

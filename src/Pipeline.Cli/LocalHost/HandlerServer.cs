@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Core.Configuration;
+using Pipeline.Core.Effects;
 using Pipeline.Functions;
 using Pipeline.Storage;
 
@@ -32,10 +33,19 @@ public sealed class HandlerServer : IAsyncDisposable
 
     public PipelineOptions Options => _app.Services.GetRequiredService<IOptions<PipelineOptions>>().Value;
 
-    public static async Task<HandlerServer> StartAsync(IReadOnlyDictionary<string, string?> settings, bool verbose, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the app. <paramref name="lease"/>, the run's lease, names the app's effect claims, so the next run can tell
+    /// this one's claims from a live run's if this process is killed.
+    /// </summary>
+    public static async Task<HandlerServer> StartAsync(IReadOnlyDictionary<string, string?> settings, bool verbose, CancellationToken cancellationToken, RunLease? lease = null)
     {
         var (app, address) = await HandlerApp.StartOnLoopbackAsync(settings, builder =>
         {
+            if (lease is not null)
+            {
+                builder.Services.AddSingleton<IEffectHolders>(lease);
+            }
+
             // The pipeline command owns Ctrl+C; the embedded app must not take the signal for itself.
             builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
             builder.Logging.ClearProviders();
@@ -59,11 +69,11 @@ public sealed class HandlerServer : IAsyncDisposable
     /// Starts the app for a command, or writes why it cannot start (a setting or configuration file, named in the
     /// message) and returns null; the command then exits with 2.
     /// </summary>
-    public static async Task<HandlerServer?> TryStartAsync(IReadOnlyDictionary<string, string?> settings, bool verbose, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<HandlerServer?> TryStartAsync(IReadOnlyDictionary<string, string?> settings, bool verbose, TextWriter error, CancellationToken cancellationToken, RunLease? lease = null)
     {
         try
         {
-            return await StartAsync(settings, verbose, cancellationToken);
+            return await StartAsync(settings, verbose, cancellationToken, lease);
         }
         catch (Exception e) when (HandlerApp.StartRefusal(e) is { } problems)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Pipeline.Core.Effects;
 
 namespace Pipeline.Cli.LocalHost;
 
@@ -7,9 +8,11 @@ namespace Pipeline.Cli.LocalHost;
 /// Says whether the run that holds a queue lock is still alive. Each run holds an exclusive OS file lock on
 /// <c>runs/{owner}.lock</c> next to the queue database for as long as its process lives; the OS drops the lock when the
 /// process ends in any way (Ctrl+C, SIGKILL, a power cut), so a lock file that can be opened exclusively belongs to a
-/// run that has ended. Unlike a process id, which the OS reuses, the owner is a fresh id per run.
+/// run that has ended. Unlike a process id, which the OS reuses, the owner is a fresh id per run. The run's function app
+/// claims its effects under the same id (<see cref="IEffectHolders"/>), so a run after a killed one takes over the
+/// dead run's claims at once.
 /// </summary>
-public sealed class RunLease : IDisposable
+public sealed class RunLease : IDisposable, IEffectHolders
 {
     private readonly FileStream _file;
     private readonly string _directory;
@@ -23,6 +26,8 @@ public sealed class RunLease : IDisposable
 
     /// <summary>This run's id, recorded on every lock it takes.</summary>
     public string Owner { get; }
+
+    string IEffectHolders.Self => Owner;
 
     /// <summary>Takes a lease for this process in <paramref name="directory"/> (created if missing).</summary>
     public static RunLease Acquire(string directory)

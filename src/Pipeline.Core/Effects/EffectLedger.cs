@@ -37,10 +37,11 @@ public sealed class EffectInProgressException(string scope, string key)
 /// intent that a failed attempt released, or that is older than <see cref="PipelineOptions.EffectLease"/> (its
 /// attempt crashed), is taken over with an ETag condition, again by one attempt only, which runs the effect with
 /// <c>retry</c> set: the channel then makes the resend harmless (the outbox overwrites the same file; Graph is checked
-/// against Sent Items). Rows keep <c>Kind</c>, <c>Status</c> ("intent", "done"), <c>IntentAt</c>, <c>DoneAt</c> and
-/// <c>Attempts</c>, which the run summary reads.
+/// against Sent Items). A claim whose holder is known to have ended (<see cref="IEffectHolders"/>) is taken over the
+/// same way without waiting for its lease. Rows keep <c>Kind</c>, <c>Status</c> ("intent", "done"), <c>Holder</c>,
+/// <c>IntentAt</c>, <c>DoneAt</c> and <c>Attempts</c>, which the run summary reads.
 /// </summary>
-public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<PipelineOptions> options, ILogger<EffectLedger> logger)
+public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<PipelineOptions> options, IEffectHolders holders, ILogger<EffectLedger> logger)
 {
     private readonly ITable _table = store.GetTable(Tables.Effects);
 
@@ -109,7 +110,8 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
 
             var now = time.GetUtcNow();
             if (record is not null && record.GetDateTimeOffset("ReleasedAt") is null &&
-                record.GetDateTimeOffset("IntentAt") is { } intentAt && now - intentAt < options.Value.EffectLease)
+                record.GetDateTimeOffset("IntentAt") is { } intentAt && now - intentAt < options.Value.EffectLease &&
+                !HolderEnded(record))
             {
                 return (EffectOutcome.InProgress, null, default, options.Value.EffectLease - (now - intentAt));
             }
@@ -118,6 +120,7 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
             {
                 ["Kind"] = kind,
                 ["Status"] = "intent",
+                ["Holder"] = holders.Self,
                 ["Attempts"] = (record?.GetInt32("Attempts") ?? 0) + 1,
                 ["IntentAt"] = now,
             };
@@ -141,6 +144,10 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
 
         return (EffectOutcome.InProgress, null, default, options.Value.EffectLease);
     }
+
+    /// <summary>Whether the claim's holder is another process known to have ended (a killed local run).</summary>
+    private bool HolderEnded(TableEntity record) =>
+        record.GetString("Holder") is { Length: > 0 } holder && holder != holders.Self && holders.HasEnded(holder);
 
     private async Task RunClaimedAsync(TableEntity intent, ETag etag, Func<bool, CancellationToken, Task> effect, CancellationToken cancellationToken)
     {

@@ -39,17 +39,25 @@ public abstract class EffectLedgerTests : IAsyncLifetime
         }
     }
 
-    private EffectLedger CreateSut(TimeSpan? wait = null) =>
-        new(_store, _clock, Options.Create(new PipelineOptions { EffectLease = TimeSpan.FromMinutes(6) }), NullLogger<EffectLedger>.Instance)
+    private EffectLedger CreateSut(TimeSpan? wait = null, IEffectHolders? holders = null) =>
+        new(_store, _clock, Options.Create(new PipelineOptions { EffectLease = TimeSpan.FromMinutes(6) }), holders ?? new ProcessEffectHolders(), NullLogger<EffectLedger>.Instance)
         {
             InProgressWait = wait ?? TimeSpan.Zero,
             LeaseEndWait = TimeSpan.FromSeconds(5),
         };
 
-    private Task IntentAsync(string key, DateTimeOffset at, int attempts = 1) => _effects.AddAsync(new TableEntity(Scope, key)
+    private Task IntentAsync(string key, DateTimeOffset at, int attempts = 1, string? holder = null) => _effects.AddAsync(new TableEntity(Scope, key)
     {
-        ["Kind"] = "email", ["Status"] = "intent", ["Attempts"] = attempts, ["IntentAt"] = at,
+        ["Kind"] = "email", ["Status"] = "intent", ["Attempts"] = attempts, ["IntentAt"] = at, ["Holder"] = holder,
     });
+
+    /// <summary>Holders as the local host knows them: <paramref name="self"/>, and which others have ended.</summary>
+    private sealed class KnownHolders(string self, params string[] ended) : IEffectHolders
+    {
+        public string Self => self;
+
+        public bool HasEnded(string holder) => ended.Contains(holder);
+    }
 
     /// <summary>
     /// Moves the fake clock in small steps until <paramref name="work"/> ends, so the ledger's waits (and effects that
@@ -136,6 +144,36 @@ public abstract class EffectLedgerTests : IAsyncLifetime
 
         Assert.Equal(EffectOutcome.Ran, await AdvanceUntilDoneAsync(attempt));
         Assert.Equal([true], effect.Retries);
+    }
+
+    [Fact]
+    public async Task TryRun_FreshIntentOfAHolderKnownToHaveEnded_IsTakenOverAtOnce_WithRetry()
+    {
+        // A local run killed a moment ago: its claim is fresh, but the run that made it is gone.
+        await IntentAsync("email-g", _clock.GetUtcNow() - TimeSpan.FromSeconds(1), holder: "killed-run");
+        var effect = new Effect();
+
+        var outcome = await CreateSut(holders: new KnownHolders("this-run", "killed-run")).TryRunAsync(Scope, "email-g", "email", effect.RunAsync, default);
+
+        Assert.Equal(EffectOutcome.Ran, outcome);
+        Assert.Equal([true], effect.Retries);
+        var row = await _effects.GetAsync(Scope, "email-g");
+        Assert.Equal(("done", 2, "this-run"), (row!.GetString("Status"), row.GetInt32("Attempts"), row.GetString("Holder")));
+    }
+
+    [Theory]
+    [InlineData("live-run")] // another run that is still alive
+    [InlineData("this-run")] // another invocation of this run, which asks about no run but others
+    [InlineData(null)] // a claim written before claims named their holder
+    public async Task TryRun_FreshIntentOfAHolderNotKnownToHaveEnded_IsLeftToIt(string? holder)
+    {
+        await IntentAsync("email-h", _clock.GetUtcNow() - TimeSpan.FromSeconds(1), holder: holder);
+        var effect = new Effect();
+
+        var outcome = await CreateSut(holders: new KnownHolders("this-run", "killed-run", "this-run")).TryRunAsync(Scope, "email-h", "email", effect.RunAsync, default);
+
+        Assert.Equal(EffectOutcome.InProgress, outcome);
+        Assert.Equal(0, effect.Runs);
     }
 
     [Fact]
