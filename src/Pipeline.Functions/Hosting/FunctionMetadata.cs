@@ -1,31 +1,23 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 
 namespace Pipeline.Functions.Hosting;
 
 /// <summary>One binding of a <c>function.json</c>.</summary>
 public sealed record FunctionBinding
 {
-    [JsonPropertyName("type")]
     public required string Type { get; init; }
 
-    [JsonPropertyName("direction")]
     public required string Direction { get; init; }
 
-    [JsonPropertyName("name")]
     public required string Name { get; init; }
 
-    [JsonPropertyName("queueName")]
     public string? QueueName { get; init; }
 
-    [JsonPropertyName("schedule")]
     public string? Schedule { get; init; }
 
-    [JsonPropertyName("route")]
     public string? Route { get; init; }
 
-    [JsonPropertyName("methods")]
     public IReadOnlyList<string>? Methods { get; init; }
 
     public bool IsTrigger => Direction == "in" && Type.EndsWith("Trigger", StringComparison.Ordinal);
@@ -48,7 +40,7 @@ public sealed record FunctionMetadata(string Name, IReadOnlyList<FunctionBinding
 }
 
 /// <summary>Reads the function declarations of an app folder: <c>{root}/{FunctionName}/function.json</c>.</summary>
-public static partial class FunctionCatalog
+public static class FunctionCatalog
 {
     public static IReadOnlyList<FunctionMetadata> Load(string appRoot)
     {
@@ -59,17 +51,17 @@ public static partial class FunctionCatalog
                      .Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(Path.GetDirectoryName(file))!;
-            FunctionDocument? document;
+            IReadOnlyList<FunctionBinding> bindings;
             try
             {
-                document = JsonSerializer.Deserialize(File.ReadAllBytes(file), FunctionJson.Default.FunctionDocument);
+                using var document = JsonDocument.Parse(File.ReadAllBytes(file));
+                bindings = Bindings(document.RootElement);
             }
-            catch (JsonException e)
+            catch (Exception e) when (e is JsonException or FormatException)
             {
                 throw new InvalidOperationException($"{file} is not valid function.json: {e.Message}", e);
             }
 
-            var bindings = document?.Bindings ?? [];
             if (bindings.Count(b => b.IsTrigger) != 1)
             {
                 throw new InvalidOperationException($"{file} must declare exactly one trigger binding.");
@@ -81,11 +73,62 @@ public static partial class FunctionCatalog
         return functions;
     }
 
-    internal sealed record FunctionDocument([property: JsonPropertyName("bindings")] IReadOnlyList<FunctionBinding> Bindings);
+    /// <summary>
+    /// The bindings, read from the document's tree: every start reads some twenty of these files, and a
+    /// <see cref="JsonDocument"/> (which the configuration reader has warmed already) costs less at start than setting
+    /// up the serializer (#20). Properties the app does not use (<c>authLevel</c>, <c>connection</c>) are left.
+    /// </summary>
+    private static List<FunctionBinding> Bindings(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException("the document is not an object.");
+        }
 
-    /// <summary>Generated at build time: every start reads some twenty of these files.</summary>
-    [JsonSerializable(typeof(FunctionDocument))]
-    internal sealed partial class FunctionJson : JsonSerializerContext;
+        var bindings = new List<FunctionBinding>();
+        if (!root.TryGetProperty("bindings", out var array) || array.ValueKind == JsonValueKind.Null)
+        {
+            return bindings;
+        }
+
+        if (array.ValueKind != JsonValueKind.Array)
+        {
+            throw new FormatException("\"bindings\" is not an array.");
+        }
+
+        foreach (var binding in array.EnumerateArray())
+        {
+            if (binding.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException($"binding {bindings.Count + 1} is not an object.");
+            }
+
+            bindings.Add(new FunctionBinding
+            {
+                Type = Required(binding, "type", bindings.Count),
+                Direction = Required(binding, "direction", bindings.Count),
+                Name = Required(binding, "name", bindings.Count),
+                QueueName = Optional(binding, "queueName", bindings.Count),
+                Schedule = Optional(binding, "schedule", bindings.Count),
+                Route = Optional(binding, "route", bindings.Count),
+                Methods = binding.TryGetProperty("methods", out var methods) && methods.ValueKind != JsonValueKind.Null
+                    ? methods.ValueKind == JsonValueKind.Array && methods.EnumerateArray().All(m => m.ValueKind == JsonValueKind.String)
+                        ? methods.EnumerateArray().Select(m => m.GetString()!).ToList()
+                        : throw new FormatException($"binding {bindings.Count + 1}: \"methods\" is not an array of strings.")
+                    : null,
+            });
+        }
+
+        return bindings;
+    }
+
+    private static string Required(JsonElement binding, string property, int index) =>
+        Optional(binding, property, index) ?? throw new FormatException($"binding {index + 1} has no \"{property}\".");
+
+    private static string? Optional(JsonElement binding, string property, int index) =>
+        !binding.TryGetProperty(property, out var value) || value.ValueKind == JsonValueKind.Null ? null
+        : value.ValueKind == JsonValueKind.String ? value.GetString()
+        : throw new FormatException($"binding {index + 1}: \"{property}\" is not a string.");
 }
 
 /// <summary>What the local host takes from the app's <c>host.json</c>, as the Functions host would.</summary>
