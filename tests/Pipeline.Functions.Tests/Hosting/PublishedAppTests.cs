@@ -134,6 +134,25 @@ public sealed class PublishedAppTests : IAsyncLifetime
         Assert.Single(graph.Activities); // the notification the first process never reached is sent now
     }
 
+    /// <summary>
+    /// A start does not load the Graph SDK (48 MB, not precompiled): every scale-out would pay for it before its first
+    /// answer (#20), although only the functions that send or read mail use it.
+    /// </summary>
+    [Fact]
+    public async Task PublishedHandler_AnswersItsFirstRequests_WithoutLoadingTheGraphSdk()
+    {
+        await using var prepared = await RunningHandler.StartAsync();
+        using var handler = await StartHandlerAsync(prepared, [], out var port);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        var health = await http.PostAsync("Health", Content("""{ "Data": { "req": { "Url": "http://localhost/api/health", "Method": "GET" } }, "Metadata": {} }"""));
+        var maps = await File.ReadAllTextAsync($"/proc/{handler.Id}/maps");
+        handler.Kill(entireProcessTree: true);
+
+        Assert.True(health.IsSuccessStatusCode, await health.Content.ReadAsStringAsync());
+        Assert.Contains("Pipeline.Core.dll", maps, StringComparison.Ordinal); // what the check reads is the process's map
+        Assert.DoesNotContain("Microsoft.Graph.dll", maps, StringComparison.Ordinal);
+    }
+
     private static StringContent Content(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
     [Fact]
