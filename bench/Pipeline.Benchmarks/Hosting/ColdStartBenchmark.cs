@@ -229,6 +229,7 @@ internal static class ColdStartBenchmark
               </PropertyGroup>
             </Project>
             """);
+        // The `dotnet new web` template's app (a text answer, no serializer), told its port as the host tells it.
         File.WriteAllText(Path.Combine(folder, "Program.cs"), """
             var builder = WebApplication.CreateBuilder(args);
             if (builder.Configuration["FUNCTIONS_CUSTOMHANDLER_PORT"] is { Length: > 0 } port)
@@ -237,7 +238,7 @@ internal static class ColdStartBenchmark
             }
 
             var app = builder.Build();
-            app.MapGet("/", () => TypedResults.Ok(new { status = "ready" }));
+            app.MapGet("/", () => "Hello World!");
             app.Run();
             """);
         return Path.Combine(folder, "ColdStartMinimal.csproj");
