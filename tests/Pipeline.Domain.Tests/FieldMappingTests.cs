@@ -108,6 +108,16 @@ public class FieldMappingTests
         Assert.Contains(errors, e => e.StartsWith("feed 'uni': ", StringComparison.Ordinal) && e.Contains(expected, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Validate_MappingOnAJsonResumeFeed_IsRefused_NotLeftUnread()
+    {
+        var errors = new FeedsDocument { Feeds = [Feed("""{ "name": ["basics.label"] }""", format: "jsonResume")] }.Validate();
+        var unmapped = new FeedsDocument { Feeds = [Feed("{}", format: "jsonResume")] }.Validate();
+
+        Assert.Contains(errors, e => e.StartsWith("feed 'uni': 'mapping' applies to csv, json and ndjson feeds", StringComparison.Ordinal));
+        Assert.DoesNotContain(unmapped, e => e.Contains("'mapping'", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("""{"name": 3}""")]
     [InlineData("""{"name": [1, 2]}""")]

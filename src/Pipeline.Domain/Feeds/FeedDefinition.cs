@@ -318,6 +318,13 @@ public sealed record FeedsDocument
                 errors.Add($"{name}: 'defaultRegion' must be an ISO 3166-1 alpha-2 region code such as GB or US (got '{feed.DefaultRegion}'){hint}.");
             }
 
+            if (feed.Format == FeedFormat.JsonResume && feed.Mapping.Count > 0)
+            {
+                // Read by the schema's own places (basics.name, basics.email, certificates[].url…); left unread, a
+                // mapping would look as if it took effect.
+                errors.Add($"{name}: 'mapping' applies to csv, json and ndjson feeds; a jsonResume feed is read by the JSON Resume schema. Remove 'mapping', or read the file as 'json' with a mapping.");
+            }
+
             foreach (var (field, mapping) in feed.Mapping)
             {
                 if (!CandidateFields.All.Contains(field))
