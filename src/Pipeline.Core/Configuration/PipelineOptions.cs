@@ -48,11 +48,19 @@ public sealed class PipelineOptions
     public TimeSpan ShortlistQuietPeriod { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
-    /// How long an external effect (an email, a Teams notification, a decision) claimed by one attempt stays its own.
-    /// Another attempt meanwhile waits and is redelivered; after it, the claim is taken over as a crashed attempt's,
-    /// checking whether that one got through. A little longer than the 5-minute Service Bus message lock.
+    /// How long a claim on an external effect (an email, a Teams notification, a decision) stays its attempt's after
+    /// its last renewal; the attempt renews it every third of this while the effect runs, however long that takes.
+    /// After it, the claim is taken over as a crashed attempt's, checking whether that one got through. A redelivery
+    /// waits up to <see cref="MaxEffectLease"/> for a claim to end, so a crashed attempt's claim is taken over by the
+    /// next delivery instead of failing deliveries until the message is dead-lettered.
     /// </summary>
-    public TimeSpan EffectLease { get; set; } = TimeSpan.FromMinutes(6);
+    public TimeSpan EffectLease { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The shortest <see cref="EffectLease"/>: renewals (every third of it) must not crowd the store.</summary>
+    public static readonly TimeSpan MinEffectLease = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest <see cref="EffectLease"/>: what one delivery waits for another's claim before it gives up.</summary>
+    public static readonly TimeSpan MaxEffectLease = TimeSpan.FromSeconds(90);
 
     /// <summary>
     /// Pages of candidates one ReadFeed invocation hands on before it stops and continues in a follow-up message, so
@@ -200,9 +208,9 @@ public sealed class PipelineOptionsValidator(Func<bool>? inAzure = null) : IVali
             errors.Add($"Pipeline:ShortlistQuietPeriod is {options.ShortlistQuietPeriod}; use a duration from 00:00:00 to 1.00:00:00.");
         }
 
-        if (options.EffectLease < TimeSpan.FromMinutes(1) || options.EffectLease > TimeSpan.FromDays(1))
+        if (options.EffectLease < PipelineOptions.MinEffectLease || options.EffectLease > PipelineOptions.MaxEffectLease)
         {
-            errors.Add($"Pipeline:EffectLease is {options.EffectLease}; use a duration from 00:01:00 to 1.00:00:00, longer than the message lock (5 minutes by default).");
+            errors.Add($"Pipeline:EffectLease is {options.EffectLease}; use a duration from {PipelineOptions.MinEffectLease} to {PipelineOptions.MaxEffectLease} (a claim is renewed while its effect runs, and a redelivery waits at most {PipelineOptions.MaxEffectLease} for a crashed attempt's claim to end).");
         }
 
         if (string.IsNullOrWhiteSpace(options.DecisionLinkKey) != string.IsNullOrWhiteSpace(options.PublicBaseUrl))

@@ -33,13 +33,16 @@ public sealed class EffectInProgressException(string scope, string key)
 /// <summary>
 /// Makes external side effects (an email, a Teams notification, a decision) happen once per key even when a message
 /// is delivered several times at once or the process dies halfway. An attempt claims the effect by writing its intent
-/// with a conditional insert, so of concurrent attempts exactly one runs it; completion is written after it. An
-/// intent that a failed attempt released, or that is older than <see cref="PipelineOptions.EffectLease"/> (its
-/// attempt crashed), is taken over with an ETag condition, again by one attempt only, which runs the effect with
-/// <c>retry</c> set: the channel then makes the resend harmless (the outbox overwrites the same file; Graph is checked
-/// against Sent Items). A claim whose holder is known to have ended (<see cref="IEffectHolders"/>) is taken over the
-/// same way without waiting for its lease. Rows keep <c>Kind</c>, <c>Status</c> ("intent", "done"), <c>Holder</c>,
-/// <c>IntentAt</c>, <c>DoneAt</c> and <c>Attempts</c>, which the run summary reads.
+/// with a conditional insert, so of concurrent attempts exactly one runs it; completion is written after it. While the
+/// effect runs, its attempt renews the claim (<c>RenewedAt</c>) every third of <see cref="PipelineOptions.EffectLease"/>,
+/// so a slow effect keeps it however long it takes, and a crashed attempt's claim goes stale within one lease. An
+/// intent that a failed attempt released, or that was not renewed for a lease (its attempt crashed), is taken over
+/// with an ETag condition, again by one attempt only, which runs the effect with <c>retry</c> set: the channel then
+/// makes the resend harmless (the outbox overwrites the same file; Graph is checked against Sent Items). A delivery
+/// that finds a claim held waits for it to end (up to <see cref="LeaseEndWait"/>), so the delivery after a crash takes
+/// it over instead of failing. A claim whose holder is known to have ended (<see cref="IEffectHolders"/>) is taken
+/// over without waiting. Rows keep <c>Kind</c>, <c>Status</c> ("intent", "done"), <c>Holder</c>, <c>IntentAt</c>,
+/// <c>RenewedAt</c>, <c>DoneAt</c> and <c>Attempts</c>, which the run summary reads.
 /// </summary>
 public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<PipelineOptions> options, IEffectHolders holders, ILogger<EffectLedger> logger)
 {
@@ -49,11 +52,11 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
     public TimeSpan InProgressWait { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How long an attempt waits for a claim whose lease ends within this time, to take it over then. The redelivery
-    /// after a crash comes when the message lock ends, a little before the lease; failing it would spend its deliveries
-    /// (and dead-letter it) before the claim could be taken over.
+    /// How long an attempt waits for a claim whose lease ends within this time, to take it over then. A crashed
+    /// attempt's claim ends within one lease (at most <see cref="PipelineOptions.MaxEffectLease"/>); failing the
+    /// redelivery instead would spend its deliveries (and dead-letter it) before the claim could be taken over.
     /// </summary>
-    public TimeSpan LeaseEndWait { get; init; } = TimeSpan.FromSeconds(90);
+    public TimeSpan LeaseEndWait { get; init; } = PipelineOptions.MaxEffectLease;
 
     /// <summary>
     /// Runs <paramref name="effect"/> unless it is done. Returns whether it ran here; throws
@@ -110,10 +113,10 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
 
             var now = time.GetUtcNow();
             if (record is not null && record.GetDateTimeOffset("ReleasedAt") is null &&
-                record.GetDateTimeOffset("IntentAt") is { } intentAt && now - intentAt < options.Value.EffectLease &&
-                !HolderEnded(record))
+                (record.GetDateTimeOffset("RenewedAt") ?? record.GetDateTimeOffset("IntentAt")) is { } heldAt &&
+                now - heldAt < options.Value.EffectLease && !HolderEnded(record))
             {
-                return (EffectOutcome.InProgress, null, default, options.Value.EffectLease - (now - intentAt));
+                return (EffectOutcome.InProgress, null, default, options.Value.EffectLease - (now - heldAt));
             }
 
             var intent = new TableEntity(scope, key)
@@ -151,6 +154,9 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
 
     private async Task RunClaimedAsync(TableEntity intent, ETag etag, Func<bool, CancellationToken, Task> effect, CancellationToken cancellationToken)
     {
+        var claim = new HeldClaim(intent, etag);
+        using var stopRenewing = new CancellationTokenSource();
+        var renewing = RenewAsync(claim, stopRenewing.Token, cancellationToken);
         try
         {
             // A second attempt tells the channel to check whether an earlier one got through.
@@ -158,31 +164,103 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
         }
         catch
         {
+            await StopAsync(stopRenewing, renewing);
             // Released, so the redelivery can take it over at once (with retry) instead of waiting out the lease.
-            await ReleaseAsync(intent, etag);
+            await ReleaseAsync(claim);
             throw;
+        }
+
+        await StopAsync(stopRenewing, renewing);
+        if (claim.Lost)
+        {
+            // Its renewal found the claim taken over: this attempt outlived its lease (a stalled process); the other
+            // attempt was told to check and records completion.
+            logger.LogWarning("Effect {Scope}/{Key} ran after its claim was taken over; the other attempt was told to check", intent.PartitionKey, intent.RowKey);
+            return;
         }
 
         intent["Status"] = "done";
         intent["DoneAt"] = time.GetUtcNow();
         try
         {
-            await _table.UpdateAsync(intent, etag, TableUpdateMode.Replace, cancellationToken);
+            await _table.UpdateAsync(intent, claim.ETag, TableUpdateMode.Replace, cancellationToken);
         }
         catch (RequestFailedException e) when (e.IsPreconditionFailed() || e.IsNotFound())
         {
-            // This attempt outlived its lease and another took the claim over; that one records completion.
             logger.LogWarning("Effect {Scope}/{Key} ran after its claim was taken over; the other attempt was told to check", intent.PartitionKey, intent.RowKey);
         }
     }
 
-    private async Task ReleaseAsync(TableEntity intent, ETag etag)
+    /// <summary>The claim an attempt holds while its effect runs: the row as last written and its ETag, which renewals move on.</summary>
+    private sealed class HeldClaim(TableEntity intent, ETag etag)
     {
+        public TableEntity Intent { get; } = intent;
+
+        public ETag ETag { get; set; } = etag;
+
+        /// <summary>A renewal found the claim taken over by another attempt.</summary>
+        public bool Lost { get; set; }
+    }
+
+    /// <summary>
+    /// Renews the claim every third of the lease until <paramref name="stop"/>. A renewal in flight is finished, not
+    /// cut off, so the ETag the attempt writes completion with is always the row's own.
+    /// </summary>
+    private async Task RenewAsync(HeldClaim claim, CancellationToken stop, CancellationToken cancellationToken)
+    {
+        var every = options.Value.EffectLease / 3;
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(every, time, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            claim.Intent["RenewedAt"] = time.GetUtcNow();
+            try
+            {
+                claim.ETag = await _table.UpdateAsync(claim.Intent, claim.ETag, TableUpdateMode.Replace, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.IsPreconditionFailed() || e.IsNotFound())
+            {
+                claim.Lost = true;
+                return;
+            }
+            catch (Exception e) when (e is RequestFailedException or OperationCanceledException)
+            {
+                // The next round tries again; a lease has three renewals in it.
+                logger.LogWarning("Effect {Scope}/{Key}: its claim could not be renewed ({Error}); trying again", claim.Intent.PartitionKey, claim.Intent.RowKey, e.GetType().Name);
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static async Task StopAsync(CancellationTokenSource stopRenewing, Task renewing)
+    {
+        await stopRenewing.CancelAsync();
+        await renewing;
+    }
+
+    private async Task ReleaseAsync(HeldClaim claim)
+    {
+        if (claim.Lost)
+        {
+            return; // another attempt holds it now
+        }
+
+        var intent = claim.Intent;
         intent["ReleasedAt"] = time.GetUtcNow();
         try
         {
             // Not the invocation's token: a cancelled attempt must still let go of its claim.
-            await _table.UpdateAsync(intent, etag, TableUpdateMode.Replace, CancellationToken.None);
+            await _table.UpdateAsync(intent, claim.ETag, TableUpdateMode.Replace, CancellationToken.None);
         }
         catch (RequestFailedException e)
         {

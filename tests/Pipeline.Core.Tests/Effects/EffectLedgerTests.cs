@@ -39,8 +39,8 @@ public abstract class EffectLedgerTests : IAsyncLifetime
         }
     }
 
-    private EffectLedger CreateSut(TimeSpan? wait = null, IEffectHolders? holders = null) =>
-        new(_store, _clock, Options.Create(new PipelineOptions { EffectLease = TimeSpan.FromMinutes(6) }), holders ?? new ProcessEffectHolders(), NullLogger<EffectLedger>.Instance)
+    private EffectLedger CreateSut(TimeSpan? wait = null, IEffectHolders? holders = null, TimeSpan? lease = null) =>
+        new(_store, _clock, Options.Create(new PipelineOptions { EffectLease = lease ?? TimeSpan.FromMinutes(6) }), holders ?? new ProcessEffectHolders(), NullLogger<EffectLedger>.Instance)
         {
             InProgressWait = wait ?? TimeSpan.Zero,
             LeaseEndWait = TimeSpan.FromSeconds(5),
@@ -177,6 +177,54 @@ public abstract class EffectLedgerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TryRun_AnEffectThatOutlastsTheLease_KeepsItsClaimByRenewingIt_AndRunsOnce()
+    {
+        // A send that takes three minutes (Graph throttling, retries) under a one-minute lease.
+        var effect = new Effect(TimeSpan.FromMinutes(3), _clock);
+        var first = CreateSut(lease: TimeSpan.FromMinutes(1)).TryRunAsync(Scope, "email-i", "email", effect.RunAsync, default);
+
+        var second = default(Task<EffectOutcome>);
+        for (var step = 0; step < 100 && !(first.IsCompleted && second is { IsCompleted: true }); step++)
+        {
+            await Task.Delay(20);
+            _clock.Advance(TimeSpan.FromSeconds(5));
+            if (step == 24)
+            {
+                // Two minutes in, a redelivery of the same message comes.
+                second = CreateSut(lease: TimeSpan.FromMinutes(1)).TryRunAsync(Scope, "email-i", "email", effect.RunAsync, default);
+            }
+        }
+
+        Assert.True(first.IsCompleted && second!.IsCompleted);
+        Assert.Equal(EffectOutcome.Ran, await first);
+        Assert.Equal(EffectOutcome.InProgress, await second);
+        Assert.Equal(1, effect.Runs);
+        var row = await _effects.GetAsync(Scope, "email-i");
+        Assert.Equal(("done", 1), (row!.GetString("Status"), row.GetInt32("Attempts")));
+        Assert.NotNull(row.GetDateTimeOffset("RenewedAt"));
+    }
+
+    [Fact]
+    public async Task TryRun_WithTheDefaults_TheDeliveryRightAfterACrash_WaitsOutTheClaim_AndTakesItOver()
+    {
+        // The process died a second after claiming; the host redelivers at once (its lock was about to be renewed).
+        // Failing now would spend the message's deliveries in seconds, and dead-letter it, while the claim is fresh.
+        await IntentAsync("email-j", _clock.GetUtcNow() - TimeSpan.FromSeconds(1), holder: "crashed-instance");
+        var effect = new Effect();
+        var ledger = new EffectLedger(_store, _clock, Options.Create(new PipelineOptions()), new ProcessEffectHolders(), NullLogger<EffectLedger>.Instance);
+
+        var attempt = ledger.TryRunAsync(Scope, "email-j", "email", effect.RunAsync, default);
+        while (!attempt.IsCompleted)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.WhenAny(attempt, Task.Delay(TimeSpan.FromMilliseconds(10)));
+        }
+
+        Assert.Equal(EffectOutcome.Ran, await attempt);
+        Assert.Equal([true], effect.Retries);
+    }
+
+    [Fact]
     public async Task TryRun_Done_DoesNotRun()
     {
         await _effects.AddAsync(new TableEntity(Scope, "email-c") { ["Kind"] = "email", ["Status"] = "done", ["Attempts"] = 1, ["IntentAt"] = _clock.GetUtcNow(), ["DoneAt"] = _clock.GetUtcNow() });
@@ -228,18 +276,20 @@ public sealed class SqliteEffectLedgerTests : EffectLedgerTests
         return Task.FromResult<ITableStore>(new SqliteTableStore(_path, TimeProvider.System));
     }
 
-    [Fact]
-    public void Start_EffectLeaseShorterThanAMinute_IsRefusedNamingTheSetting()
+    [Theory]
+    [InlineData("00:00:10")] // renewed every 3 seconds
+    [InlineData("00:06:00")] // the old default: a crashed attempt's claim outlasted what a redelivery waits
+    public void Start_EffectLeaseOutsideHalfAMinuteToNinetySeconds_IsRefusedNamingTheSetting(string lease)
     {
         var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Pipeline:ConfigDirectory"] = Path.GetDirectoryName(_path), ["Pipeline:DataDirectory"] = Path.GetDirectoryName(_path), ["Pipeline:EffectLease"] = "00:00:30",
+            ["Pipeline:ConfigDirectory"] = Path.GetDirectoryName(_path), ["Pipeline:DataDirectory"] = Path.GetDirectoryName(_path), ["Pipeline:EffectLease"] = lease,
         }).Build();
         using var services = new ServiceCollection().AddLogging().AddPipelineCore(settings).BuildServiceProvider();
 
         var e = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
 
-        Assert.Contains("Pipeline:EffectLease is 00:00:30", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"Pipeline:EffectLease is {lease}; use a duration from 00:00:30 to 00:01:30", e.Message, StringComparison.Ordinal);
     }
 
     public override async ValueTask DisposeAsync()
