@@ -171,22 +171,16 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
         }
 
         await StopAsync(stopRenewing, renewing);
-        if (claim.Lost)
-        {
-            // Its renewal found the claim taken over: this attempt outlived its lease (a stalled process); the other
-            // attempt was told to check and records completion.
-            logger.LogWarning("Effect {Scope}/{Key} ran after its claim was taken over; the other attempt was told to check", intent.PartitionKey, intent.RowKey);
-            return;
-        }
-
         intent["Status"] = "done";
         intent["DoneAt"] = time.GetUtcNow();
         try
         {
+            // A claim a renewal found taken over fails here too: its ETag is the one the takeover replaced.
             await _table.UpdateAsync(intent, claim.ETag, TableUpdateMode.Replace, cancellationToken);
         }
         catch (RequestFailedException e) when (e.IsPreconditionFailed() || e.IsNotFound())
         {
+            // This attempt outlived its lease (a stalled process) and another took the claim over; that one records completion.
             logger.LogWarning("Effect {Scope}/{Key} ran after its claim was taken over; the other attempt was told to check", intent.PartitionKey, intent.RowKey);
         }
     }
@@ -198,7 +192,7 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
 
         public ETag ETag { get; set; } = etag;
 
-        /// <summary>A renewal found the claim taken over by another attempt.</summary>
+        /// <summary>A renewal found the claim taken over by another attempt, so there is nothing to release.</summary>
         public bool Lost { get; set; }
     }
 

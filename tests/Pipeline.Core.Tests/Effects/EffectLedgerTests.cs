@@ -205,6 +205,30 @@ public abstract class EffectLedgerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TryRun_AStalledAttemptWhoseClaimWasTakenOver_NeitherRecordsCompletionNorOverwritesTheNewClaim()
+    {
+        var effect = new Effect(TimeSpan.FromMinutes(2), _clock);
+        var stalled = CreateSut(lease: TimeSpan.FromMinutes(1)).TryRunAsync(Scope, "email-k", "email", effect.RunAsync, default);
+        for (var step = 0; step < 100 && !stalled.IsCompleted; step++)
+        {
+            await Task.Delay(20);
+            _clock.Advance(TimeSpan.FromSeconds(5));
+            if (step == 3)
+            {
+                // As if the process had stalled past its lease: another attempt took the claim over.
+                var row = await _effects.GetAsync(Scope, "email-k");
+                row!["Holder"] = "other-instance";
+                row["Attempts"] = 2;
+                await _effects.UpdateAsync(row, row.ETag, TableUpdateMode.Replace);
+            }
+        }
+
+        Assert.Equal(EffectOutcome.Ran, await stalled);
+        var after = await _effects.GetAsync(Scope, "email-k");
+        Assert.Equal(("intent", "other-instance", 2), (after!.GetString("Status"), after.GetString("Holder"), after.GetInt32("Attempts")));
+    }
+
+    [Fact]
     public async Task TryRun_WithTheDefaults_TheDeliveryRightAfterACrash_WaitsOutTheClaim_AndTakesItOver()
     {
         // The process died a second after claiming; the host redelivers at once (its lock was about to be renewed).
