@@ -224,14 +224,14 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
                 claim.Lost = true;
                 return;
             }
-            catch (Exception e) when (e is RequestFailedException or OperationCanceledException)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return; // the invocation is being stopped; its effect ends with it and releases the claim
+            }
+            catch (RequestFailedException e)
             {
                 // The next round tries again; a lease has three renewals in it.
-                logger.LogWarning("Effect {Scope}/{Key}: its claim could not be renewed ({Error}); trying again", claim.Intent.PartitionKey, claim.Intent.RowKey, e.GetType().Name);
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    return;
-                }
+                logger.LogWarning("Effect {Scope}/{Key}: its claim could not be renewed ({Status}); trying again", claim.Intent.PartitionKey, claim.Intent.RowKey, e.Status);
             }
         }
     }
