@@ -228,10 +228,11 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
             {
                 return; // the invocation is being stopped; its effect ends with it and releases the claim
             }
-            catch (RequestFailedException e)
+            catch (Exception e)
             {
-                // The next round tries again; a lease has three renewals in it.
-                logger.LogWarning("Effect {Scope}/{Key}: its claim could not be renewed ({Status}); trying again", claim.Intent.PartitionKey, claim.Intent.RowKey, e.Status);
+                // Renewing is best effort: whatever fails it (the service, the embedded store being busy) must not fail
+                // the effect. The next round tries again; a lease has three renewals in it.
+                logger.LogWarning("Effect {Scope}/{Key}: its claim could not be renewed ({Error}); trying again", claim.Intent.PartitionKey, claim.Intent.RowKey, e.GetType().Name);
             }
         }
     }
