@@ -51,15 +51,15 @@ public sealed class PipelineOptions
     /// How long a claim on an external effect (an email, a Teams notification, a decision) stays its attempt's after
     /// its last renewal; the attempt renews it every third of this while the effect runs, however long that takes.
     /// After it, the claim is taken over as a crashed attempt's, checking whether that one got through. A redelivery
-    /// waits up to <see cref="MaxEffectLease"/> for a claim to end, so a crashed attempt's claim is taken over by the
-    /// next delivery instead of failing deliveries until the message is dead-lettered.
+    /// waits a little longer than <see cref="MaxEffectLease"/> for a claim to end, so a crashed attempt's claim is
+    /// taken over by the next delivery instead of failing deliveries until the message is dead-lettered.
     /// </summary>
     public TimeSpan EffectLease { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The shortest <see cref="EffectLease"/>: renewals (every third of it) must not crowd the store.</summary>
     public static readonly TimeSpan MinEffectLease = TimeSpan.FromSeconds(30);
 
-    /// <summary>The longest <see cref="EffectLease"/>: what one delivery waits for another's claim before it gives up.</summary>
+    /// <summary>The longest <see cref="EffectLease"/>: a delivery waits a little longer than this for another's claim to end.</summary>
     public static readonly TimeSpan MaxEffectLease = TimeSpan.FromSeconds(90);
 
     /// <summary>
@@ -210,7 +210,7 @@ public sealed class PipelineOptionsValidator(Func<bool>? inAzure = null) : IVali
 
         if (options.EffectLease < PipelineOptions.MinEffectLease || options.EffectLease > PipelineOptions.MaxEffectLease)
         {
-            errors.Add($"Pipeline:EffectLease is {options.EffectLease}; use a duration from {PipelineOptions.MinEffectLease} to {PipelineOptions.MaxEffectLease} (a claim is renewed while its effect runs, and a redelivery waits at most {PipelineOptions.MaxEffectLease} for a crashed attempt's claim to end).");
+            errors.Add($"Pipeline:EffectLease is {options.EffectLease}; use a duration from {PipelineOptions.MinEffectLease} to {PipelineOptions.MaxEffectLease} (a claim is renewed while its effect runs, and a redelivery waits only a little longer than {PipelineOptions.MaxEffectLease} for a crashed attempt's claim to end).");
         }
 
         if (string.IsNullOrWhiteSpace(options.DecisionLinkKey) != string.IsNullOrWhiteSpace(options.PublicBaseUrl))

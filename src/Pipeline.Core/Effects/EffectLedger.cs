@@ -56,7 +56,7 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
     /// attempt's claim ends within one lease (at most <see cref="PipelineOptions.MaxEffectLease"/>); failing the
     /// redelivery instead would spend its deliveries (and dead-letter it) before the claim could be taken over.
     /// </summary>
-    public TimeSpan LeaseEndWait { get; init; } = PipelineOptions.MaxEffectLease;
+    public TimeSpan LeaseEndWait { get; init; } = PipelineOptions.MaxEffectLease + TimeSpan.FromSeconds(30); // slack for clocks and polling
 
     /// <summary>
     /// Runs <paramref name="effect"/> unless it is done. Returns whether it ran here; throws
@@ -73,11 +73,14 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
     /// <summary>Runs <paramref name="effect"/> if this attempt wins its claim; see <see cref="EffectOutcome"/>.</summary>
     public async Task<EffectOutcome> TryRunAsync(string scope, string key, string kind, Func<bool, CancellationToken, Task> effect, CancellationToken cancellationToken)
     {
+        // This attempt's mark on the claim it writes: a write of its own that landed although its answer was lost (and
+        // the client's retry then failed its condition) is recognised as its own, not as another attempt's claim.
+        var mark = Guid.NewGuid().ToString("N");
         var waited = TimeSpan.Zero;
         var delay = TimeSpan.FromMilliseconds(50);
         while (true)
         {
-            var claim = await ClaimAsync(scope, key, kind, cancellationToken);
+            var claim = await ClaimAsync(scope, key, kind, mark, cancellationToken);
             var patience = claim.LeaseLeft <= LeaseEndWait ? TimeSpan.FromTicks(Math.Max(InProgressWait.Ticks, LeaseEndWait.Ticks)) : InProgressWait;
             if (claim.Outcome != EffectOutcome.InProgress || waited >= patience)
             {
@@ -100,7 +103,7 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
     public async Task<bool> IsDoneAsync(string scope, string key, CancellationToken cancellationToken) =>
         (await _table.GetAsync(scope, key, cancellationToken))?.GetString("Status") == "done";
 
-    private async Task<(EffectOutcome Outcome, TableEntity? Intent, ETag ETag, TimeSpan LeaseLeft)> ClaimAsync(string scope, string key, string kind, CancellationToken cancellationToken)
+    private async Task<(EffectOutcome Outcome, TableEntity? Intent, ETag ETag, TimeSpan LeaseLeft)> ClaimAsync(string scope, string key, string kind, string mark, CancellationToken cancellationToken)
     {
         // A lost race re-reads: the winner's row then answers. Three rounds cover insert-then-takeover races.
         for (var round = 0; round < 3; round++)
@@ -109,6 +112,11 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
             if (record?.GetString("Status") == "done")
             {
                 return (EffectOutcome.AlreadyDone, null, default, TimeSpan.MaxValue);
+            }
+
+            if (record is not null && IsOwn(record, mark))
+            {
+                return (EffectOutcome.Ran, record, record.ETag, TimeSpan.MaxValue);
             }
 
             var now = time.GetUtcNow();
@@ -124,7 +132,9 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
                 ["Kind"] = kind,
                 ["Status"] = "intent",
                 ["Holder"] = holders.Self,
-                ["Attempts"] = (record?.GetInt32("Attempts") ?? 0) + 1,
+                ["Claim"] = mark,
+                // A row without a count (written by hand, or before counts) is an earlier attempt all the same.
+                ["Attempts"] = record is null ? 1 : (record.GetInt32("Attempts") ?? 1) + 1,
                 ["IntentAt"] = now,
             };
             try
@@ -148,6 +158,26 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
         return (EffectOutcome.InProgress, null, default, options.Value.EffectLease);
     }
 
+    /// <summary>Whether <paramref name="record"/> is the intent this attempt wrote (and has not released).</summary>
+    private static bool IsOwn(TableEntity record, string mark) =>
+        record.GetString("Status") == "intent" && record.GetString("Claim") == mark && record.GetDateTimeOffset("ReleasedAt") is null;
+
+    /// <summary>
+    /// After a write of the claim failed its ETag condition: whether the row is still this attempt's own (a write of
+    /// its own landed unseen), in which case the claim takes the row's ETag and goes on.
+    /// </summary>
+    private async Task<bool> StillOwnAsync(HeldClaim claim)
+    {
+        var row = await _table.GetAsync(claim.Intent.PartitionKey, claim.Intent.RowKey, CancellationToken.None);
+        if (row is null || !IsOwn(row, claim.Intent.GetString("Claim")!))
+        {
+            return false;
+        }
+
+        claim.ETag = row.ETag;
+        return true;
+    }
+
     /// <summary>Whether the claim's holder is another process known to have ended (a killed local run).</summary>
     private bool HolderEnded(TableEntity record) =>
         record.GetString("Holder") is { Length: > 0 } holder && holder != holders.Self && holders.HasEnded(holder);
@@ -156,7 +186,7 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
     {
         var claim = new HeldClaim(intent, etag);
         using var stopRenewing = new CancellationTokenSource();
-        var renewing = RenewAsync(claim, stopRenewing.Token, cancellationToken);
+        var renewing = RenewAsync(claim, stopRenewing.Token);
         try
         {
             // A second attempt tells the channel to check whether an earlier one got through.
@@ -173,15 +203,28 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
         await StopAsync(stopRenewing, renewing);
         intent["Status"] = "done";
         intent["DoneAt"] = time.GetUtcNow();
+        // Not the invocation's token: the effect has happened, and stopping now must not leave it unrecorded. A claim a
+        // renewal found taken over fails the condition too: its ETag is the one the takeover replaced.
+        if (!claim.Lost && (await TryWriteOwnAsync(claim) || await StillOwnAsync(claim) && await TryWriteOwnAsync(claim)))
+        {
+            return;
+        }
+
+        // This attempt outlived its lease (a stalled process) and another took the claim over; that one records completion.
+        logger.LogWarning("Effect {Scope}/{Key} ran after its claim was taken over; the other attempt was told to check", intent.PartitionKey, intent.RowKey);
+    }
+
+    /// <summary>Writes the claim's row as it stands under the claim's ETag; false when the condition fails.</summary>
+    private async Task<bool> TryWriteOwnAsync(HeldClaim claim)
+    {
         try
         {
-            // A claim a renewal found taken over fails here too: its ETag is the one the takeover replaced.
-            await _table.UpdateAsync(intent, claim.ETag, TableUpdateMode.Replace, cancellationToken);
+            claim.ETag = await _table.UpdateAsync(claim.Intent, claim.ETag, TableUpdateMode.Replace, CancellationToken.None);
+            return true;
         }
         catch (RequestFailedException e) when (e.IsPreconditionFailed() || e.IsNotFound())
         {
-            // This attempt outlived its lease (a stalled process) and another took the claim over; that one records completion.
-            logger.LogWarning("Effect {Scope}/{Key} ran after its claim was taken over; the other attempt was told to check", intent.PartitionKey, intent.RowKey);
+            return false;
         }
     }
 
@@ -200,7 +243,7 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
     /// Renews the claim every third of the lease until <paramref name="stop"/>. A renewal in flight is finished, not
     /// cut off, so the ETag the attempt writes completion with is always the row's own.
     /// </summary>
-    private async Task RenewAsync(HeldClaim claim, CancellationToken stop, CancellationToken cancellationToken)
+    private async Task RenewAsync(HeldClaim claim, CancellationToken stop)
     {
         var every = options.Value.EffectLease / 3;
         while (true)
@@ -217,16 +260,14 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
             claim.Intent["RenewedAt"] = time.GetUtcNow();
             try
             {
-                claim.ETag = await _table.UpdateAsync(claim.Intent, claim.ETag, TableUpdateMode.Replace, cancellationToken);
-            }
-            catch (RequestFailedException e) when (e.IsPreconditionFailed() || e.IsNotFound())
-            {
-                claim.Lost = true;
-                return;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return; // the invocation is being stopped; its effect ends with it and releases the claim
+                // Not the invocation's token: a renewal cut off in flight may still land, leaving this attempt an ETag
+                // that is no longer the row's. A stopped invocation stops renewing at the next round. A failed
+                // condition is a takeover, unless the row is still this claim's (its own renewal landed unseen).
+                if (!await TryWriteOwnAsync(claim) && !await StillOwnAsync(claim))
+                {
+                    claim.Lost = true;
+                    return;
+                }
             }
             catch (Exception e)
             {
@@ -257,10 +298,10 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
             // Not the invocation's token: a cancelled attempt must still let go of its claim.
             await _table.UpdateAsync(intent, claim.ETag, TableUpdateMode.Replace, CancellationToken.None);
         }
-        catch (RequestFailedException e)
+        catch (Exception e)
         {
-            // The lease still frees it later; the effect's own failure is what the caller sees.
-            logger.LogWarning("Effect {Scope}/{Key} could not be released ({Status}); it is taken over when its lease ends", intent.PartitionKey, intent.RowKey, e.Status);
+            // The lease still frees it later; the effect's own failure is what the caller sees, not this one.
+            logger.LogWarning("Effect {Scope}/{Key} could not be released ({Error}); it is taken over when its lease ends", intent.PartitionKey, intent.RowKey, e.GetType().Name);
         }
     }
 }

@@ -218,6 +218,7 @@ public abstract class EffectLedgerTests : IAsyncLifetime
                 // As if the process had stalled past its lease: another attempt took the claim over.
                 var row = await _effects.GetAsync(Scope, "email-k");
                 row!["Holder"] = "other-instance";
+                row["Claim"] = "other-attempt";
                 row["Attempts"] = 2;
                 await _effects.UpdateAsync(row, row.ETag, TableUpdateMode.Replace);
             }
@@ -226,6 +227,51 @@ public abstract class EffectLedgerTests : IAsyncLifetime
         Assert.Equal(EffectOutcome.Ran, await stalled);
         var after = await _effects.GetAsync(Scope, "email-k");
         Assert.Equal(("intent", "other-instance", 2), (after!.GetString("Status"), after.GetString("Holder"), after.GetInt32("Attempts")));
+    }
+
+    [Fact]
+    public async Task TryRun_ARenewalOfItsOwnThatLandedUnseen_DoesNotLoseTheClaim_AndCompletionIsRecorded()
+    {
+        var effect = new Effect(TimeSpan.FromMinutes(2), _clock);
+        var attempt = CreateSut(lease: TimeSpan.FromMinutes(1)).TryRunAsync(Scope, "email-l", "email", effect.RunAsync, default);
+        for (var step = 0; step < 100 && !attempt.IsCompleted; step++)
+        {
+            await Task.Delay(20);
+            _clock.Advance(TimeSpan.FromSeconds(5));
+            if (step == 5)
+            {
+                // A renewal reached the store but its answer was lost: the row moved on, and is still this claim.
+                var row = await _effects.GetAsync(Scope, "email-l");
+                row!["RenewedAt"] = _clock.GetUtcNow();
+                await _effects.UpdateAsync(row, row.ETag, TableUpdateMode.Replace);
+            }
+        }
+
+        Assert.Equal(EffectOutcome.Ran, await attempt);
+        var after = await _effects.GetAsync(Scope, "email-l");
+        Assert.Equal(("done", 1), (after!.GetString("Status"), after.GetInt32("Attempts")));
+    }
+
+    [Fact]
+    public async Task TryRun_InvocationStoppedAsTheEffectReturns_StillRecordsCompletion()
+    {
+        using var stop = new CancellationTokenSource();
+
+        var outcome = await CreateSut().TryRunAsync(Scope, "email-m", "email", (_, _) => stop.CancelAsync(), stop.Token);
+
+        Assert.Equal(EffectOutcome.Ran, outcome);
+        Assert.Equal("done", (await _effects.GetAsync(Scope, "email-m"))!.GetString("Status"));
+    }
+
+    [Fact]
+    public async Task TryRun_AStaleIntentWithoutAnAttemptCount_IsTakenOverWithRetry()
+    {
+        await _effects.AddAsync(new TableEntity(Scope, "email-n") { ["Kind"] = "email", ["Status"] = "intent", ["IntentAt"] = _clock.GetUtcNow() - TimeSpan.FromMinutes(7) });
+        var effect = new Effect();
+
+        Assert.Equal(EffectOutcome.Ran, await CreateSut().TryRunAsync(Scope, "email-n", "email", effect.RunAsync, default));
+        Assert.Equal([true], effect.Retries);
+        Assert.Equal(2, (await _effects.GetAsync(Scope, "email-n"))!.GetInt32("Attempts"));
     }
 
     [Fact]
