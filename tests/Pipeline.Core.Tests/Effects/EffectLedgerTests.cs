@@ -74,6 +74,23 @@ public abstract class EffectLedgerTests : IAsyncLifetime
         return await work;
     }
 
+    /// <summary>
+    /// Moves the fake clock five seconds at a time (at most 100 steps) until <paramref name="done"/>, doing
+    /// <paramref name="midway"/> once after step <paramref name="atStep"/>: for effects that take minutes of clock time.
+    /// </summary>
+    private async Task AdvanceInStepsAsync(Func<bool> done, int atStep, Func<Task> midway)
+    {
+        for (var step = 0; step < 100 && !done(); step++)
+        {
+            await Task.Delay(20);
+            _clock.Advance(TimeSpan.FromSeconds(5));
+            if (step == atStep)
+            {
+                await midway();
+            }
+        }
+    }
+
     /// <summary>An effect that counts its runs and the retry flags it was given; it takes <paramref name="takes"/> on <paramref name="time"/>.</summary>
     private sealed class Effect(TimeSpan? takes = null, TimeProvider? time = null)
     {
@@ -184,16 +201,12 @@ public abstract class EffectLedgerTests : IAsyncLifetime
         var first = CreateSut(lease: TimeSpan.FromMinutes(1)).TryRunAsync(Scope, "email-i", "email", effect.RunAsync, default);
 
         var second = default(Task<EffectOutcome>);
-        for (var step = 0; step < 100 && !(first.IsCompleted && second is { IsCompleted: true }); step++)
+        await AdvanceInStepsAsync(() => first.IsCompleted && second is { IsCompleted: true }, atStep: 24, () =>
         {
-            await Task.Delay(20);
-            _clock.Advance(TimeSpan.FromSeconds(5));
-            if (step == 24)
-            {
-                // Two minutes in, a redelivery of the same message comes.
-                second = CreateSut(lease: TimeSpan.FromMinutes(1)).TryRunAsync(Scope, "email-i", "email", effect.RunAsync, default);
-            }
-        }
+            // Two minutes in, a redelivery of the same message comes.
+            second = CreateSut(lease: TimeSpan.FromMinutes(1)).TryRunAsync(Scope, "email-i", "email", effect.RunAsync, default);
+            return Task.CompletedTask;
+        });
 
         Assert.True(first.IsCompleted && second!.IsCompleted);
         Assert.Equal(EffectOutcome.Ran, await first);
@@ -209,20 +222,15 @@ public abstract class EffectLedgerTests : IAsyncLifetime
     {
         var effect = new Effect(TimeSpan.FromMinutes(2), _clock);
         var stalled = CreateSut(lease: TimeSpan.FromMinutes(1)).TryRunAsync(Scope, "email-k", "email", effect.RunAsync, default);
-        for (var step = 0; step < 100 && !stalled.IsCompleted; step++)
+        await AdvanceInStepsAsync(() => stalled.IsCompleted, atStep: 3, async () =>
         {
-            await Task.Delay(20);
-            _clock.Advance(TimeSpan.FromSeconds(5));
-            if (step == 3)
-            {
-                // As if the process had stalled past its lease: another attempt took the claim over.
-                var row = await _effects.GetAsync(Scope, "email-k");
-                row!["Holder"] = "other-instance";
-                row["Claim"] = "other-attempt";
-                row["Attempts"] = 2;
-                await _effects.UpdateAsync(row, row.ETag, TableUpdateMode.Replace);
-            }
-        }
+            // As if the process had stalled past its lease: another attempt took the claim over.
+            var row = await _effects.GetAsync(Scope, "email-k");
+            row!["Holder"] = "other-instance";
+            row["Claim"] = "other-attempt";
+            row["Attempts"] = 2;
+            await _effects.UpdateAsync(row, row.ETag, TableUpdateMode.Replace);
+        });
 
         Assert.Equal(EffectOutcome.Ran, await stalled);
         var after = await _effects.GetAsync(Scope, "email-k");
@@ -234,18 +242,13 @@ public abstract class EffectLedgerTests : IAsyncLifetime
     {
         var effect = new Effect(TimeSpan.FromMinutes(2), _clock);
         var attempt = CreateSut(lease: TimeSpan.FromMinutes(1)).TryRunAsync(Scope, "email-l", "email", effect.RunAsync, default);
-        for (var step = 0; step < 100 && !attempt.IsCompleted; step++)
+        await AdvanceInStepsAsync(() => attempt.IsCompleted, atStep: 5, async () =>
         {
-            await Task.Delay(20);
-            _clock.Advance(TimeSpan.FromSeconds(5));
-            if (step == 5)
-            {
-                // A renewal reached the store but its answer was lost: the row moved on, and is still this claim.
-                var row = await _effects.GetAsync(Scope, "email-l");
-                row!["RenewedAt"] = _clock.GetUtcNow();
-                await _effects.UpdateAsync(row, row.ETag, TableUpdateMode.Replace);
-            }
-        }
+            // A renewal reached the store but its answer was lost: the row moved on, and is still this claim.
+            var row = await _effects.GetAsync(Scope, "email-l");
+            row!["RenewedAt"] = _clock.GetUtcNow();
+            await _effects.UpdateAsync(row, row.ETag, TableUpdateMode.Replace);
+        });
 
         Assert.Equal(EffectOutcome.Ran, await attempt);
         var after = await _effects.GetAsync(Scope, "email-l");
