@@ -153,6 +153,39 @@ public sealed class PublishedAppTests : IAsyncLifetime
         Assert.DoesNotContain("Microsoft.Graph.dll", maps, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The same crash, redelivered at once (as when the host was about to renew the message lock): the new process
+    /// waits for the dead one's claim to go stale, one lease, and then takes it over, instead of answering 503 until
+    /// the message is dead-lettered. The email is found in Sent Items, not sent again.
+    /// </summary>
+    [Fact]
+    public async Task HandlerKilledBetweenSendAndRecord_RedeliveredAtOnce_WaitsOutTheDeadClaim_AndDoesNotSendTwice()
+    {
+        await using var graph = await Pipeline.Testing.GraphStandIn.StartAsync();
+        var settings = RunningHandler.GraphSettings(graph); // the default lease, a minute
+        await using var prepared = await RunningHandler.StartAsync(settings: settings);
+        var ready = (await prepared.BuildShortlistAsync()).GetRawText();
+
+        Process? handler = null;
+        graph.AfterSendMail = () => handler?.Kill(entireProcessTree: true);
+        handler = await StartHandlerAsync(prepared, settings, out var port);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.PostAsync("NotifyShortlist", Content(RunningHandler.ServiceBusEnvelope("notification", ready))));
+        await handler.WaitForExitAsync();
+        graph.AfterSendMail = null;
+
+        using var restarted = await StartHandlerAsync(prepared, settings, out port);
+        using var http2 = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromMinutes(3) };
+        var waited = Stopwatch.StartNew();
+        var redelivered = await http2.PostAsync("NotifyShortlist", Content(RunningHandler.ServiceBusEnvelope("notification", ready, deliveryCount: 2)));
+        restarted.Kill(entireProcessTree: true);
+
+        Assert.True(redelivered.IsSuccessStatusCode, await redelivered.Content.ReadAsStringAsync());
+        Assert.InRange(waited.Elapsed, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(150)); // it did wait for the claim
+        Assert.Single(graph.SendMails);
+        Assert.Equal(1, graph.SentItemCount);
+    }
+
     private static StringContent Content(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
     [Fact]
