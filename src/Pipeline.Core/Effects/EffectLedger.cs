@@ -184,13 +184,21 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
 
     private async Task RunClaimedAsync(TableEntity intent, ETag etag, Func<bool, CancellationToken, Task> effect, CancellationToken cancellationToken)
     {
-        var claim = new HeldClaim(intent, etag);
+        // Losing the claim (a renewal finds another attempt took it over) stops the effect: that attempt runs it now.
+        using var lost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var claim = new HeldClaim(intent, etag, lost);
         using var stopRenewing = new CancellationTokenSource();
         var renewing = RenewAsync(claim, stopRenewing.Token);
         try
         {
             // A second attempt tells the channel to check whether an earlier one got through.
-            await effect(intent.GetInt32("Attempts") > 1, cancellationToken);
+            await effect(intent.GetInt32("Attempts") > 1, lost.Token);
+        }
+        catch (OperationCanceledException) when (claim.Lost && !cancellationToken.IsCancellationRequested)
+        {
+            await StopAsync(stopRenewing, renewing);
+            logger.LogWarning("Effect {Scope}/{Key} was stopped: its claim was taken over by another attempt, which runs it", intent.PartitionKey, intent.RowKey);
+            throw new EffectInProgressException(intent.PartitionKey, intent.RowKey);
         }
         catch
         {
@@ -229,14 +237,21 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
     }
 
     /// <summary>The claim an attempt holds while its effect runs: the row as last written and its ETag, which renewals move on.</summary>
-    private sealed class HeldClaim(TableEntity intent, ETag etag)
+    private sealed class HeldClaim(TableEntity intent, ETag etag, CancellationTokenSource onLoss)
     {
         public TableEntity Intent { get; } = intent;
 
         public ETag ETag { get; set; } = etag;
 
         /// <summary>A renewal found the claim taken over by another attempt, so there is nothing to release.</summary>
-        public bool Lost { get; set; }
+        public bool Lost { get; private set; }
+
+        /// <summary>Marks the claim lost and stops the effect it guards.</summary>
+        public Task LoseAsync()
+        {
+            Lost = true;
+            return onLoss.CancelAsync();
+        }
     }
 
     /// <summary>
@@ -265,7 +280,7 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
                 // condition is a takeover, unless the row is still this claim's (its own renewal landed unseen).
                 if (!await TryWriteOwnAsync(claim) && !await StillOwnAsync(claim))
                 {
-                    claim.Lost = true;
+                    await claim.LoseAsync();
                     return;
                 }
             }

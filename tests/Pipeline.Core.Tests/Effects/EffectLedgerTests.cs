@@ -217,11 +217,19 @@ public abstract class EffectLedgerTests : IAsyncLifetime
         Assert.NotNull(row.GetDateTimeOffset("RenewedAt"));
     }
 
-    [Fact]
-    public async Task TryRun_AStalledAttemptWhoseClaimWasTakenOver_NeitherRecordsCompletionNorOverwritesTheNewClaim()
+    [Theory]
+    [InlineData(true)] // the effect stops when told: the attempt answers "in progress elsewhere", to be redelivered
+    [InlineData(false)] // the effect cannot stop (it was past its point of no return): it ends, and is not recorded
+    public async Task TryRun_AStalledAttemptWhoseClaimWasTakenOver_IsStopped_AndNeverOverwritesTheNewClaim(bool stops)
     {
-        var effect = new Effect(TimeSpan.FromMinutes(2), _clock);
-        var stalled = CreateSut(lease: TimeSpan.FromMinutes(1)).TryRunAsync(Scope, "email-k", "email", effect.RunAsync, default);
+        var runs = 0;
+        Task Effect(bool retry, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref runs);
+            return Task.Delay(TimeSpan.FromMinutes(2), _clock, stops ? cancellationToken : CancellationToken.None);
+        }
+
+        var stalled = CreateSut(lease: TimeSpan.FromMinutes(1)).TryRunAsync(Scope, "email-k", "email", Effect, default);
         await AdvanceInStepsAsync(() => stalled.IsCompleted, atStep: 3, async () =>
         {
             // As if the process had stalled past its lease: another attempt took the claim over.
@@ -232,9 +240,19 @@ public abstract class EffectLedgerTests : IAsyncLifetime
             await _effects.UpdateAsync(row, row.ETag, TableUpdateMode.Replace);
         });
 
-        Assert.Equal(EffectOutcome.Ran, await stalled);
+        if (stops)
+        {
+            await Assert.ThrowsAsync<EffectInProgressException>(() => stalled);
+        }
+        else
+        {
+            Assert.Equal(EffectOutcome.Ran, await stalled);
+        }
+
+        Assert.Equal(1, runs);
         var after = await _effects.GetAsync(Scope, "email-k");
         Assert.Equal(("intent", "other-instance", 2), (after!.GetString("Status"), after.GetString("Holder"), after.GetInt32("Attempts")));
+        Assert.Null(after.GetDateTimeOffset("ReleasedAt"));
     }
 
     [Fact]
