@@ -102,15 +102,9 @@ public sealed class PublishedAppTests : IAsyncLifetime
         await using var prepared = await RunningHandler.StartAsync(settings: graphSettings);
         var ready = (await prepared.BuildShortlistAsync()).GetRawText();
 
-        Process? handler = null;
-        graph.AfterSendMail = () => handler?.Kill(entireProcessTree: true);
-        handler = await StartHandlerAsync(prepared, graphSettings, out var port);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-        await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.PostAsync("NotifyShortlist", Content(RunningHandler.ServiceBusEnvelope("notification", ready))));
-        await handler.WaitForExitAsync();
+        await NotifyAndKillAfterSendAsync(graph, prepared, graphSettings, ready);
         Assert.Single(graph.SendMails);
 
-        graph.AfterSendMail = null;
         // The host redelivers once the message lock ends (5 minutes), when the dead process's claim on the email has
         // gone stale; the clock is moved past the claim's lease by ageing it.
         var effects = prepared.Services.GetRequiredService<Pipeline.Storage.ITableStore>().GetTable(Pipeline.Core.Tables.Effects);
@@ -123,7 +117,7 @@ public sealed class PublishedAppTests : IAsyncLifetime
             }
         }
 
-        using var restarted = await StartHandlerAsync(prepared, graphSettings, out port);
+        using var restarted = await StartHandlerAsync(prepared, graphSettings, out var port);
         using var http2 = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
         var redelivered = await http2.PostAsync("NotifyShortlist", Content(RunningHandler.ServiceBusEnvelope("notification", ready, deliveryCount: 2)));
         restarted.Kill(entireProcessTree: true);
@@ -166,15 +160,9 @@ public sealed class PublishedAppTests : IAsyncLifetime
         await using var prepared = await RunningHandler.StartAsync(settings: settings);
         var ready = (await prepared.BuildShortlistAsync()).GetRawText();
 
-        Process? handler = null;
-        graph.AfterSendMail = () => handler?.Kill(entireProcessTree: true);
-        handler = await StartHandlerAsync(prepared, settings, out var port);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-        await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.PostAsync("NotifyShortlist", Content(RunningHandler.ServiceBusEnvelope("notification", ready))));
-        await handler.WaitForExitAsync();
-        graph.AfterSendMail = null;
+        await NotifyAndKillAfterSendAsync(graph, prepared, settings, ready);
 
-        using var restarted = await StartHandlerAsync(prepared, settings, out port);
+        using var restarted = await StartHandlerAsync(prepared, settings, out var port);
         using var http2 = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromMinutes(3) };
         var waited = Stopwatch.StartNew();
         var redelivered = await http2.PostAsync("NotifyShortlist", Content(RunningHandler.ServiceBusEnvelope("notification", ready, deliveryCount: 2)));
@@ -184,6 +172,22 @@ public sealed class PublishedAppTests : IAsyncLifetime
         Assert.InRange(waited.Elapsed, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(150)); // it did wait for the claim
         Assert.Single(graph.SendMails);
         Assert.Equal(1, graph.SentItemCount);
+    }
+
+    /// <summary>
+    /// Delivers the shortlist's notification message to a published handler process, which is killed the moment Graph
+    /// has accepted the email (before the send is recorded).
+    /// </summary>
+    private async Task NotifyAndKillAfterSendAsync(Pipeline.Testing.GraphStandIn graph, RunningHandler prepared, Dictionary<string, string?> settings, string ready)
+    {
+        Process? handler = null;
+        graph.AfterSendMail = () => handler?.Kill(entireProcessTree: true);
+        handler = await StartHandlerAsync(prepared, settings, out var port);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.PostAsync("NotifyShortlist", Content(RunningHandler.ServiceBusEnvelope("notification", ready))));
+        await handler.WaitForExitAsync();
+        handler.Dispose();
+        graph.AfterSendMail = null;
     }
 
     private static StringContent Content(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
