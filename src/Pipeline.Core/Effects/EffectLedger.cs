@@ -273,22 +273,26 @@ public sealed class EffectLedger(ITableStore store, TimeProvider time, IOptions<
             }
 
             claim.Intent["RenewedAt"] = time.GetUtcNow();
+            bool kept;
             try
             {
                 // Not the invocation's token: a renewal cut off in flight may still land, leaving this attempt an ETag
                 // that is no longer the row's. A stopped invocation stops renewing at the next round. A failed
                 // condition is a takeover, unless the row is still this claim's (its own renewal landed unseen).
-                if (!await TryWriteOwnAsync(claim) && !await StillOwnAsync(claim))
-                {
-                    await claim.LoseAsync();
-                    return;
-                }
+                kept = await TryWriteOwnAsync(claim) || await StillOwnAsync(claim);
             }
             catch (Exception e)
             {
                 // Renewing is best effort: whatever fails it (the service, the embedded store being busy) must not fail
                 // the effect. The next round tries again; a lease has three renewals in it.
                 logger.LogWarning("Effect {Scope}/{Key}: its claim could not be renewed ({Error}); trying again", claim.Intent.PartitionKey, claim.Intent.RowKey, e.GetType().Name);
+                continue;
+            }
+
+            if (!kept)
+            {
+                await claim.LoseAsync();
+                return;
             }
         }
     }

@@ -111,15 +111,40 @@ public static class FunctionCatalog
                 QueueName = Optional(binding, "queueName", bindings.Count),
                 Schedule = Optional(binding, "schedule", bindings.Count),
                 Route = Optional(binding, "route", bindings.Count),
-                Methods = binding.TryGetProperty("methods", out var methods) && methods.ValueKind != JsonValueKind.Null
-                    ? methods.ValueKind == JsonValueKind.Array && methods.EnumerateArray().All(m => m.ValueKind == JsonValueKind.String)
-                        ? methods.EnumerateArray().Select(m => m.GetString()!).ToList()
-                        : throw new FormatException($"binding {bindings.Count + 1}: \"methods\" is not an array of strings.")
-                    : null,
+                Methods = Methods(binding, bindings.Count),
             });
         }
 
         return bindings;
+    }
+
+    private static List<string>? Methods(JsonElement binding, int index)
+    {
+        if (!binding.TryGetProperty("methods", out var methods) || methods.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var list = new List<string>();
+        if (methods.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var method in methods.EnumerateArray())
+            {
+                if (method.ValueKind != JsonValueKind.String)
+                {
+                    break;
+                }
+
+                list.Add(method.GetString()!);
+            }
+
+            if (list.Count == methods.GetArrayLength())
+            {
+                return list;
+            }
+        }
+
+        throw new FormatException($"binding {index + 1}: \"methods\" is not an array of strings.");
     }
 
     private static string Required(JsonElement binding, string property, int index) =>
